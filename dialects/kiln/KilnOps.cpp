@@ -1,0 +1,197 @@
+//===- KilnOps.cpp - kiln op verifiers and custom assembly -----------------===//
+//
+// Verifiers of the ops whose result type is their specification (reshape,
+// broadcast_to, constant, quantize, dequantize) and of attribute rules inference does not
+// cover. Shape inference lives in KilnShapes.cpp, folders in KilnOpFolders.cpp.
+//
+//===----------------------------------------------------------------------------===//
+#include "dialects/kiln/KilnOps.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+//===----------------------------------------------------------------------------===//
+// ClipOp
+//===----------------------------------------------------------------------------===//
+
+LogicalResult ClipOp::verify() {
+  if (getMin() && getMax() && getMin()->convertToDouble() > getMax()->convertToDouble()) {
+    return emitOpError("clip: min ")
+           << getMin()->convertToDouble() << " is greater than max "
+           << getMax()->convertToDouble();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------------===//
+// SoftmaxOp / LogSoftmaxOp
+//===----------------------------------------------------------------------------===//
+
+static LogicalResult verifySoftmaxAxis(Operation *op, StringRef name, int64_t axis,
+                                       int64_t rank) {
+  if (axis < 0 || axis >= rank) {
+    return op->emitOpError(name) << ": axis " << axis << " is out of range for a rank-"
+                                 << rank << " input (expected 0 <= axis < " << rank << ")";
+  }
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return verifySoftmaxAxis(*this, "softmax", getAxis(), getType().getRank());
+}
+
+LogicalResult LogSoftmaxOp::verify() {
+  return verifySoftmaxAxis(*this, "log_softmax", getAxis(), getType().getRank());
+}
+
+//===----------------------------------------------------------------------------===//
+// ReshapeOp / BroadcastToOp
+//===----------------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  auto in = getInput().getType();
+  auto out = getOutput().getType();
+  if (in.getElementType() != out.getElementType()) {
+    return emitOpError("reshape: input element type ")
+           << in.getElementType() << " differs from the result's " << out.getElementType()
+           << "; reshape never converts, use kiln.cast";
+  }
+  std::optional<int64_t> a = getNumElements(in), b = getNumElements(out);
+  if (a && b && *a != *b) {
+    return emitOpError("reshape: input has ")
+           << *a << " elements (" << formatShape(in.getShape()) << ") but the result has "
+           << *b << " (" << formatShape(out.getShape()) << ")";
+  }
+  return success();
+}
+
+LogicalResult BroadcastToOp::verify() {
+  auto in = getInput().getType();
+  auto out = getOutput().getType();
+  if (in.getElementType() != out.getElementType()) {
+    return emitOpError("broadcast_to: input element type ")
+           << in.getElementType() << " differs from the result's " << out.getElementType();
+  }
+  if (in.getRank() > out.getRank()) {
+    return emitOpError("broadcast_to: cannot broadcast rank ")
+           << in.getRank() << " input " << formatShape(in.getShape()) << " to rank "
+           << out.getRank() << " " << formatShape(out.getShape());
+  }
+  int64_t offset = out.getRank() - in.getRank();
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    int64_t a = in.getDimSize(d), b = out.getDimSize(d + offset);
+    if (a == 1 || ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b) {
+      continue;
+    }
+    return emitOpError("broadcast_to: input dim ")
+           << d << " of size " << a << " cannot broadcast to " << b << " (input "
+           << formatShape(in.getShape()) << ", result " << formatShape(out.getShape())
+           << ")";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::verify() {
+  auto valueType = dyn_cast<RankedTensorType>(getValue().getType());
+  RankedTensorType resultType = getOutput().getType();
+  if (!valueType || valueType.getShape() != resultType.getShape()) {
+    return emitOpError("constant: value has type ")
+           << getValue().getType() << " but the result is " << resultType;
+  }
+  Type ve = valueType.getElementType(), re = resultType.getElementType();
+  if (ve == re) {
+    return success();
+  }
+  auto q = dyn_cast<quant::QuantizedType>(re);
+  if (!q) {
+    return emitOpError("constant: value element type ")
+           << ve << " differs from the result's " << re
+           << " (only a quantized result may reinterpret integer storage)";
+  }
+  if (!ve.isSignlessInteger(q.getStorageTypeIntegralWidth())) {
+    return emitOpError("constant: quantized result stores ")
+           << q.getStorageType() << " but the value holds " << ve
+           << "; give the value as i" << q.getStorageTypeIntegralWidth();
+  }
+  return success();
+}
+
+void ConstantOp::print(OpAsmPrinter &p) {
+  p.printOptionalAttrDict((*this)->getAttrs(), /*elidedAttrs=*/{"value"});
+  p << ' ';
+  p.printAttribute(getValue());
+  if (getValue().getType() != getOutput().getType()) {
+    p << " as " << getOutput().getType();
+  }
+}
+
+ParseResult ConstantOp::parse(OpAsmParser &parser, OperationState &result) {
+  ElementsAttr value;
+  if (parser.parseOptionalAttrDict(result.attributes) ||
+      parser.parseAttribute(value, "value", result.attributes)) {
+    return failure();
+  }
+  Type resultType = value.getType();
+  if (succeeded(parser.parseOptionalKeyword("as"))) {
+    if (parser.parseType(resultType)) {
+      return failure();
+    }
+  }
+  result.addTypes(resultType);
+  return success();
+}
+
+//===----------------------------------------------------------------------------===//
+// QuantizeOp / DequantizeOp
+//===----------------------------------------------------------------------------===//
+
+/// Float side and quantized side of a (de)quantize must agree: the quantized type
+/// expresses the float type, and per-axis parameters match the quantized dim.
+static LogicalResult verifyQuantPair(Operation *op, StringRef name, RankedTensorType floatTy,
+                                     RankedTensorType quantTy) {
+  auto q = cast<quant::QuantizedType>(quantTy.getElementType());
+  if (q.getExpressedType() != floatTy.getElementType()) {
+    return op->emitOpError(name) << ": the quantized type expresses " << q.getExpressedType()
+                                 << " but the float side is " << floatTy.getElementType();
+  }
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(q)) {
+    int64_t axis = perAxis.getQuantizedDimension();
+    if (axis >= quantTy.getRank()) {
+      return op->emitOpError(name)
+             << ": per-axis quantization on dim " << axis << " of a rank-"
+             << quantTy.getRank() << " tensor";
+    }
+    int64_t dim = quantTy.getDimSize(axis);
+    int64_t scales = static_cast<int64_t>(perAxis.getScales().size());
+    if (!ShapedType::isDynamic(dim) && dim != scales) {
+      return op->emitOpError(name)
+             << ": per-axis type has " << scales << " scales but dim " << axis << " has "
+             << dim << " elements (one scale and zero point per element of that dim)";
+    }
+  }
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  return verifyQuantPair(*this, "quantize", getInput().getType(), getOutput().getType());
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyQuantPair(*this, "dequantize", getOutput().getType(), getInput().getType());
+}
+
+} // namespace kiln
+
+#define GET_OP_CLASSES
+#include "dialects/kiln/KilnOps.cpp.inc"
+
+#include "dialects/kiln/KilnInterfaces.cpp.inc"
