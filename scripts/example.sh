@@ -8,4 +8,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/build.sh"
 build="${KILN_BUILD_DIR:-$root/build}"
 echo "== kiln-opt --canonicalize examples/mlp_block.mlir"
-"$build/bin/kiln-opt" --canonicalize "$root/examples/mlp_block.mlir"
+"$build/bin/kiln-opt" --canonicalize --mlir-elide-resource-strings-if-larger=64 \
+  "$root/examples/mlp_block.mlir"
