@@ -1,7 +1,8 @@
 //===- KilnAttrs.td - kiln enum attributes ---------------------------------===//
 //
-// Enumerations carried by kiln ops. They print bare inside op formats
-// (`kiln.cmp lt, ...`, `kiln.reduce sum ...`).
+// Enumerations carried by kiln ops, stored as i32 attributes (as arith's predicates are):
+// bare keywords inside op formats (`kiln.cmp lt, ...`, `kiln.reduce sum ...`), integers
+// in the generic form and in bytecode.
 //
 //===----------------------------------------------------------------------------===//
 #ifndef KILN_ATTRS_TD
@@ -14,49 +15,28 @@ def Kiln_CmpPredicate : I32EnumAttr<"CmpPredicate", "comparison predicate", [
     I32EnumAttrCase<"eq", 0>, I32EnumAttrCase<"ne", 1>, I32EnumAttrCase<"lt", 2>,
     I32EnumAttrCase<"le", 3>, I32EnumAttrCase<"gt", 4>, I32EnumAttrCase<"ge", 5>]> {
   let cppNamespace = "::kiln";
-  let genSpecializedAttr = 0;
-}
-def Kiln_CmpPredicateAttr : EnumAttr<Kiln_Dialect, Kiln_CmpPredicate, "cmp_predicate"> {
-  let assemblyFormat = "`` $value";
 }
 
 def Kiln_ReduceKind : I32EnumAttr<"ReduceKind", "reduction kind", [
     I32EnumAttrCase<"sum", 0>, I32EnumAttrCase<"mean", 1>, I32EnumAttrCase<"max", 2>,
     I32EnumAttrCase<"min", 3>, I32EnumAttrCase<"prod", 4>]> {
   let cppNamespace = "::kiln";
-  let genSpecializedAttr = 0;
-}
-def Kiln_ReduceKindAttr : EnumAttr<Kiln_Dialect, Kiln_ReduceKind, "reduce_kind"> {
-  let assemblyFormat = "`` $value";
 }
 
 def Kiln_PoolKind : I32EnumAttr<"PoolKind", "pooling kind", [
     I32EnumAttrCase<"max", 0>, I32EnumAttrCase<"avg", 1>]> {
   let cppNamespace = "::kiln";
-  let genSpecializedAttr = 0;
-}
-def Kiln_PoolKindAttr : EnumAttr<Kiln_Dialect, Kiln_PoolKind, "pool_kind"> {
-  let assemblyFormat = "`` $value";
 }
 
 def Kiln_PadMode : I32EnumAttr<"PadMode", "padding mode", [
     I32EnumAttrCase<"constant", 0>, I32EnumAttrCase<"reflect", 1>,
     I32EnumAttrCase<"edge", 2>]> {
   let cppNamespace = "::kiln";
-  let genSpecializedAttr = 0;
-}
-def Kiln_PadModeAttr : EnumAttr<Kiln_Dialect, Kiln_PadMode, "pad_mode"> {
-  let assemblyFormat = "`` $value";
 }
 
 def Kiln_GeluApproximation : I32EnumAttr<"GeluApproximation", "GELU form", [
     I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"tanh", 1>]> {
   let cppNamespace = "::kiln";
-  let genSpecializedAttr = 0;
-}
-def Kiln_GeluApproximationAttr :
-    EnumAttr<Kiln_Dialect, Kiln_GeluApproximation, "gelu_approximation"> {
-  let assemblyFormat = "`` $value";
 }
 
 #endif // KILN_ATTRS_TD

@@ -22,7 +22,6 @@ def Kiln_Dialect : Dialect {
   }];
   let dependentDialects = ["::mlir::quant::QuantDialect"];
   let hasConstantMaterializer = 1;
-  let useDefaultAttributePrinterParser = 1;
 }
 
 //===----------------------------------------------------------------------------===//

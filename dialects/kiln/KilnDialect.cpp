@@ -1,14 +1,12 @@
 //===- KilnDialect.cpp - kiln dialect registration -------------------------===//
 //
-// Registers ops and enum attributes, and materializes folded constants as kiln.constant.
+// Registers the ops and materializes folded constants as kiln.constant.
 //
 //===----------------------------------------------------------------------------===//
 #include "dialects/kiln/KilnDialect.h"
 #include "dialects/kiln/KilnOps.h"
 
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/DialectImplementation.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -16,17 +14,10 @@ using namespace kiln;
 #include "dialects/kiln/KilnDialect.cpp.inc"
 #include "dialects/kiln/KilnEnums.cpp.inc"
 
-#define GET_ATTRDEF_CLASSES
-#include "dialects/kiln/KilnAttrs.cpp.inc"
-
 void KilnDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "dialects/kiln/KilnOps.cpp.inc"
-      >();
-  addAttributes<
-#define GET_ATTRDEF_LIST
-#include "dialects/kiln/KilnAttrs.cpp.inc"
       >();
 }
 

@@ -17,9 +17,6 @@
 
 #include "dialects/kiln/KilnEnums.h.inc"
 
-#define GET_ATTRDEF_CLASSES
-#include "dialects/kiln/KilnAttrs.h.inc"
-
 #include "dialects/kiln/KilnInterfaces.h.inc"
 
 #define GET_OP_CLASSES

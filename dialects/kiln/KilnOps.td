@@ -60,7 +60,7 @@ class Kiln_UnaryOp<string mnemonic, Type type, list<Trait> traits = []>
 
 // Elementwise binary op with numpy broadcasting; both operands share an element type.
 class Kiln_BinaryOp<string mnemonic, Type type, list<Trait> traits = []>
-    : Kiln_Op<mnemonic, "Elementwise", traits # [SameOperandsAndResultElementType]> {
+    : Kiln_Op<mnemonic, "Elementwise", traits> {
   let arguments = (ins type:$lhs, type:$rhs);
   let results = (outs type:$output);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
@@ -163,7 +163,7 @@ def Kiln_GeluOp : Kiln_UnaryOp<"gelu", Kiln_FloatTensor> {
     ```
   }];
   let arguments = (ins Kiln_FloatTensor:$input,
-                       DefaultValuedAttr<Kiln_GeluApproximationAttr,
+                       DefaultValuedAttr<Kiln_GeluApproximation,
                                          "::kiln::GeluApproximation::none">:$approximate);
   let assemblyFormat = "$input (`approximate` `=` $approximate^)? attr-dict `:` type($output)";
 }
@@ -231,7 +231,7 @@ def Kiln_CmpOp : Kiln_Op<"cmp", "Elementwise"> {
     %m = kiln.cmp lt, %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xi1>
     ```
   }];
-  let arguments = (ins Kiln_CmpPredicateAttr:$predicate, Kiln_NumericOrBoolTensor:$lhs,
+  let arguments = (ins Kiln_CmpPredicate:$predicate, Kiln_NumericOrBoolTensor:$lhs,
                        Kiln_NumericOrBoolTensor:$rhs);
   let results = (outs Kiln_BoolTensor:$output);
   let assemblyFormat = [{
@@ -267,7 +267,7 @@ def Kiln_ReduceOp : Kiln_Op<"reduce", "Reduction", [], 1, 1> {
     %s = kiln.reduce sum %x axes = [1] keep_dims : (tensor<2x3xf32>) -> tensor<2x1xf32>
     ```
   }];
-  let arguments = (ins Kiln_ReduceKindAttr:$kind, Kiln_NumericTensor:$input,
+  let arguments = (ins Kiln_ReduceKind:$kind, Kiln_NumericTensor:$input,
                        DenseI64ArrayAttr:$axes, UnitAttr:$keep_dims);
   let results = (outs Kiln_NumericTensor:$output);
   let assemblyFormat = [{
@@ -368,7 +368,7 @@ def Kiln_Pool2dOp : Kiln_Op<"pool2d", "Reduction", [], 1, 1> {
         : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32>
     ```
   }];
-  let arguments = (ins Kiln_PoolKindAttr:$kind, Kiln_NumericTensor:$input,
+  let arguments = (ins Kiln_PoolKind:$kind, Kiln_NumericTensor:$input,
                        DenseI64ArrayAttr:$kernel,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
@@ -387,7 +387,7 @@ def Kiln_GlobalPoolOp : Kiln_Op<"global_pool", "Reduction", [], 1, 1> {
     %y = kiln.global_pool avg %x : (tensor<1x4x7x7xf32>) -> tensor<1x4x1x1xf32>
     ```
   }];
-  let arguments = (ins Kiln_PoolKindAttr:$kind, Kiln_NumericTensor:$input);
+  let arguments = (ins Kiln_PoolKind:$kind, Kiln_NumericTensor:$input);
   let results = (outs Kiln_NumericTensor:$output);
   let assemblyFormat = "$kind $input attr-dict `:` functional-type(operands, results)";
 }
@@ -503,7 +503,7 @@ def Kiln_PadOp : Kiln_Op<"pad", "DataMovement"> {
     ```
   }];
   let arguments = (ins Kiln_Tensor:$input, DenseI64ArrayAttr:$pads,
-                       DefaultValuedAttr<Kiln_PadModeAttr, "::kiln::PadMode::constant">:$mode,
+                       DefaultValuedAttr<Kiln_PadMode, "::kiln::PadMode::constant">:$mode,
                        DefaultValuedAttr<F64Attr, "0.0">:$value);
   let results = (outs Kiln_Tensor:$output);
   let assemblyFormat = [{

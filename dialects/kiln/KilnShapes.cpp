@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -237,18 +238,29 @@ static LogicalResult checkList(std::optional<Location> loc, StringRef name, Stri
   return success();
 }
 
-/// floor((in + padBefore + padAfter - dilation * (kernel - 1) - 1) / stride) + 1, or the
-/// ceil form; dynamic stays dynamic.
-static int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride, int64_t padBefore,
-                                int64_t padAfter, int64_t dilation, bool ceilMode) {
+/// Extent of a dilated window, dilation * (kernel - 1) + 1, or std::nullopt when it does
+/// not fit in int64 (attributes come from model files).
+static std::optional<int64_t> dilatedWindow(int64_t kernel, int64_t dilation) {
+  std::optional<int64_t> span = llvm::checkedMul(dilation, kernel - 1);
+  return span ? llvm::checkedAdd(*span, int64_t(1)) : std::nullopt;
+}
+
+/// floor((in + padBefore + padAfter - window) / stride) + 1, or the ceil form; dynamic
+/// stays dynamic; 0 when the window does not fit. Callers checked window and pads.
+static int64_t windowOutputSize(int64_t in, int64_t window, int64_t stride, int64_t padBefore,
+                                int64_t padAfter, bool ceilMode) {
   if (ShapedType::isDynamic(in)) {
     return ShapedType::kDynamic;
   }
-  int64_t span = in + padBefore + padAfter - dilation * (kernel - 1) - 1;
-  if (span < 0) {
-    return 0;
+  std::optional<int64_t> padded = llvm::checkedAdd(in, padBefore);
+  if (padded) {
+    padded = llvm::checkedAdd(*padded, padAfter);
   }
-  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  if (!padded || *padded < window) {
+    return padded ? 0 : ShapedType::kDynamic;
+  }
+  int64_t span = *padded - window;
+  int64_t out = (ceilMode ? span / stride + (span % stride != 0) : span / stride) + 1;
   // ONNX / PyTorch: with ceil_mode the last window must start inside the input or the
   // leading padding, never entirely in the trailing padding.
   if (ceilMode && (out - 1) * stride >= in + padBefore) {
@@ -313,18 +325,27 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   }
   SmallVector<int64_t> shape = {input.getDimSize(0), outChannels};
   for (int i = 0; i < 2; ++i) {
+    StringRef dimName = i == 0 ? "height" : "width";
     int64_t in = input.getDimSize(2 + i), k = weight.getDimSize(2 + i);
     if (ShapedType::isDynamic(k)) {
       shape.push_back(ShapedType::kDynamic);
       continue;
     }
-    int64_t out =
-        windowOutputSize(in, k, strides[i], pads[i], pads[i + 2], dilations[i], false);
+    if (k < 1) {
+      return emitOptionalError(loc, "conv2d: weight kernel ", dimName, " is ", k,
+                               "; kernel dims must be >= 1");
+    }
+    std::optional<int64_t> window = dilatedWindow(k, dilations[i]);
+    if (!window) {
+      return emitOptionalError(loc, "conv2d: dilated kernel ", dimName,
+                               " does not fit in int64 (kernel ", k, ", dilation ",
+                               dilations[i], ")");
+    }
+    int64_t out = windowOutputSize(in, *window, strides[i], pads[i], pads[i + 2], false);
     if (out == 0) {
-      return emitOptionalError(loc, "conv2d: output ", i == 0 ? "height" : "width",
-                               " would be 0: input ", in, " plus pads ",
-                               pads[i] + pads[i + 2], " is smaller than the dilated kernel ",
-                               dilations[i] * (k - 1) + 1);
+      return emitOptionalError(loc, "conv2d: output ", dimName, " would be 0: input ", in,
+                               " plus pads ", pads[i] + pads[i + 2],
+                               " is smaller than the dilated kernel ", *window);
     }
     shape.push_back(out);
   }
@@ -505,15 +526,20 @@ LogicalResult Pool2dOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   }
   SmallVector<int64_t> shape = {input.getDimSize(0), input.getDimSize(1)};
   for (int i = 0; i < 2; ++i) {
-    int64_t window = dilations[i] * (kernel[i] - 1) + 1;
+    std::optional<int64_t> maybeWindow = dilatedWindow(kernel[i], dilations[i]);
+    if (!maybeWindow) {
+      return emitOptionalError(loc, "pool2d: dilated window does not fit in int64 (kernel ",
+                               kernel[i], ", dilation ", dilations[i], ")");
+    }
+    int64_t window = *maybeWindow;
     if (pads[i] >= window || pads[i + 2] >= window) {
       return emitOptionalError(loc, "pool2d: pads ", formatList(pads),
                                " are not all smaller than the window ", window,
                                "; a window would lie entirely in the padding");
     }
     int64_t in = input.getDimSize(2 + i);
-    int64_t out = windowOutputSize(in, kernel[i], strides[i], pads[i], pads[i + 2],
-                                   dilations[i], adaptor.getCeilMode());
+    int64_t out =
+        windowOutputSize(in, window, strides[i], pads[i], pads[i + 2], adaptor.getCeilMode());
     if (out == 0) {
       return emitOptionalError(loc, "pool2d: output ", i == 0 ? "height" : "width",
                                " would be 0: input ", in, " plus pads ",
@@ -556,6 +582,11 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
     }
     seen[p] = true;
   }
+  if (!valid && input.getRank() == 0) {
+    return emitOptionalError(loc, "transpose: the permutation of a rank-0 input must be "
+                                  "empty, got ",
+                             formatList(perm));
+  }
   if (!valid) {
     return emitOptionalError(loc, "transpose: permutation ", formatList(perm),
                              " is not a permutation of 0..", input.getRank() - 1,
@@ -593,10 +624,9 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
         shape[d] = ShapedType::isDynamic(a) || ShapedType::isDynamic(b) ? ShapedType::kDynamic
                                                                         : a + b;
       } else if (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b) {
-        return emitOptionalError(loc, "concat: input ", i + 1, " has shape ",
-                                 formatShape(t.getShape()), " but input 0 has ",
-                                 formatShape(first.getShape()),
-                                 "; they must agree on every dim except axis ", axis);
+        return emitOptionalError(loc, "concat: input ", i + 1, " has size ", b, " in dim ", d,
+                                 " but the inputs before it have ", a,
+                                 "; inputs must agree on every dim except axis ", axis);
       } else if (ShapedType::isDynamic(a)) {
         shape[d] = b;
       }
