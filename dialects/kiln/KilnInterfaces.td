@@ -20,6 +20,9 @@ def Kiln_FusionOpInterface : OpInterface<"FusionOpInterface"> {
     and for every operand then every result the map from loop indices to element
     indices. Broadcast dims map to the constant 0. It fails for ops whose access is data
     dependent (gather), piecewise (concat, pad, split) or not static (dynamic reshapes).
+    Row ops (softmax, log_softmax, layer_norm) differ from linalg: their results keep the
+    input's full shape, so result maps are identities while the row dims are still marked
+    `reduction` (every output element depends on its whole row).
   }];
   let methods = [
     InterfaceMethod<"The op's fusion class.", "::kiln::FusionClass", "getFusionClass",
