@@ -243,7 +243,7 @@ OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
       [](const APInt &a, const APInt &b) -> std::optional<APInt> { return a + b; });
 }
 
-// sub(x, 0) => x
+// sub(x, 0) => x (sign of zero not preserved for x = -0, as with add)
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
   if (isSplatOf(adaptor.getRhs(), 0)) {
     if (OpFoldResult r = ifSameType(getLhs(), getType())) {
@@ -578,8 +578,19 @@ OpFoldResult BroadcastToOp::fold(FoldAdaptor adaptor) {
     return getInput();
   }
   if (auto inner = getInput().getDefiningOp<BroadcastToOp>()) {
-    getInputMutable().assign(inner.getInput());
-    return getResult();
+    // Only when the inner input broadcasts to this result directly (a `?` in the middle
+    // could hide an impossible broadcast).
+    ArrayRef<int64_t> from = inner.getInput().getType().getShape();
+    ArrayRef<int64_t> to = getType().getShape();
+    bool direct = from.size() <= to.size();
+    for (size_t i = 0; direct && i < from.size(); ++i) {
+      int64_t a = from[i], b = to[i + to.size() - from.size()];
+      direct = a == 1 || a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
+    }
+    if (direct) {
+      getInputMutable().assign(inner.getInput());
+      return getResult();
+    }
   }
   return splatAs(adaptor.getInput(), getType());
 }
@@ -623,12 +634,10 @@ OpFoldResult ReduceOp::fold(FoldAdaptor) {
   return {};
 }
 
-OpFoldResult ConstantOp::fold(FoldAdaptor) {
-  // A quantized constant reinterprets its integer value: it is not that attribute.
-  if (getValue().getType() != getType()) {
-    return {};
-  }
-  return getValue();
-}
+// A ConstantLike op must always fold to its value (MLIR's constant matcher relies on it).
+// For a quantized result that is the integer storage; every folder that reads constant
+// operands checks element types, so the storage is never mistaken for the quantized
+// values, and materializeConstant never recreates a quantized constant from it.
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
 } // namespace kiln
