@@ -19,6 +19,13 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 // Base classes
 //===----------------------------------------------------------------------------===//
 
+// Inferred result types may refine `?` dims: compatible, not equal (KilnShapes.cpp).
+defvar kilnIsCompatibleDef = [{
+    bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange l, ::mlir::TypeRange r) {
+      return ::kiln::areCompatibleTensorTypes(l, r);
+    }
+}];
+
 // `cls`: fusion class (Elementwise, Broadcast, Reduction, Contraction, DataMovement).
 // `infer`: 1 = result types come from InferTypeOpInterface with the shape rules in
 //   KilnShapes.cpp; 2 = ODS derives them itself (SameOperandsAndResultType); 0 = the
@@ -35,19 +42,8 @@ class Kiln_Op<string mnemonic, string cls, list<Trait> traits = [], int infer = 
                 # !cond(!eq(infer, 1): [InferTypeOpAdaptorWithIsCompatible],
                         !eq(infer, 2): [InferTypeOpInterface],
                         true: [])> {
-  // `?` dims are compatible with static ones; element types must match exactly.
-  let extraClassDefinition = !if(!eq(infer, 1), [{
-    bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange l, ::mlir::TypeRange r) {
-      return ::kiln::areCompatibleTensorTypes(l, r);
-    }
-  }], "");
+  let extraClassDefinition = !if(!eq(infer, 1), kilnIsCompatibleDef, "");
 }
-
-defvar kilnIsCompatibleDef = [{
-    bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange l, ::mlir::TypeRange r) {
-      return ::kiln::areCompatibleTensorTypes(l, r);
-    }
-}];
 
 // Elementwise unary op whose result has the operand's type.
 class Kiln_UnaryOp<string mnemonic, Type type, list<Trait> traits = []>
