@@ -34,7 +34,6 @@ def Kiln_QuantizedType : Type<
     "!quant.uniform", "::mlir::quant::QuantizedType">;
 
 def Kiln_Float : AnyTypeOf<[F32, F16, BF16]>;
-def Kiln_Int : AnyTypeOf<[I8, I32, I64]>;
 def Kiln_Element : AnyTypeOf<[F32, F16, BF16, I8, I32, I64, I1, Kiln_QuantizedType]>;
 
 def Kiln_Tensor : RankedTensorOf<[Kiln_Element]>;

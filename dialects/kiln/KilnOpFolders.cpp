@@ -580,14 +580,8 @@ OpFoldResult BroadcastToOp::fold(FoldAdaptor adaptor) {
   if (auto inner = getInput().getDefiningOp<BroadcastToOp>()) {
     // Only when the inner input broadcasts to this result directly (a `?` in the middle
     // could hide an impossible broadcast).
-    ArrayRef<int64_t> from = inner.getInput().getType().getShape();
-    ArrayRef<int64_t> to = getType().getShape();
-    bool direct = from.size() <= to.size();
-    for (size_t i = 0; direct && i < from.size(); ++i) {
-      int64_t a = from[i], b = to[i + to.size() - from.size()];
-      direct = a == 1 || a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
-    }
-    if (direct) {
+    if (findNonBroadcastableDim(inner.getInput().getType().getShape(),
+                                getType().getShape()) < 0) {
       getInputMutable().assign(inner.getInput());
       return getResult();
     }

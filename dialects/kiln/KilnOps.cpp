@@ -82,14 +82,11 @@ LogicalResult BroadcastToOp::verify() {
            << in.getRank() << " input " << formatShape(in.getShape()) << " to rank "
            << out.getRank() << " " << formatShape(out.getShape());
   }
-  int64_t offset = out.getRank() - in.getRank();
-  for (int64_t d = 0; d < in.getRank(); ++d) {
-    int64_t a = in.getDimSize(d), b = out.getDimSize(d + offset);
-    if (a == 1 || ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b) {
-      continue;
-    }
+  int64_t d = findNonBroadcastableDim(in.getShape(), out.getShape());
+  if (d >= 0) {
     return emitOpError("broadcast_to: input dim ")
-           << d << " of size " << a << " cannot broadcast to " << b << " (input "
+           << d << " of size " << in.getDimSize(d) << " cannot broadcast to "
+           << out.getDimSize(d + out.getRank() - in.getRank()) << " (input "
            << formatShape(in.getShape()) << ", result " << formatShape(out.getShape())
            << ")";
   }

@@ -114,6 +114,20 @@ Type getStorageElementType(Type elementType) {
   return elementType;
 }
 
+int64_t findNonBroadcastableDim(ArrayRef<int64_t> from, ArrayRef<int64_t> to) {
+  if (from.size() > to.size()) {
+    return 0;
+  }
+  size_t offset = to.size() - from.size();
+  for (auto [d, a] : llvm::enumerate(from)) {
+    int64_t b = to[d + offset];
+    if (!(a == 1 || a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b))) {
+      return static_cast<int64_t>(d);
+    }
+  }
+  return -1;
+}
+
 static StringRef shortName(StringRef opName) {
   opName.consume_front("kiln.");
   return opName;
@@ -246,9 +260,11 @@ static std::optional<int64_t> dilatedWindow(int64_t kernel, int64_t dilation) {
 }
 
 /// floor((in + padBefore + padAfter - window) / stride) + 1, or the ceil form; dynamic
-/// stays dynamic; 0 when the window does not fit. Callers checked window and pads.
-static int64_t windowOutputSize(int64_t in, int64_t window, int64_t stride, int64_t padBefore,
-                                int64_t padAfter, bool ceilMode) {
+/// stays dynamic; 0 when the window does not fit; std::nullopt when the padded size
+/// overflows int64. Callers checked window and pads.
+static std::optional<int64_t> windowOutputSize(int64_t in, int64_t window, int64_t stride,
+                                               int64_t padBefore, int64_t padAfter,
+                                               bool ceilMode) {
   if (ShapedType::isDynamic(in)) {
     return ShapedType::kDynamic;
   }
@@ -256,8 +272,11 @@ static int64_t windowOutputSize(int64_t in, int64_t window, int64_t stride, int6
   if (padded) {
     padded = llvm::checkedAdd(*padded, padAfter);
   }
-  if (!padded || *padded < window) {
-    return padded ? 0 : ShapedType::kDynamic;
+  if (!padded) {
+    return std::nullopt;
+  }
+  if (*padded < window) {
+    return 0;
   }
   int64_t span = *padded - window;
   int64_t out = (ceilMode ? span / stride + (span % stride != 0) : span / stride) + 1;
@@ -341,7 +360,13 @@ LogicalResult Conv2dOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                                " does not fit in int64 (kernel ", k, ", dilation ",
                                dilations[i], ")");
     }
-    int64_t out = windowOutputSize(in, *window, strides[i], pads[i], pads[i + 2], false);
+    std::optional<int64_t> maybeOut =
+        windowOutputSize(in, *window, strides[i], pads[i], pads[i + 2], false);
+    if (!maybeOut) {
+      return emitOptionalError(loc, "conv2d: padded input ", dimName,
+                               " does not fit in int64 (pads ", formatList(pads), ")");
+    }
+    int64_t out = *maybeOut;
     if (out == 0) {
       return emitOptionalError(loc, "conv2d: output ", dimName, " would be 0: input ", in,
                                " plus pads ", pads[i] + pads[i + 2],
@@ -538,8 +563,13 @@ LogicalResult Pool2dOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                                "; a window would lie entirely in the padding");
     }
     int64_t in = input.getDimSize(2 + i);
-    int64_t out =
+    std::optional<int64_t> maybeOut =
         windowOutputSize(in, window, strides[i], pads[i], pads[i + 2], adaptor.getCeilMode());
+    if (!maybeOut) {
+      return emitOptionalError(loc, "pool2d: padded input does not fit in int64 (pads ",
+                               formatList(pads), ")");
+    }
+    int64_t out = *maybeOut;
     if (out == 0) {
       return emitOptionalError(loc, "pool2d: output ", i == 0 ? "height" : "width",
                                " would be 0: input ", in, " plus pads ",

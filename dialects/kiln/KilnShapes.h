@@ -30,6 +30,11 @@ bool areCompatibleTensorTypes(mlir::TypeRange lhs, mlir::TypeRange rhs);
 mlir::FailureOr<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
                                                              llvm::ArrayRef<int64_t> b);
 
+/// The first dim of `from` (in `from`'s numbering) that cannot numpy-broadcast to `to`,
+/// or -1 if `from` broadcasts (a `?` on either side is given the benefit of the doubt).
+/// A `from` of higher rank than `to` fails at dim 0.
+int64_t findNonBroadcastableDim(llvm::ArrayRef<int64_t> from, llvm::ArrayRef<int64_t> to);
+
 /// Result type of an elementwise op broadcasting `operands`. All operands must share an
 /// element type; the result gets `elementType` when given, else that shared type.
 mlir::LogicalResult inferBroadcastResultType(std::optional<mlir::Location> loc,

@@ -1285,3 +1285,21 @@ func.func @transpose_rank0(%x: tensor<f32>) -> tensor<f32> {
   %0 = kiln.transpose %x permutation = [0] : tensor<f32> -> tensor<f32>
   return %0 : tensor<f32>
 }
+
+// -----
+
+func.func @conv2d_pad_overflow(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+2 {{conv2d: padded input height does not fit in int64}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.conv2d %x, %w {pads = array<i64: 9223372036854775807, 0, 0, 0>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %0 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @pool2d_pad_overflow(%x: tensor<1x3x8x8xf32>) -> tensor<1x3x1x8xf32> {
+  // expected-error @+2 {{pool2d: padded input does not fit in int64}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.pool2d max %x kernel = [4611686018427387904, 1] {pads = array<i64: 4611686018427387903, 0, 4611686018427387903, 0>} : (tensor<1x3x8x8xf32>) -> tensor<1x3x1x8xf32>
+  return %0 : tensor<1x3x1x8xf32>
+}
