@@ -287,17 +287,18 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
       return r;
     }
   }
+  bool isUnsigned = getType().getElementType().isUnsignedInteger();
   return foldArith(
       adaptor.getOperands(), getType(),
       [](APFloat a, const APFloat &b) -> std::optional<APFloat> {
         a.divide(b, APFloat::rmNearestTiesToEven);
         return a;
       },
-      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+      [isUnsigned](const APInt &a, const APInt &b) -> std::optional<APInt> {
         if (b.isZero()) {
           return std::nullopt;
         }
-        return a.sdiv(b);
+        return isUnsigned ? a.udiv(b) : a.sdiv(b);
       });
 }
 
@@ -321,12 +322,15 @@ OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
   if (getLhs() == getRhs()) {
     return ifSameType(getLhs(), getType());
   }
+  bool isUnsigned = getType().getElementType().isUnsignedInteger();
   return foldArith(
       adaptor.getOperands(), getType(),
       [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
         return llvm::maximum(a, b);
       },
-      [](const APInt &a, const APInt &b) -> std::optional<APInt> { return a.sge(b) ? a : b; });
+      [isUnsigned](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return (isUnsigned ? a.uge(b) : a.sge(b)) ? a : b;
+      });
 }
 
 // min(x, x) => x
@@ -334,12 +338,15 @@ OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
   if (getLhs() == getRhs()) {
     return ifSameType(getLhs(), getType());
   }
+  bool isUnsigned = getType().getElementType().isUnsignedInteger();
   return foldArith(
       adaptor.getOperands(), getType(),
       [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> {
         return llvm::minimum(a, b);
       },
-      [](const APInt &a, const APInt &b) -> std::optional<APInt> { return a.sle(b) ? a : b; });
+      [isUnsigned](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return (isUnsigned ? a.ule(b) : a.sle(b)) ? a : b;
+      });
 }
 
 // and(x, x) => x, and(x, true) => x
@@ -408,9 +415,9 @@ OpFoldResult CmpOp::fold(FoldAdaptor adaptor) {
                     c == APFloat::cmpUnordered);
     });
   }
+  bool isUnsigned = !a.getElementType().isSignlessInteger() || a.getElementType().isInteger(1);
   return foldBinaryBroadcast<APInt, APInt>(a, b, rt, [&](const APInt &x, const APInt &y) {
-    bool isBool = x.getBitWidth() == 1;
-    return decide(x == y, isBool ? x.ult(y) : x.slt(y), false);
+    return decide(x == y, isUnsigned ? x.ult(y) : x.slt(y), false);
   });
 }
 

@@ -55,6 +55,12 @@ typedef enum kilnDType {
   KILN_DTYPE_I64 = 6,
   KILN_DTYPE_BOOL = 7, /* one byte per element */
   KILN_DTYPE_U8 = 8,
+  KILN_DTYPE_F64 = 9,
+  KILN_DTYPE_I16 = 10,
+  KILN_DTYPE_U16 = 11,
+  KILN_DTYPE_U32 = 12,
+  KILN_DTYPE_U64 = 13,
+  KILN_DTYPE_LAST = KILN_DTYPE_U64, /* for iterating over every valid dtype */
 } kilnDType;
 
 /* Bytes per element; 0 for KILN_DTYPE_INVALID or an unknown value. */

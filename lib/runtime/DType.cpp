@@ -16,15 +16,20 @@ size_t kilnDTypeGetSize(kilnDType dtype) {
   switch (dtype) {
   case KILN_DTYPE_F32:
   case KILN_DTYPE_I32:
+  case KILN_DTYPE_U32:
     return 4;
   case KILN_DTYPE_F16:
   case KILN_DTYPE_BF16:
+  case KILN_DTYPE_I16:
+  case KILN_DTYPE_U16:
     return 2;
   case KILN_DTYPE_I8:
   case KILN_DTYPE_U8:
   case KILN_DTYPE_BOOL:
     return 1;
   case KILN_DTYPE_I64:
+  case KILN_DTYPE_U64:
+  case KILN_DTYPE_F64:
     return 8;
   case KILN_DTYPE_INVALID:
     break;
@@ -50,6 +55,16 @@ const char *kilnDTypeGetName(kilnDType dtype) {
     return "i64";
   case KILN_DTYPE_BOOL:
     return "bool";
+  case KILN_DTYPE_F64:
+    return "f64";
+  case KILN_DTYPE_I16:
+    return "i16";
+  case KILN_DTYPE_U16:
+    return "u16";
+  case KILN_DTYPE_U32:
+    return "u32";
+  case KILN_DTYPE_U64:
+    return "u64";
   case KILN_DTYPE_INVALID:
     break;
   }
@@ -71,6 +86,10 @@ kilnDType kilnDTypeFromName(const char *name) {
       {"int8", KILN_DTYPE_I8},     {"u8", KILN_DTYPE_U8},       {"uint8", KILN_DTYPE_U8},
       {"i32", KILN_DTYPE_I32},     {"int32", KILN_DTYPE_I32},   {"i64", KILN_DTYPE_I64},
       {"int64", KILN_DTYPE_I64},   {"bool", KILN_DTYPE_BOOL},   {"i1", KILN_DTYPE_BOOL},
+      {"f64", KILN_DTYPE_F64},     {"float64", KILN_DTYPE_F64}, {"double", KILN_DTYPE_F64},
+      {"i16", KILN_DTYPE_I16},     {"int16", KILN_DTYPE_I16},   {"u16", KILN_DTYPE_U16},
+      {"uint16", KILN_DTYPE_U16},  {"u32", KILN_DTYPE_U32},     {"uint32", KILN_DTYPE_U32},
+      {"u64", KILN_DTYPE_U64},     {"uint64", KILN_DTYPE_U64},
   };
   for (const Alias &a : aliases) {
     if (std::strcmp(a.name, name) == 0) {

@@ -40,16 +40,20 @@ TEST(RuntimeDType, SizesAndNames) {
   EXPECT_EQ(kilnDTypeGetSize(KILN_DTYPE_BF16), 2u);
   EXPECT_EQ(kilnDTypeGetSize(KILN_DTYPE_I64), 8u);
   EXPECT_EQ(kilnDTypeGetSize(KILN_DTYPE_BOOL), 1u);
+  EXPECT_EQ(kilnDTypeGetSize(KILN_DTYPE_F64), 8u);
+  EXPECT_EQ(kilnDTypeGetSize(KILN_DTYPE_U16), 2u);
+  EXPECT_STREQ(kilnDTypeGetName(KILN_DTYPE_U64), "u64");
+  EXPECT_EQ(kilnDTypeFromName("uint32"), KILN_DTYPE_U32);
   EXPECT_EQ(kilnDTypeGetSize(static_cast<kilnDType>(99)), 0u);
   EXPECT_STREQ(kilnDTypeGetName(KILN_DTYPE_F16), "f16");
   EXPECT_STREQ(kilnDTypeGetName(static_cast<kilnDType>(99)), "invalid");
-  for (int d = KILN_DTYPE_F32; d <= KILN_DTYPE_U8; ++d) {
+  for (int d = KILN_DTYPE_F32; d <= KILN_DTYPE_LAST; ++d) {
     auto dtype = static_cast<kilnDType>(d);
     EXPECT_EQ(kilnDTypeFromName(kilnDTypeGetName(dtype)), dtype) << d;
   }
   EXPECT_EQ(kilnDTypeFromName("float32"), KILN_DTYPE_F32);
   EXPECT_EQ(kilnDTypeFromName("i1"), KILN_DTYPE_BOOL);
-  EXPECT_EQ(kilnDTypeFromName("f64"), KILN_DTYPE_INVALID);
+  EXPECT_EQ(kilnDTypeFromName("f128"), KILN_DTYPE_INVALID);
   EXPECT_EQ(kilnDTypeFromName(nullptr), KILN_DTYPE_INVALID);
 }
 

@@ -1,0 +1,1 @@
+// ContractionTest.cpp - filled in below

@@ -1,0 +1,1 @@
+// DataMovementTest.cpp - filled in below

@@ -1,0 +1,1 @@
+// ElementwiseTest.cpp - filled in below

@@ -1,0 +1,1 @@
+// ReductionTest.cpp - filled in below
