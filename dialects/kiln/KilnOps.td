@@ -82,7 +82,9 @@ def Kiln_MatmulOp : Kiln_Op<"matmul", "Contraction", [], 1, 1> {
     `lhs` is `[batch..., M, K]` (`[batch..., K, M]` with `transpose_a`), `rhs` is
     `[batch..., K, N]` (`[batch..., N, K]` with `transpose_b`). Batch dims broadcast the
     numpy way. Float inputs give a result of the same type; i8 or quantized-i8 inputs
-    accumulate into i32.
+    accumulate into i32. A quantized operand contributes `storage - zero_point` (the
+    zero point of its channel when per-axis), so the result is
+    `sum_k (qa - za) * (qb - zb)` in i32, as ONNX MatMulInteger; scales are not applied.
 
     ```mlir
     %y = kiln.matmul %x, %w transpose_b : (tensor<8x64xf32>, tensor<32x64xf32>) -> tensor<8x32xf32>
@@ -101,7 +103,10 @@ def Kiln_Conv2dOp : Kiln_Op<"conv2d", "Contraction", [], 1, 1> {
   let summary = "2-D convolution, NCHW input, OIHW weight, optional bias";
   let description = [{
     `pads` is `[top, left, bottom, right]` (ONNX order). With `groups = g` the input has
-    `g * weight.dim(1)` channels and the weight's O must be a multiple of `g`.
+    `g * weight.dim(1)` channels and the weight's O must be a multiple of `g`. Quantized
+    input and weight contribute `storage - zero_point` (per-axis: per channel), so the
+    i32 result is `sum (qx - zx) * (qw - zw) + bias` as ONNX ConvInteger, and padding
+    contributes 0 (as if padded with the input's zero point).
 
     ```mlir
     %y = kiln.conv2d %x, %w, %b {pads = array<i64: 1, 1, 1, 1>}
@@ -177,10 +182,14 @@ def Kiln_ClipOp : Kiln_UnaryOp<"clip", Kiln_SignedTensor> {
 }
 
 def Kiln_CastOp : Kiln_Op<"cast", "Elementwise", [SameOperandsAndResultShape], 0> {
-  let summary = "element type conversion (round to nearest even, saturating to int)";
+  let summary = "element type conversion (ONNX Cast; float to integer saturates)";
   let description = [{
-    Float to integer conversion truncates toward zero (ONNX Cast); i1 results are
-    `x != 0`. Quantized types go through quantize / dequantize instead.
+    Float to float rounds to nearest even; integer to float converts to the nearest
+    value (ties to even). Float to integer truncates toward zero and saturates to the
+    integer type's range (values below its minimum give the minimum, above its maximum
+    the maximum, NaN gives 0). Integer to integer wraps (two's complement, as C and
+    numpy). Any type to i1 is `x != 0`; i1 to any type is 0 or 1. Quantized types go
+    through quantize / dequantize instead.
 
     ```mlir
     %y = kiln.cast %x : tensor<4xf32> to tensor<4xf16>

@@ -29,9 +29,12 @@ namespace kiln::interp {
 // Element conversions
 //===----------------------------------------------------------------------------===//
 
+/// The integer type a quantized type stores, with its signedness made explicit (the
+/// quant dialect keeps signedness in a flag and a signless storage type).
 static Type storageType(Type t) {
   if (auto q = dyn_cast<quant::QuantizedType>(t)) {
-    return q.getStorageType();
+    return IntegerType::get(t.getContext(), q.getStorageTypeIntegralWidth(),
+                            q.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
   }
   return t;
 }
@@ -247,6 +250,17 @@ static std::vector<uint8_t> encodeRaw(const Tensor &t) {
 // Attributes
 //===----------------------------------------------------------------------------===//
 
+FailureOr<Tensor> tensorFromBytes(RankedTensorType type, ArrayRef<char> bytes) {
+  if (!type.hasStaticShape()) {
+    return failure();
+  }
+  Tensor t(type.getElementType(), type.getShape());
+  if (!decodeRaw(t, reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), false)) {
+    return failure();
+  }
+  return t;
+}
+
 FailureOr<Tensor> tensorFromAttr(ElementsAttr attr, RankedTensorType type) {
   if (!type.hasStaticShape()) {
     return failure();
@@ -305,7 +319,10 @@ FailureOr<Tensor> tensorFromAttr(ElementsAttr attr, RankedTensorType type) {
 }
 
 DenseElementsAttr tensorToAttr(const Tensor &t, RankedTensorType type) {
-  Type st = storageType(type.getElementType());
+  Type st = type.getElementType();
+  if (auto q = dyn_cast<quant::QuantizedType>(st)) {
+    st = q.getStorageType(); // signless, as `kiln.constant ... as <quant type>` wants
+  }
   auto attrType = RankedTensorType::get(type.getShape(), st);
   int64_t n = t.getNumElements();
   if (st.isF32()) {

@@ -77,6 +77,8 @@ llvm::SmallVector<int64_t> getStrides(llvm::ArrayRef<int64_t> shape);
 /// Reads a `dense` or `dense_resource` attribute. A quantized `type` (a kiln.constant
 /// result) reinterprets the integer storage.
 mlir::FailureOr<Tensor> tensorFromAttr(mlir::ElementsAttr attr, mlir::RankedTensorType type);
+/// Decodes little-endian bytes (one byte per i1) of `type`'s (storage) element type.
+mlir::FailureOr<Tensor> tensorFromBytes(mlir::RankedTensorType type, llvm::ArrayRef<char> bytes);
 /// A DenseElementsAttr of `type` holding `t`'s values (for quantized types, of the
 /// storage type's tensor; the caller builds `kiln.constant ... as <quant type>`).
 mlir::DenseElementsAttr tensorToAttr(const Tensor &t, mlir::RankedTensorType type);

@@ -1,0 +1,223 @@
+#!/usr/bin/python3
+"""ONNX backend node tests through kiln-interpret.
+
+For every test folder under the ONNX node test data: import and run the model with
+kiln-interpret on test_data_set_0, compare each output with the expected one at per-dtype
+tolerances, and classify the test as pass, fail (with the reason) or unsupported (kiln
+cannot import it, with what is missing).
+
+  run_node_tests.py --kiln-interpret build/bin/kiln-interpret \
+      [--markdown docs/conformance.md] [--expected test/conformance/expected-pass.txt]
+      [--check] [--write-expected] [--filter SUBSTR] [--jobs N]
+
+--check exits 1 if any test listed in --expected does not pass (a regression).
+Run with Debian's /usr/bin/python3 (onnx and numpy).
+"""
+import argparse
+import concurrent.futures
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+DATA = "/usr/share/libonnx-testdata/data/node"
+
+# Ops listed in the importer issue: every node test made only of these must pass.
+LISTED_OPS = set("""Conv BatchNormalization Relu Clip LeakyRelu Sigmoid HardSigmoid HardSwish
+Tanh MaxPool AveragePool GlobalAveragePool Add Sub Mul Div Pow Sqrt Reciprocal Erf Exp Log
+Neg Abs Min Max Gemm MatMul Flatten Reshape Transpose Squeeze Unsqueeze Concat Split Slice
+Gather Pad Softmax LogSoftmax LayerNormalization ReduceMean ReduceSum ReduceMax ArgMax Where
+Equal Less Greater Not And Or Expand Shape ConstantOfShape Constant Identity Cast Dropout
+QuantizeLinear DequantizeLinear""".split())
+
+# (rtol, atol) per expected dtype; integers and bools compare exactly.
+TOLERANCES = {
+    np.dtype(np.float64): (1e-6, 1e-9),
+    np.dtype(np.float32): (1e-4, 1e-5),
+    np.dtype(np.float16): (1e-3, 1e-3),
+}
+
+
+def load_expected(path):
+    t = onnx.TensorProto()
+    with open(path, "rb") as f:
+        t.ParseFromString(f.read())
+    return t, numpy_helper.to_array(t)
+
+
+def compare(expected_proto, expected, actual):
+    """Returns None if equal within tolerance, else a reason."""
+    if expected_proto.data_type == onnx.TensorProto.BFLOAT16:
+        rtol, atol = 1e-2, 1e-2
+        expected = expected.astype(np.float32)
+        actual = actual.astype(np.float32)
+    else:
+        rtol, atol = TOLERANCES.get(expected.dtype, (0, 0))
+    if expected.shape != actual.shape:
+        return "shape %s, expected %s" % (list(actual.shape), list(expected.shape))
+    if expected.dtype.kind in "fc":
+        a = actual.astype(np.float64)
+        e = expected.astype(np.float64)
+        nan_ok = np.array_equal(np.isnan(a), np.isnan(e))
+        close = np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
+        if nan_ok and close.all():
+            return None
+        bad = ~close
+        idx = np.unravel_index(np.argmax(bad), bad.shape) if bad.ndim else ()
+        return "%d of %d values differ (first at %s: %r vs expected %r; rtol %g atol %g)" % (
+            int(bad.sum()), bad.size, list(idx), float(a[idx]), float(e[idx]), rtol, atol)
+    if actual.dtype != expected.dtype:
+        actual = actual.astype(expected.dtype)
+    if np.array_equal(actual, expected):
+        return None
+    bad = actual != expected
+    return "%d of %d values differ" % (int(bad.sum()), bad.size)
+
+
+def read_output(path, like):
+    if path.endswith(".npy"):
+        return np.load(path)
+    raise ValueError(path)
+
+
+def run_test(interpret, folder):
+    name = os.path.basename(folder)
+    model = onnx.load(os.path.join(folder, "model.onnx"), load_external_data=False)
+    ops = sorted(set(n.op_type for n in model.graph.node))
+    listed = set(ops) <= LISTED_OPS
+    data = os.path.join(folder, "test_data_set_0")
+    inputs = sorted(glob.glob(os.path.join(data, "input_*.pb")),
+                    key=lambda p: int(p.rsplit("_", 1)[1].split(".")[0]))
+    outputs = sorted(glob.glob(os.path.join(data, "output_*.pb")),
+                     key=lambda p: int(p.rsplit("_", 1)[1].split(".")[0]))
+    result = {"name": name, "ops": ops, "listed": listed}
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [interpret, os.path.join(folder, "model.onnx")]
+        # Graph inputs the test feeds are bound by name (optional inputs may be omitted).
+        for p in inputs:
+            t = onnx.TensorProto()
+            with open(p, "rb") as f:
+                t.ParseFromString(f.read())
+            cmd.append("--input=%s=@%s" % (t.name, p) if t.name else "--input=@" + p)
+        outs = [os.path.join(tmp, "out_%d.npy" % i) for i in range(len(outputs))]
+        cmd += ["--output=@" + o for o in outs]
+        start = time.time()
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        except subprocess.TimeoutExpired:
+            result.update(status="fail", reason="timed out after 300 s")
+            return result
+        result["seconds"] = time.time() - start
+        err = proc.stderr.strip()
+        if proc.returncode != 0:
+            first = err.splitlines()[0] if err else "exit code %d" % proc.returncode
+            unsupported = ("unsupported feature" in err or "not supported" in err
+                           or "must be a constant" in err)
+            if unsupported:
+                lines = [l.strip() for l in err.splitlines() if l.strip()]
+                detail = "; ".join(l for l in lines[1:4]) if "unsupported feature" in err \
+                    else first
+                result.update(status="unsupported", reason=detail)
+            else:
+                result.update(status="fail", reason=first)
+            return result
+        for i, (exp_path, out_path) in enumerate(zip(outputs, outs)):
+            proto, expected = load_expected(exp_path)
+            try:
+                actual = np.load(out_path)
+            except Exception as e:  # noqa: BLE001 - report any unreadable output
+                result.update(status="fail", reason="output %d unreadable: %s" % (i, e))
+                return result
+            reason = compare(proto, expected, actual)
+            if reason:
+                result.update(status="fail", reason="output %d: %s" % (i, reason))
+                return result
+    result.update(status="pass", reason="")
+    return result
+
+
+def short(reason):
+    reason = reason.replace("|", "\\|").replace("\n", " ")
+    return reason if len(reason) < 220 else reason[:217] + "..."
+
+
+def write_markdown(path, results, summary):
+    with open(path, "w") as f:
+        f.write("# ONNX backend node tests\n\n")
+        f.write("Generated by `test/conformance/run_node_tests.py` from the node tests of "
+                "Debian's `libonnx-testdata` (ONNX 1.12), run through `kiln-interpret` "
+                "(import + reference interpreter) on `test_data_set_0`. Tolerances: f64 "
+                "rtol 1e-6, f32 rtol 1e-4 / atol 1e-5, f16 1e-3, bf16 1e-2; integers and "
+                "bools exact.\n\n")
+        f.write("**%s**\n\n" % summary)
+        listed = [r for r in results if r["listed"]]
+        f.write("Tests made only of ops the importer issue lists: %d, of which %d pass.\n\n" %
+                (len(listed), sum(r["status"] == "pass" for r in listed)))
+        f.write("| test | status | ops | reason |\n|---|---|---|---|\n")
+        for r in results:
+            f.write("| %s | %s | %s | %s |\n" % (r["name"], r["status"],
+                                               " ".join(r["ops"]), short(r["reason"])))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kiln-interpret", required=True)
+    ap.add_argument("--data", default=DATA)
+    ap.add_argument("--markdown")
+    ap.add_argument("--expected")
+    ap.add_argument("--check", action="store_true")
+    ap.add_argument("--write-expected", action="store_true")
+    ap.add_argument("--filter", default="")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--only-expected", action="store_true",
+                    help="run only the tests in --expected (quick regression check)")
+    args = ap.parse_args()
+
+    folders = sorted(d for d in glob.glob(os.path.join(args.data, "test_*"))
+                     if args.filter in os.path.basename(d))
+    expected = set()
+    if args.expected and os.path.exists(args.expected):
+        with open(args.expected) as f:
+            expected = set(l.strip() for l in f if l.strip() and not l.startswith("#"))
+    if args.only_expected:
+        folders = [d for d in folders if os.path.basename(d) in expected]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(lambda d: run_test(args.kiln_interpret, d), folders))
+    counts = {s: sum(r["status"] == s for r in results) for s in ("pass", "fail", "unsupported")}
+    summary = "%d node tests: %d pass, %d fail, %d unsupported" % (
+        len(results), counts["pass"], counts["fail"], counts["unsupported"])
+    print(summary)
+    listed = [r for r in results if r["listed"]]
+    print("listed-op tests: %d, pass %d" % (len(listed), sum(r["status"] == "pass" for r in listed)))
+    if args.markdown:
+        write_markdown(args.markdown, results, summary)
+    if args.write_expected and args.expected:
+        with open(args.expected, "w") as f:
+            f.write("# Node tests that pass; a test listed here that stops passing fails CI.\n")
+            f.write("# Regenerate with run_node_tests.py --write-expected after fixing.\n")
+            for r in results:
+                if r["status"] == "pass":
+                    f.write(r["name"] + "\n")
+    if args.check:
+        by_name = {r["name"]: r for r in results}
+        regressions = [n for n in sorted(expected) if n in by_name
+                       and by_name[n]["status"] != "pass"]
+        missing = [n for n in sorted(expected) if n not in by_name]
+        for n in regressions:
+            print("REGRESSION %s: %s %s" % (n, by_name[n]["status"], by_name[n]["reason"]))
+        for n in missing:
+            print("MISSING %s: listed as passing but no such test" % n)
+        if regressions or missing:
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
