@@ -7,13 +7,16 @@ import lit.util
 
 config.name = "kiln"
 config.test_format = lit.formats.ShTest(not lit.util.which("bash") is None)
-config.suffixes = [".mlir"]
-config.excludes = ["unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in", "Inputs"]
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in", "Inputs",
+                   "conformance"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.kiln_obj_root, "test")
 
 path = [config.kiln_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")]
 config.environment["PATH"] = os.pathsep.join(path)
 config.substitutions.append(("%kiln_src_root", config.kiln_src_root))
+# Debian's python3 carries onnx, numpy and torch (the first python3 on PATH may not).
+config.substitutions.append(("%python", "/usr/bin/python3"))
 if config.kiln_have_cuda:
     config.available_features.add("cuda")

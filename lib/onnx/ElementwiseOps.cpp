@@ -137,8 +137,8 @@ LogicalResult importDropout(GraphImporter &gi) {
       return failure();
     }
     if (*training != 0) {
-      return gi.error() << "training_mode is true; kiln compiles inference graphs only "
-                           "(export the model in eval mode)";
+      return gi.error() << "training_mode=true is not supported: kiln compiles inference "
+                           "graphs only (export the model in eval mode)";
     }
   }
   gi.setOutput(0, *x);

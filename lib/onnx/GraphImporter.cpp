@@ -428,8 +428,24 @@ OwningOpRef<ModuleOp> GraphImporter::import(onnx::ModelProto &model, StringRef p
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
   llvm::StringSet<> inputNames;
+  SmallVector<std::pair<std::string, RankedTensorType>> frozen;
   for (const auto &in : graph.input()) {
     if (initializerNames.contains(in.name())) {
+      continue;
+    }
+    auto constant = opts.constantInputs.find(in.name());
+    if (constant != opts.constantInputs.end()) {
+      const io::HostTensor &host = constant->second;
+      Type et = in.type().has_tensor_type()
+                    ? getElementType(context(), in.type().tensor_type().elem_type())
+                    : Type();
+      if (!et) {
+        emitError(currentLoc) << "onnx import: constant input '" << in.name()
+                              << "' is not a tensor of a supported element type";
+        return nullptr;
+      }
+      frozen.push_back({in.name(), RankedTensorType::get(host.shape, et)});
+      inputNames.insert(in.name());
       continue;
     }
     FailureOr<RankedTensorType> type = importValueType(in, /*isGraphInput=*/true);
@@ -439,6 +455,13 @@ OwningOpRef<ModuleOp> GraphImporter::import(onnx::ModelProto &model, StringRef p
     argTypes.push_back(*type);
     argNames.push_back(in.name());
     inputNames.insert(in.name());
+  }
+  for (const auto &[name, value] : opts.constantInputs) {
+    if (!inputNames.contains(name)) {
+      emitError(currentLoc) << "onnx import: a constant value is given for '" << name
+                            << "', which is not a graph input";
+      return nullptr;
+    }
   }
   for (const auto &[name, dims] : opts.inputShapes) {
     if (!inputNames.contains(name)) {
@@ -460,6 +483,17 @@ OwningOpRef<ModuleOp> GraphImporter::import(onnx::ModelProto &model, StringRef p
     values[name] = body->getArgument(i);
   }
   b.setInsertionPointToEnd(body);
+  for (const auto &[name, type] : frozen) {
+    std::string error;
+    FailureOr<interp::Tensor> value =
+        interp::fromHost(opts.constantInputs.at(name), type, error);
+    if (failed(value)) {
+      emitError(currentLoc) << "onnx import: constant input '" << name << "': " << error;
+      return nullptr;
+    }
+    values[name] = ConstantOp::create(b, NameLoc::get(b.getStringAttr(name), currentLoc), type,
+                                      interp::tensorToAttr(*value, type));
+  }
 
   if (failed(importInitializers(graph))) {
     return nullptr;

@@ -468,14 +468,18 @@ FailureOr<quant::QuantizedType> quantType(GraphImporter &gi, int64_t scaleIdx, i
                                           Type expressed, int64_t rank) {
   std::optional<interp::Tensor> scale = gi.constantInput(scaleIdx);
   if (!scale) {
-    return gi.error() << "the scale must be a constant";
+    return gi.error() << "the scale (input '" << gi.node().input(scaleIdx)
+                      << "') must be a constant: scales computed at run time (dynamic "
+                         "quantization) are not supported";
   }
   Type storage = gi.builder().getIntegerType(8, /*isSigned=*/false);
   std::optional<interp::Tensor> zp;
   if (gi.hasInput(zpIdx)) {
     zp = gi.constantInput(zpIdx);
     if (!zp) {
-      return gi.error() << "the zero point must be a constant";
+      return gi.error() << "the zero point (input '" << gi.node().input(zpIdx)
+                        << "') must be a constant: zero points computed at run time are "
+                           "not supported";
     }
     storage = zp->getElementType();
     if (zp->getNumElements() != scale->getNumElements()) {
@@ -542,7 +546,9 @@ LogicalResult importDequantizeLinear(GraphImporter &gi) {
   auto xt = gi.inputType(0);
   std::optional<interp::Tensor> scale = gi.constantInput(1);
   if (!scale) {
-    return gi.error() << "x_scale must be a constant";
+    return gi.error() << "the scale (input '" << gi.node().input(1)
+                      << "') must be a constant: scales computed at run time are not "
+                         "supported";
   }
   Type expressed = scale->getElementType();
   FailureOr<quant::QuantizedType> qt = quantType(gi, 1, 2, expressed, xt.getRank());

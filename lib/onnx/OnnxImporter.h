@@ -9,6 +9,8 @@
 #ifndef KILN_LIB_ONNX_ONNXIMPORTER_H
 #define KILN_LIB_ONNX_ONNXIMPORTER_H
 
+#include "lib/tensorio/TensorIO.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -23,6 +25,9 @@ namespace kiln::onnx_import {
 struct ImportOptions {
   /// Fixes the shapes of graph inputs (like trtexec --shapes): NAME -> dims.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Graph inputs whose values are known at compile time (like TensorRT's shape-tensor
+  /// values): they become constants, so shape arithmetic on them folds away.
+  std::map<std::string, io::HostTensor> constantInputs;
   /// Largest tensor (initializer, input, or any value the graph computes) accepted, in
   /// bytes. Protects against models whose dims ask for absurd allocations.
   int64_t maxTensorBytes = int64_t(16) << 30;

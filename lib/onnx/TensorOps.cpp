@@ -74,11 +74,12 @@ LogicalResult importFlatten(GraphImporter &gi) {
     return failure();
   }
   auto xt = gi.inputType(0);
-  FailureOr<int64_t> axis =
-      gi.normalizeAxis(gi.intAttr("axis", 1), xt.getRank(), "axis", /*inclusive=*/true);
-  if (failed(axis)) {
-    return failure();
+  // Flatten's axis lies in [-rank, rank]; a negative one counts from the end.
+  int64_t rawAxis = gi.intAttr("axis", 1);
+  if (rawAxis < -xt.getRank() || rawAxis > xt.getRank()) {
+    return gi.error() << "axis " << rawAxis << " is out of range for rank " << xt.getRank();
   }
+  std::optional<int64_t> axis = rawAxis < 0 ? rawAxis + xt.getRank() : rawAxis;
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < xt.getRank(); ++d) {
     (d < *axis ? outer : inner) *= xt.getDimSize(d);
@@ -538,12 +539,14 @@ LogicalResult importConstant(GraphImporter &gi) {
 }
 
 LogicalResult importRange(GraphImporter &gi) {
-  std::optional<interp::Tensor> start = gi.constantInput(0), limit = gi.constantInput(1),
-                                delta = gi.constantInput(2);
-  if (!start || !limit || !delta) {
-    return gi.error() << "start, limit and delta must be constants";
+  FailureOr<double> sv = gi.constantScalar(0, "start");
+  FailureOr<double> lv = failed(sv) ? sv : gi.constantScalar(1, "limit");
+  FailureOr<double> dv = failed(lv) ? lv : gi.constantScalar(2, "delta");
+  if (failed(dv)) {
+    return failure();
   }
-  double s = start->getDouble(0), l = limit->getDouble(0), d = delta->getDouble(0);
+  std::optional<interp::Tensor> start = gi.constantInput(0);
+  double s = *sv, l = *lv, d = *dv;
   if (d == 0) {
     return gi.error() << "delta must not be 0";
   }

@@ -17,6 +17,7 @@ import argparse
 import concurrent.futures
 import glob
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -97,48 +98,65 @@ def run_test(interpret, folder):
     outputs = sorted(glob.glob(os.path.join(data, "output_*.pb")),
                      key=lambda p: int(p.rsplit("_", 1)[1].split(".")[0]))
     result = {"name": name, "ops": ops, "listed": listed}
+    feeds = []
+    for p in inputs:
+        t = onnx.TensorProto()
+        with open(p, "rb") as f:
+            t.ParseFromString(f.read())
+        feeds.append((t.name, p))
+    constants = []  # inputs the importer needs as compile-time values (shapes, params)
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [interpret, os.path.join(folder, "model.onnx")]
-        # Graph inputs the test feeds are bound by name (optional inputs may be omitted).
-        for p in inputs:
-            t = onnx.TensorProto()
-            with open(p, "rb") as f:
-                t.ParseFromString(f.read())
-            cmd.append("--input=%s=@%s" % (t.name, p) if t.name else "--input=@" + p)
-        outs = [os.path.join(tmp, "out_%d.npy" % i) for i in range(len(outputs))]
-        cmd += ["--output=@" + o for o in outs]
-        start = time.time()
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-        except subprocess.TimeoutExpired:
-            result.update(status="fail", reason="timed out after 300 s")
-            return result
-        result["seconds"] = time.time() - start
-        err = proc.stderr.strip()
+        outs = [os.path.join(tmp, "out_%d.pb" % i) for i in range(len(outputs))]
+        while True:
+            cmd = [interpret, os.path.join(folder, "model.onnx")]
+            for n, p in feeds:
+                if n in constants:
+                    cmd.append("--constant-input=%s=@%s" % (n, p))
+                else:
+                    cmd.append("--input=%s=@%s" % (n, p) if n else "--input=@" + p)
+            cmd += ["--output=@" + o for o in outs]
+            start = time.time()
+            try:
+                proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+            except subprocess.TimeoutExpired:
+                result.update(status="fail", reason="timed out after 300 s")
+                return result
+            result["seconds"] = time.time() - start
+            err = proc.stderr.strip()
+            m = re.search(r"\(input '([^']*)'\) must be a", err)
+            if proc.returncode != 0 and m and m.group(1) not in constants and \
+                    any(n == m.group(1) for n, _ in feeds):
+                constants.append(m.group(1))
+                continue
+            break
+        result["constants"] = constants
         if proc.returncode != 0:
             first = err.splitlines()[0] if err else "exit code %d" % proc.returncode
-            unsupported = ("unsupported feature" in err or "not supported" in err
-                           or "must be a constant" in err)
-            if unsupported:
+            first = re.sub(r"^.*?onnx import: ", "", first)
+            if "unsupported feature" in err:
                 lines = [l.strip() for l in err.splitlines() if l.strip()]
-                detail = "; ".join(l for l in lines[1:4]) if "unsupported feature" in err \
-                    else first
-                result.update(status="unsupported", reason=detail)
+                result.update(status="unsupported", reason="; ".join(lines[1:4]))
+            elif "not supported" in err:
+                result.update(status="unsupported", reason=first)
             else:
                 result.update(status="fail", reason=first)
             return result
         for i, (exp_path, out_path) in enumerate(zip(outputs, outs)):
             proto, expected = load_expected(exp_path)
             try:
-                actual = np.load(out_path)
+                aproto, actual = load_expected(out_path)
             except Exception as e:  # noqa: BLE001 - report any unreadable output
                 result.update(status="fail", reason="output %d unreadable: %s" % (i, e))
                 return result
+            if aproto.data_type == onnx.TensorProto.BFLOAT16 and \
+                    proto.data_type == onnx.TensorProto.UINT16:
+                actual = np.frombuffer(aproto.raw_data, dtype=np.uint16).reshape(actual.shape)
             reason = compare(proto, expected, actual)
             if reason:
                 result.update(status="fail", reason="output %d: %s" % (i, reason))
                 return result
-    result.update(status="pass", reason="")
+    result.update(status="pass", reason="constant inputs: " + ", ".join(constants)
+                  if constants else "")
     return result
 
 

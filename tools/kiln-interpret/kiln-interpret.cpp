@@ -26,6 +26,10 @@ int main(int argc, char **argv) {
   cl::list<std::string> inputs("input",
                                cl::desc("[NAME=]@file.npy | @file.pb | random:SEED"));
   cl::list<std::string> outputs("output", cl::desc("[NAME=]@file.npy | @file.pb"));
+  cl::list<std::string> constants(
+      "constant-input",
+      cl::desc("NAME=@file.npy|@file.pb: a graph input whose value is fixed at import "
+               "(shape and parameter inputs), so computations on it fold away"));
   cl::list<std::string> shapes("input-shape", cl::desc("NAME=DIMS, e.g. x=1x3x224x224"));
   cl::opt<int64_t> seed("random-inputs",
                         cl::desc("seed for every input not bound by --input"),
@@ -44,6 +48,20 @@ int main(int argc, char **argv) {
       llvm::errs() << "kiln-interpret: " << error << "\n";
       return 2;
     }
+  }
+  for (const std::string &s : constants) {
+    size_t eq = s.find("=@");
+    std::string error;
+    kiln::io::HostTensor value;
+    if (eq == std::string::npos || eq == 0) {
+      llvm::errs() << "kiln-interpret: --constant-input=" << s << " is not NAME=@FILE\n";
+      return 2;
+    }
+    if (!kiln::io::readTensorFile(s.substr(eq + 2), value, error)) {
+      llvm::errs() << "kiln-interpret: --constant-input=" << s << ": " << error << "\n";
+      return 2;
+    }
+    importOptions.constantInputs[s.substr(0, eq)] = std::move(value);
   }
   mlir::MLIRContext ctx;
   llvm::SourceMgr sourceMgr;
