@@ -9,7 +9,7 @@ config.name = "kiln"
 config.test_format = lit.formats.ShTest(not lit.util.which("bash") is None)
 config.suffixes = [".mlir", ".test"]
 config.excludes = ["unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in", "Inputs",
-                   "conformance"]
+                   "conformance/run_node_tests.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.kiln_obj_root, "test")
 

@@ -136,7 +136,16 @@ LogicalResult importDropout(GraphImporter &gi) {
     if (failed(training)) {
       return failure();
     }
-    if (*training != 0) {
+    // With ratio 0 training-mode dropout drops nothing: it is the identity.
+    double ratio = 0.5;
+    if (gi.hasInput(1)) {
+      FailureOr<double> r = gi.constantScalar(1, "ratio");
+      if (failed(r)) {
+        return failure();
+      }
+      ratio = *r;
+    }
+    if (*training != 0 && ratio != 0) {
       return gi.error() << "training_mode=true is not supported: kiln compiles inference "
                            "graphs only (export the model in eval mode)";
     }

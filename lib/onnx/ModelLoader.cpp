@@ -245,11 +245,23 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, const std::string &pa
                        << "\n(kiln-translate --check lists them as JSON with --json)";
     return nullptr;
   }
+  // The 1.12 checker insists on a shape for every graph output although ONNX allows
+  // outputs of unknown shape: give such outputs a placeholder for the check only.
+  std::vector<onnx::ValueInfoProto *> shapeless;
+  for (auto &out : *model.mutable_graph()->mutable_output()) {
+    if (out.type().has_tensor_type() && !out.type().tensor_type().has_shape()) {
+      out.mutable_type()->mutable_tensor_type()->mutable_shape();
+      shapeless.push_back(&out);
+    }
+  }
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception &e) {
     emitError(fileLoc) << "onnx import: the ONNX checker rejects the model: " << e.what();
     return nullptr;
+  }
+  for (onnx::ValueInfoProto *out : shapeless) {
+    out->mutable_type()->mutable_tensor_type()->clear_shape();
   }
   // Fixed input shapes go into the model so shape inference sees them.
   for (auto &in : *model.mutable_graph()->mutable_input()) {
@@ -264,6 +276,19 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, const std::string &pa
     shape->clear_dim();
     for (int64_t d : it->second) {
       shape->add_dim()->set_dim_value(d);
+    }
+  }
+  // Some upgrade adapters (Softmax 12 -> 13) need shapes: infer before and after.
+  if (getDefaultOpset(model) < kTargetOpset) {
+    try {
+      onnx::ShapeInferenceOptions siOptions(/*check_type=*/true, /*strict_mode=*/0,
+                                            /*data_prop=*/false);
+      onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                         siOptions);
+    } catch (const std::exception &e) {
+      emitError(fileLoc) << "onnx import: ONNX shape inference found a conflict: "
+                         << e.what();
+      return nullptr;
     }
   }
   if (!upgradeOpset(model, error)) {

@@ -45,6 +45,18 @@ TOLERANCES = {
 }
 
 
+# Tests kiln cannot pass, and why (shown in docs/conformance.md).
+KNOWN = {
+    "test_cast_FLOAT_to_BFLOAT16":
+        "ONNX 1.12's expected data truncates to bf16; kiln rounds to nearest even, the rule "
+        "ONNX adopted later (1.14)",
+    "test_castlike_BFLOAT16_to_FLOAT_expanded":
+        "the test data's 'like' input is shaped [1] but the model declares [3, 4]",
+    "test_castlike_FLOAT_to_BFLOAT16_expanded":
+        "the test data's 'like' input is shaped [1] but the model declares [3, 4]",
+}
+
+
 def load_expected(path):
     t = onnx.TensorProto()
     with open(path, "rb") as f:
@@ -179,8 +191,11 @@ def write_markdown(path, results, summary):
                 (len(listed), sum(r["status"] == "pass" for r in listed)))
         f.write("| test | status | ops | reason |\n|---|---|---|---|\n")
         for r in results:
+            reason = r["reason"]
+            if r["status"] != "pass" and r["name"] in KNOWN:
+                reason = KNOWN[r["name"]] + " (" + reason + ")"
             f.write("| %s | %s | %s | %s |\n" % (r["name"], r["status"],
-                                               " ".join(r["ops"]), short(r["reason"])))
+                                               " ".join(r["ops"]), short(reason)))
 
 
 def main():

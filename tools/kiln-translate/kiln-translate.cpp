@@ -81,7 +81,7 @@ int main(int argc, char **argv) {
       return 1;
     }
   } else {
-    module->print(out->os(), mlir::OpPrintingFlags().enableDebugInfo(false));
+    module->print(out->os(), mlir::OpPrintingFlags());
   }
   out->keep();
   return 0;
