@@ -10,3 +10,10 @@ build="${KILN_BUILD_DIR:-$root/build}"
 echo "== kiln-opt --canonicalize examples/mlp_block.mlir"
 "$build/bin/kiln-opt" --canonicalize --mlir-elide-resource-strings-if-larger=64 \
   "$root/examples/mlp_block.mlir"
+echo "== kiln-translate --check examples/mlp_block.onnx"
+"$build/bin/kiln-translate" --check "$root/examples/mlp_block.onnx"
+echo "== kiln-translate --import-onnx examples/mlp_block.onnx"
+"$build/bin/kiln-translate" --import-onnx "$root/examples/mlp_block.onnx" \
+  --mlir-elide-resource-strings-if-larger=64
+echo "== kiln-interpret examples/mlp_block.onnx --input=x=random:1"
+"$build/bin/kiln-interpret" "$root/examples/mlp_block.onnx" --input=x=random:1

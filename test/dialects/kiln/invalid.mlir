@@ -311,7 +311,7 @@ func.func @conv2d_result_shape(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>)
 //===----------------------------------------------------------------------------===//
 
 func.func @exp_i32(%a: tensor<4xi32>) -> tensor<4xi32> {
-  // expected-error @+1 {{'kiln.exp' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi32>'}}
+  // expected-error @+1 {{'kiln.exp' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values, but got 'tensor<4xi32>'}}
   %0 = kiln.exp %a : tensor<4xi32>
   return %0 : tensor<4xi32>
 }
@@ -576,7 +576,7 @@ func.func @log_softmax_axis(%a: tensor<2x8xf32>) -> tensor<2x8xf32> {
 // -----
 
 func.func @softmax_i32(%a: tensor<2x8xi32>) -> tensor<2x8xi32> {
-  // expected-error @+1 {{'kiln.softmax' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<2x8xi32>'}}
+  // expected-error @+1 {{'kiln.softmax' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values, but got 'tensor<2x8xi32>'}}
   %0 = kiln.softmax %a axis = 1 : tensor<2x8xi32>
   return %0 : tensor<2x8xi32>
 }
@@ -1203,7 +1203,7 @@ func.func @quantize_per_axis_scales(%a: tensor<2x3xf32>) -> tensor<2x3x!quant.un
 // -----
 
 func.func @quantize_int_input(%a: tensor<4xi8>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
-  // expected-error @+1 {{'kiln.quantize' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi8>'}}
+  // expected-error @+1 {{'kiln.quantize' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit float values, but got 'tensor<4xi8>'}}
   %0 = kiln.quantize %a : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.1>>
   return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
 }
