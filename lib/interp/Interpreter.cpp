@@ -65,7 +65,18 @@ double roundToFloatType(double v, Type t) {
     return static_cast<double>(static_cast<_Float16>(v));
   }
   if (t.isBF16()) {
-    return bf16BitsToFloat(floatToBF16Bits(static_cast<float>(v)));
+    // Round once: going through float can land exactly on a bf16 tie that v is not on.
+    float f = static_cast<float>(v);
+    uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    if ((bits & 0xffff) == 0x8000 && static_cast<double>(f) != v && !std::isnan(v)) {
+      bool awayFromZero = std::fabs(v) > std::fabs(static_cast<double>(f));
+      uint32_t rounded = awayFromZero ? (bits + 0x10000) & 0xffff0000u : bits & 0xffff0000u;
+      float r;
+      std::memcpy(&r, &rounded, 4);
+      return r;
+    }
+    return bf16BitsToFloat(floatToBF16Bits(f));
   }
   return v;
 }
@@ -458,6 +469,14 @@ FailureOr<SmallVector<Tensor>> evaluateFunction(func::FuncOp fn, ArrayRef<Tensor
       if (!isa<func::ReturnOp>(user)) {
         dyingAfter[user].push_back(v);
       }
+    }
+  }
+  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
+    if (arguments[i].getType() != arg.getType()) {
+      fn.emitError("interpreter: argument ")
+          << i << " has type " << arguments[i].getType() << " but the function takes "
+          << arg.getType();
+      return failure();
     }
   }
   DenseMap<Value, Tensor> env;

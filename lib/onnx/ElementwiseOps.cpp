@@ -160,8 +160,17 @@ LogicalResult importDropout(GraphImporter &gi) {
 }
 
 void checkCast(const onnx::NodeProto &node, std::vector<std::string> &problems) {
+  const onnx::AttributeProto *toAttr = findAttr(node, "to");
+  if (!toAttr) {
+    problems.push_back("required attribute 'to' is missing");
+    return;
+  }
+  if (toAttr->type() != onnx::AttributeProto::INT) {
+    problems.push_back("attribute 'to' must be an int (an ONNX TensorProto data type)");
+    return;
+  }
   MLIRContext ctx;
-  int64_t to = getIntAttr(node, "to", 0);
+  int64_t to = toAttr->i();
   if (!getElementType(&ctx, static_cast<int32_t>(to))) {
     problems.push_back("cast to " + getOnnxTypeName(static_cast<int32_t>(to)) +
                        " is not supported (kiln has no such element type)");

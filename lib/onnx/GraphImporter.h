@@ -70,6 +70,8 @@ public:
   mlir::OpBuilder &builder() { return b; }
   mlir::MLIRContext *context() { return b.getContext(); }
   const ImportOptions &options() const { return opts; }
+  /// The model file's folder: external data of Constant values resolves against it.
+  const std::string &modelDirectory() const { return modelDir; }
   /// An error at the current node: "node 'NAME' (OpType): ..."
   mlir::InFlightDiagnostic error();
 

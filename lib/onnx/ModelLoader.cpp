@@ -9,6 +9,7 @@
 #include "lib/onnx/GraphImporter.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Path.h"
 
 #include "onnx/checker.h"
@@ -134,7 +135,7 @@ static void collectProblems(MLIRContext *ctx, const onnx::ModelProto &model,
   if (opset == 0) {
     problems.add("opset", "none", "the model imports no default-domain opset", "model");
   } else if (opset > kTargetOpset) {
-    problems.add("opset", "opset " + std::to_string(opset),
+    problems.add("opset", std::to_string(opset),
                  "kiln reads opsets up to 17 (ONNX 1.12); re-export with opset_version=17",
                  "model");
   }
@@ -245,13 +246,74 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, const std::string &pa
                        << "\n(kiln-translate --check lists them as JSON with --json)";
     return nullptr;
   }
-  // The 1.12 checker insists on a shape for every graph output although ONNX allows
-  // outputs of unknown shape: give such outputs a placeholder for the check only.
+  std::string dir = llvm::sys::path::parent_path(path).str();
+  if (dir.empty()) {
+    dir = ".";
+  }
+  // Fixed input shapes go into the model so the checker and shape inference see them.
+  // A spec whose rank or fixed dims disagree with the model is left alone: the importer
+  // reports it with names.
+  for (auto &in : *model.mutable_graph()->mutable_input()) {
+    auto it = options.inputShapes.find(in.name());
+    if (it == options.inputShapes.end() || !in.type().has_tensor_type()) {
+      continue;
+    }
+    auto *shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (shape->dim_size() != 0 && static_cast<size_t>(shape->dim_size()) != it->second.size()) {
+      continue;
+    }
+    bool conflict = false;
+    for (int k = 0; k < shape->dim_size(); ++k) {
+      const auto &d = shape->dim(k);
+      conflict |= d.has_dim_value() && d.dim_value() >= 0 && d.dim_value() != it->second[k];
+    }
+    if (conflict) {
+      continue;
+    }
+    shape->clear_dim();
+    for (int64_t d : it->second) {
+      shape->add_dim()->set_dim_value(d);
+    }
+  }
+  // The 1.12 checker insists on a shape for every graph input and output although ONNX
+  // allows values of unknown shape (and its message names neither): give such values a
+  // placeholder for the check only. The importer asks for --input-shape by name.
   std::vector<onnx::ValueInfoProto *> shapeless;
-  for (auto &out : *model.mutable_graph()->mutable_output()) {
-    if (out.type().has_tensor_type() && !out.type().tensor_type().has_shape()) {
-      out.mutable_type()->mutable_tensor_type()->mutable_shape();
-      shapeless.push_back(&out);
+  for (auto *values : {model.mutable_graph()->mutable_input(),
+                       model.mutable_graph()->mutable_output()}) {
+    for (auto &v : *values) {
+      if (v.type().has_tensor_type() && !v.type().tensor_type().has_shape()) {
+        v.mutable_type()->mutable_tensor_type()->mutable_shape();
+        shapeless.push_back(&v);
+      }
+    }
+  }
+  // The 1.12 checker looks for external data relative to the working directory
+  // (check_model(ModelProto) knows no model folder): point relative locations into the
+  // model's folder for the check only. importTensorProto validates the real location.
+  std::vector<std::pair<onnx::StringStringEntryProto *, std::string>> relocated;
+  auto relocate = [&](onnx::TensorProto &t) {
+    if (t.data_location() != onnx::TensorProto::EXTERNAL) {
+      return;
+    }
+    for (auto &kv : *t.mutable_external_data()) {
+      if (kv.key() == "location" && !kv.value().empty() &&
+          !llvm::sys::path::is_absolute(kv.value())) {
+        llvm::SmallString<256> joined(dir);
+        llvm::sys::path::append(joined, kv.value());
+        relocated.push_back({&kv, kv.value()});
+        kv.set_value(std::string(joined));
+      }
+    }
+  };
+  for (auto &init : *model.mutable_graph()->mutable_initializer()) {
+    relocate(init);
+  }
+  for (auto &node : *model.mutable_graph()->mutable_node()) {
+    for (auto &a : *node.mutable_attribute()) {
+      if (a.has_t()) {
+        relocate(*a.mutable_t());
+      }
     }
   }
   try {
@@ -260,23 +322,11 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, const std::string &pa
     emitError(fileLoc) << "onnx import: the ONNX checker rejects the model: " << e.what();
     return nullptr;
   }
-  for (onnx::ValueInfoProto *out : shapeless) {
-    out->mutable_type()->mutable_tensor_type()->clear_shape();
+  for (onnx::ValueInfoProto *v : shapeless) {
+    v->mutable_type()->mutable_tensor_type()->clear_shape();
   }
-  // Fixed input shapes go into the model so shape inference sees them.
-  for (auto &in : *model.mutable_graph()->mutable_input()) {
-    auto it = options.inputShapes.find(in.name());
-    if (it == options.inputShapes.end() || !in.type().has_tensor_type()) {
-      continue;
-    }
-    auto *shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
-    if (shape->dim_size() != 0 && static_cast<size_t>(shape->dim_size()) != it->second.size()) {
-      continue; // the importer reports the rank mismatch with names
-    }
-    shape->clear_dim();
-    for (int64_t d : it->second) {
-      shape->add_dim()->set_dim_value(d);
-    }
+  for (auto &[kv, location] : relocated) {
+    kv->set_value(location);
   }
   // Some upgrade adapters (Softmax 12 -> 13) need shapes: infer before and after.
   if (getDefaultOpset(model) < kTargetOpset) {
@@ -303,8 +353,7 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, const std::string &pa
     emitError(fileLoc) << "onnx import: ONNX shape inference found a conflict: " << e.what();
     return nullptr;
   }
-  std::string dir = llvm::sys::path::parent_path(path).str();
-  GraphImporter importer(context, options, dir.empty() ? "." : dir);
+  GraphImporter importer(context, options, dir);
   return importer.import(model, path);
 }
 

@@ -29,6 +29,15 @@ void checkSpatialAttrs(const onnx::NodeProto &node, std::vector<std::string> &pr
       problems.push_back(std::string(name) + " has " + std::to_string(a->ints_size()) +
                          " dims; kiln supports 1-D and 2-D windows only");
     }
+    // Reported here, before ONNX shape inference: its conv/pool inference divides by
+    // the strides and dies of SIGFPE on a 0.
+    if (a && llvm::any_of(a->ints(), [](int64_t v) { return v <= 0; })) {
+      std::string values;
+      for (int64_t v : a->ints()) {
+        values += (values.empty() ? "" : ", ") + std::to_string(v);
+      }
+      problems.push_back(std::string(name) + " [" + values + "] must be positive");
+    }
   }
   std::string autoPad = getStringAttr(node, "auto_pad", "NOTSET");
   if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
@@ -69,6 +78,17 @@ FailureOr<Window> readWindow(GraphImporter &gi, int64_t rank, ArrayRef<int64_t> 
       return gi.error() << "kernel_shape, strides and dilations must be positive";
     }
   }
+  // Real windows are small (global pooling has its own op); a bound keeps an absurd
+  // kernel_shape from asking for unbounded work later.
+  constexpr int64_t kMaxWindowElements = int64_t(1) << 20;
+  int64_t area = 1;
+  for (int64_t k : kernel) {
+    if (__builtin_mul_overflow(area, k, &area) || area > kMaxWindowElements) {
+      return gi.error() << "kernel_shape " << formatShape(kernel) << " has more than "
+                        << kMaxWindowElements << " elements per window; kiln rejects such "
+                                                 "windows (use a global pool instead)";
+    }
+  }
   std::string autoPad = gi.stringAttr("auto_pad", "NOTSET");
   if (autoPad == "VALID") {
     pads.assign(2 * n, 0);
@@ -80,6 +100,18 @@ FailureOr<Window> readWindow(GraphImporter &gi, int64_t rank, ArrayRef<int64_t> 
       int64_t small = total / 2;
       pads[i] = autoPad == "SAME_UPPER" ? small : total - small;
       pads[i + n] = total - pads[i];
+    }
+  }
+  // The dilated window must fit in the padded input (this also bounds the work a huge
+  // kernel_shape would ask of later stages).
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t span, padded;
+    if (__builtin_mul_overflow(kernel[i] - 1, dilations[i], &span) ||
+        __builtin_add_overflow(span, 1, &span) ||
+        __builtin_add_overflow(spatial[i], pads[i] + pads[i + n], &padded) || span > padded) {
+      return gi.error() << "the window (kernel " << kernel[i] << ", dilation " << dilations[i]
+                        << ") of spatial dim " << i << " does not fit the padded input ("
+                        << spatial[i] << " + pads " << pads[i] << ", " << pads[i + n] << ")";
     }
   }
   if (w.oneD) {

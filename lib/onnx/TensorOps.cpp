@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------------===//
 #include "lib/onnx/GraphImporter.h"
 
+#include <cmath>
 #include <limits>
 #include <set>
 
@@ -441,7 +442,7 @@ FailureOr<interp::Tensor> attrTensor(GraphImporter &gi, const onnx::TensorProto 
   onnx::TensorProto copy = proto;
   std::string error;
   FailureOr<ElementsAttr> attr =
-      importTensorProto(copy, gi.context(), gi.options(), ".", error);
+      importTensorProto(copy, gi.context(), gi.options(), gi.modelDirectory(), error);
   if (failed(attr)) {
     return gi.error() << "value " << error;
   }
@@ -498,7 +499,7 @@ LogicalResult importConstant(GraphImporter &gi) {
     onnx::TensorProto copy = a->t();
     std::string error;
     FailureOr<ElementsAttr> attr =
-        importTensorProto(copy, gi.context(), gi.options(), ".", error);
+        importTensorProto(copy, gi.context(), gi.options(), gi.modelDirectory(), error);
     if (failed(attr)) {
       return gi.error() << "value " << error;
     }
@@ -550,7 +551,18 @@ LogicalResult importRange(GraphImporter &gi) {
   if (d == 0) {
     return gi.error() << "delta must not be 0";
   }
-  int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((l - s) / d)));
+  // Converting a NaN or out-of-range count to int64 is undefined (x86 gives INT64_MIN,
+  // i.e. a silently empty result): reject such counts first.
+  double count = std::ceil((l - s) / d);
+  if (std::isnan(count)) {
+    return gi.error() << "start " << s << ", limit " << l << " and delta " << d
+                      << " give no element count (NaN)";
+  }
+  if (count >= 9.2e18) {
+    return gi.error() << "start " << s << ", limit " << l << " and delta " << d << " give "
+                      << count << " elements, more than int64 can count";
+  }
+  int64_t n = count <= 0 ? 0 : static_cast<int64_t>(count);
   if (failed(gi.checkSize({n}, start->getElementType(), "the result"))) {
     return failure();
   }

@@ -221,6 +221,22 @@ def gather_axis(out):
          "gather_axis")
 
 
+@case
+def conv_stride0(out):
+    w = numpy_helper.from_array(np.ones((2, 3, 3, 3), dtype=np.float32), "conv_w")
+    nodes = [helper.make_node("Conv", ["x", "conv_w"], ["y"], name="conv_stride0",
+                              strides=[0, 1])]
+    save(model(nodes, [vi("x", [1, 3, 8, 8])], [vi("y", [None] * 4)], [w]), out,
+         "conv_stride0")
+
+
+@case
+def pool_stride0(out):
+    nodes = [helper.make_node("MaxPool", ["x"], ["y"], name="pool_stride0",
+                              kernel_shape=[2, 2], strides=[0, 0])]
+    save(model(nodes, [vi("x", [1, 3, 8, 8])], [vi("y", [None] * 4)]), out, "pool_stride0")
+
+
 #===--- 5. Cycles and undefined inputs --------------------------------------===#
 
 @case
@@ -303,9 +319,11 @@ def big_input(out):
 
 @case
 def big_initializer(out):
+    # Only the initializer is large: the graph reduces it to one value.
     w = numpy_helper.from_array(np.ones((1, 1000), dtype=np.float32), "wide_w")
-    nodes = [helper.make_node("Add", ["x", "wide_w"], ["y"], name="add0")]
-    save(model(nodes, [vi("x", [1, 1000])], [vi("y", [1, 1000])], [w]), out, "big_initializer")
+    nodes = [helper.make_node("ReduceSum", ["wide_w"], ["s"], name="sum0", keepdims=0),
+             helper.make_node("Add", ["x", "s"], ["y"], name="add0")]
+    save(model(nodes, [vi("x", [1])], [vi("y", [1])], [w]), out, "big_initializer")
 
 
 @case
@@ -329,6 +347,25 @@ def constantofshape_overflow(out):
     nodes = [helper.make_node("ConstantOfShape", ["cos_shape"], ["y"], name="cos_overflow")]
     save(model(nodes, [], [vi("y", [None, None])], [shape]), out,
          "constantofshape_overflow")
+
+
+@case
+def range_huge(out):
+    # Range(0, 1e30, 1): far more elements than int64 can count.
+    inits = [numpy_helper.from_array(np.array(v, dtype=np.float32), n)
+             for n, v in [("r_start", 0.0), ("r_limit", 1e30), ("r_delta", 1.0)]]
+    nodes = [helper.make_node("Range", ["r_start", "r_limit", "r_delta"], ["y"],
+                              name="range_huge")]
+    save(model(nodes, [], [vi("y", [None])], inits), out, "range_huge")
+
+
+@case
+def range_nan(out):
+    inits = [numpy_helper.from_array(np.array(v, dtype=np.float32), n)
+             for n, v in [("r_start", 0.0), ("r_limit", 10.0), ("r_delta", np.nan)]]
+    nodes = [helper.make_node("Range", ["r_start", "r_limit", "r_delta"], ["y"],
+                              name="range_nan")]
+    save(model(nodes, [], [vi("y", [None])], inits), out, "range_nan")
 
 
 @case

@@ -224,8 +224,14 @@ TEST_F(InterpContraction, MatmulShapeMismatchIsAnError) {
   // past the end of the lhs.
   Tensor lhs(Builder(&ctx).getF32Type(), {2, 3});
   Tensor badRhs(Builder(&ctx).getF32Type(), {4, 2});
+  // The function checks arguments against its signature...
   EXPECT_TRUE(failed(evaluateFunction(f, {lhs, badRhs})));
   ASSERT_FALSE(errors.empty());
+  EXPECT_NE(errors.back().find("argument 1 has type"), std::string::npos) << errors.back();
+  // ...and the kernel itself never trusts its operands either.
+  Operation *matmul = &f.getBody().front().front();
+  SmallVector<Tensor> results;
+  EXPECT_TRUE(failed(evaluateOp(matmul, {lhs, badRhs}, results)));
   EXPECT_NE(errors.back().find("do not multiply"), std::string::npos) << errors.back();
 }
 

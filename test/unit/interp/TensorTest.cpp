@@ -27,6 +27,13 @@ TEST(InterpTensor, RoundsToFloatTypes) {
   EXPECT_EQ(roundToFloatType(1.0 + std::ldexp(1.0, -8), b.getBF16Type()), 1.0);
   EXPECT_EQ(roundToFloatType(1.0 + 3 * std::ldexp(1.0, -8), b.getBF16Type()),
             1.0 + std::ldexp(1.0, -6));
+  // 1 + 2^-8 + 2^-30 rounds to the f32 tie 1 + 2^-8, but the double itself lies above
+  // the tie: one rounding gives 1 + 2^-7.
+  EXPECT_EQ(roundToFloatType(1.0 + std::ldexp(1.0, -8) + std::ldexp(1.0, -30), b.getBF16Type()),
+            1.0 + std::ldexp(1.0, -7));
+  EXPECT_EQ(roundToFloatType(-(1.0 + std::ldexp(1.0, -8) + std::ldexp(1.0, -30)),
+                             b.getBF16Type()),
+            -(1.0 + std::ldexp(1.0, -7)));
   EXPECT_EQ(roundToFloatType(0.1, b.getF32Type()), static_cast<double>(0.1f));
   EXPECT_EQ(roundToFloatType(0.1, b.getF64Type()), 0.1);
 }
