@@ -169,9 +169,8 @@ void checkCast(const onnx::NodeProto &node, std::vector<std::string> &problems) 
     problems.push_back("attribute 'to' must be an int (an ONNX TensorProto data type)");
     return;
   }
-  MLIRContext ctx;
   int64_t to = toAttr->i();
-  if (!getElementType(&ctx, static_cast<int32_t>(to))) {
+  if (!isSupportedOnnxType(static_cast<int32_t>(to))) {
     problems.push_back("cast to " + getOnnxTypeName(static_cast<int32_t>(to)) +
                        " is not supported (kiln has no such element type)");
   }

@@ -52,6 +52,8 @@ std::string getStringAttr(const onnx::NodeProto &node, llvm::StringRef name,
 
 /// ONNX element type -> MLIR type (null if kiln has none).
 mlir::Type getElementType(mlir::MLIRContext *ctx, int32_t onnxType);
+/// True if getElementType has an MLIR type for `onnxType` (no context needed).
+bool isSupportedOnnxType(int32_t onnxType);
 /// "FLOAT", "STRING", ... for messages.
 std::string getOnnxTypeName(int32_t onnxType);
 

@@ -41,6 +41,21 @@ Type getElementType(MLIRContext *ctx, int32_t onnxType) {
   }
 }
 
+bool isSupportedOnnxType(int32_t onnxType) {
+  switch (onnxType) {
+  case onnx::TensorProto::FLOAT: case onnx::TensorProto::DOUBLE:
+  case onnx::TensorProto::FLOAT16: case onnx::TensorProto::BFLOAT16:
+  case onnx::TensorProto::INT8: case onnx::TensorProto::INT16:
+  case onnx::TensorProto::INT32: case onnx::TensorProto::INT64:
+  case onnx::TensorProto::UINT8: case onnx::TensorProto::UINT16:
+  case onnx::TensorProto::UINT32: case onnx::TensorProto::UINT64:
+  case onnx::TensorProto::BOOL:
+    return true;
+  default:
+    return false;
+  }
+}
+
 std::string getOnnxTypeName(int32_t onnxType) {
   if (onnx::TensorProto::DataType_IsValid(onnxType)) {
     return onnx::TensorProto::DataType_Name(
