@@ -283,6 +283,9 @@ FailureOr<IterationSpace> Pool2dOp::getIterationSpace() {
   return space;
 }
 
+// The index arithmetic depends on the position of the maximum: not an affine access.
+FailureOr<IterationSpace> Pool2dArgmaxOp::getIterationSpace() { return failure(); }
+
 //===----------------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------------===//

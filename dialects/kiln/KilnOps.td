@@ -385,6 +385,30 @@ def Kiln_Pool2dOp : Kiln_Op<"pool2d", "Reduction", [], 1, 1> {
   }];
 }
 
+def Kiln_Pool2dArgmaxOp : Kiln_Op<"pool2d_argmax", "Reduction", [], 1, 1> {
+  let summary = "positions of the maxima of 2-D max pooling (ONNX MaxPool's Indices)";
+  let description = [{
+    For each output of `kiln.pool2d max` with the same window attributes, the position of
+    the first maximum in the window (scan order: row, then column; padding skipped) as an
+    index into the flattened input: `((n * C + c) * H + h) * W + w`, or with
+    `column_major` (ONNX storage_order = 1) `(n * C + c) * H * W + h + w * H`.
+
+    ```mlir
+    %i = kiln.pool2d_argmax %x kernel = [2, 2] {strides = array<i64: 2, 2>}
+        : (tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xi64>
+    ```
+  }];
+  let arguments = (ins Kiln_NumericTensor:$input, DenseI64ArrayAttr:$kernel,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+                       UnitAttr:$ceil_mode, UnitAttr:$column_major);
+  let results = (outs TensorOf<[I64]>:$output);
+  let assemblyFormat = [{
+    $input `kernel` `=` $kernel attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Kiln_GlobalPoolOp : Kiln_Op<"global_pool", "Reduction", [], 1, 1> {
   let summary = "max or average over all spatial dims (N, C, ...) -> (N, C, 1, ...)";
   let description = [{

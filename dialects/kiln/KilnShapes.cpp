@@ -531,53 +531,78 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, std::optional<Locatio
   return success();
 }
 
-LogicalResult Pool2dOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                         Adaptor adaptor, SmallVectorImpl<Type> &types) {
-  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+/// Output shape of a 2-D window over NCHW (pool2d and pool2d_argmax share it).
+static FailureOr<SmallVector<int64_t>>
+inferPool2dShape(std::optional<Location> loc, StringRef name, RankedTensorType input,
+                 ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                 ArrayRef<int64_t> dilations, bool ceilMode) {
   if (input.getRank() != 4) {
-    return emitOptionalError(loc, "pool2d: input must be NCHW (rank 4), got rank ",
+    return emitOptionalError(loc, name, ": input must be NCHW (rank 4), got rank ",
                              input.getRank());
   }
-  ArrayRef<int64_t> kernel = adaptor.getKernel(), strides = adaptor.getStrides(),
-                    pads = adaptor.getPads(), dilations = adaptor.getDilations();
-  if (failed(checkList(loc, "pool2d", "kernel", kernel, 2, 1)) ||
-      failed(checkList(loc, "pool2d", "strides", strides, 2, 1)) ||
-      failed(checkList(loc, "pool2d", "pads [top, left, bottom, right]", pads, 4, 0)) ||
-      failed(checkList(loc, "pool2d", "dilations", dilations, 2, 1))) {
+  if (failed(checkList(loc, name, "kernel", kernel, 2, 1)) ||
+      failed(checkList(loc, name, "strides", strides, 2, 1)) ||
+      failed(checkList(loc, name, "pads [top, left, bottom, right]", pads, 4, 0)) ||
+      failed(checkList(loc, name, "dilations", dilations, 2, 1))) {
     return failure();
-  }
-  if (adaptor.getCountIncludePad() && adaptor.getKind() != PoolKind::avg) {
-    return emitOptionalError(loc, "pool2d: count_include_pad applies to avg pooling only");
   }
   SmallVector<int64_t> shape = {input.getDimSize(0), input.getDimSize(1)};
   for (int i = 0; i < 2; ++i) {
     std::optional<int64_t> maybeWindow = dilatedWindow(kernel[i], dilations[i]);
     if (!maybeWindow) {
-      return emitOptionalError(loc, "pool2d: dilated window does not fit in int64 (kernel ",
+      return emitOptionalError(loc, name, ": dilated window does not fit in int64 (kernel ",
                                kernel[i], ", dilation ", dilations[i], ")");
     }
     int64_t window = *maybeWindow;
     if (pads[i] >= window || pads[i + 2] >= window) {
-      return emitOptionalError(loc, "pool2d: pads ", formatList(pads),
+      return emitOptionalError(loc, name, ": pads ", formatList(pads),
                                " are not all smaller than the window ", window,
                                "; a window would lie entirely in the padding");
     }
     int64_t in = input.getDimSize(2 + i);
     std::optional<int64_t> maybeOut =
-        windowOutputSize(in, window, strides[i], pads[i], pads[i + 2], adaptor.getCeilMode());
+        windowOutputSize(in, window, strides[i], pads[i], pads[i + 2], ceilMode);
     if (!maybeOut) {
-      return emitOptionalError(loc, "pool2d: padded input does not fit in int64 (pads ",
+      return emitOptionalError(loc, name, ": padded input does not fit in int64 (pads ",
                                formatList(pads), ")");
     }
     int64_t out = *maybeOut;
     if (out == 0) {
-      return emitOptionalError(loc, "pool2d: output ", i == 0 ? "height" : "width",
+      return emitOptionalError(loc, name, ": output ", i == 0 ? "height" : "width",
                                " would be 0: input ", in, " plus pads ",
                                pads[i] + pads[i + 2], " is smaller than the window ", window);
     }
     shape.push_back(out);
   }
-  types.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return shape;
+}
+
+LogicalResult Pool2dOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  if (adaptor.getCountIncludePad() && adaptor.getKind() != PoolKind::avg) {
+    return emitOptionalError(loc, "pool2d: count_include_pad applies to avg pooling only");
+  }
+  FailureOr<SmallVector<int64_t>> shape =
+      inferPool2dShape(loc, "pool2d", input, adaptor.getKernel(), adaptor.getStrides(),
+                       adaptor.getPads(), adaptor.getDilations(), adaptor.getCeilMode());
+  if (failed(shape)) {
+    return failure();
+  }
+  types.push_back(RankedTensorType::get(*shape, input.getElementType()));
+  return success();
+}
+
+LogicalResult Pool2dArgmaxOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                               Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  FailureOr<SmallVector<int64_t>> shape = inferPool2dShape(
+      loc, "pool2d_argmax", input, adaptor.getKernel(), adaptor.getStrides(),
+      adaptor.getPads(), adaptor.getDilations(), adaptor.getCeilMode());
+  if (failed(shape)) {
+    return failure();
+  }
+  types.push_back(RankedTensorType::get(*shape, IntegerType::get(ctx, 64)));
   return success();
 }
 

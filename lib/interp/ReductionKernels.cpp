@@ -346,6 +346,25 @@ struct WindowDim {
   int64_t start, kernel, dilation;
   int64_t at(int64_t k) const { return start + k * dilation; }
 };
+
+/// Calls `visit(h, w)` for the positions of the window (wh, ww) inside [0, height) x
+/// [0, width), rows first: padding is skipped.
+template <typename Visit>
+void forEachInWindow(const WindowDim &wh, const WindowDim &ww, int64_t height, int64_t width,
+                     Visit visit) {
+  for (int64_t kh = 0; kh < wh.kernel; ++kh) {
+    int64_t h = wh.at(kh);
+    if (h < 0 || h >= height) {
+      continue;
+    }
+    for (int64_t kw = 0; kw < ww.kernel; ++kw) {
+      int64_t w = ww.at(kw);
+      if (w >= 0 && w < width) {
+        visit(h, w);
+      }
+    }
+  }
+}
 } // namespace
 
 /// Pooling over NCHW with pads [top, left, bottom, right]. Max skips padded positions.
@@ -382,26 +401,16 @@ static LogicalResult evalPool2d(Pool2dOp op, ArrayRef<Tensor> operands,
         WindowDim ww{ow * strides[1] - pads[1], kernel[1], dilations[1]};
         double maxValue = -std::numeric_limits<double>::infinity(), sum = 0;
         int64_t maxInt = intLowest;
-        for (int64_t kh = 0; kh < wh.kernel; ++kh) {
-          int64_t h = wh.at(kh);
-          if (h < 0 || h >= height) {
-            continue;
+        forEachInWindow(wh, ww, height, width, [&](int64_t h, int64_t w) {
+          int64_t idx = inBase + h * width + w;
+          if (!isMax) {
+            sum += x.getDouble(idx);
+          } else if (x.isFloat()) {
+            maxValue = maxPropagatingNaN(maxValue, x.floats()[idx]);
+          } else if (integerLess(maxInt, x.ints()[idx], isUnsigned)) {
+            maxInt = x.ints()[idx];
           }
-          for (int64_t kw = 0; kw < ww.kernel; ++kw) {
-            int64_t w = ww.at(kw);
-            if (w < 0 || w >= width) {
-              continue;
-            }
-            int64_t idx = inBase + h * width + w;
-            if (!isMax) {
-              sum += x.getDouble(idx);
-            } else if (x.isFloat()) {
-              maxValue = maxPropagatingNaN(maxValue, x.floats()[idx]);
-            } else if (integerLess(maxInt, x.ints()[idx], isUnsigned)) {
-              maxInt = x.ints()[idx];
-            }
-          }
-        }
+        });
         int64_t o = (p * os[2] + oh) * os[3] + ow;
         if (isMax) {
           // A window entirely in padding (possible only with dilation) gives the
@@ -419,6 +428,56 @@ static LogicalResult evalPool2d(Pool2dOp op, ArrayRef<Tensor> operands,
                        : countIn(wh, 0, height) * countIn(ww, 0, width);
         // An empty window averages to 0 / 0 = NaN (0 in integer types).
         out.setDouble(o, sum / static_cast<double>(count));
+      }
+    }
+  }
+  results.push_back(std::move(out));
+  return success();
+}
+
+/// Position of the first maximum of each max-pool window (scan order: row, then column;
+/// padding skipped; NaN never wins), as an index into the flattened NCHW input, row-major
+/// or (column_major) `plane * H * W + h + w * H` as ONNX's storage_order = 1. A window
+/// entirely in padding gives -1.
+static LogicalResult evalPool2dArgmax(Pool2dArgmaxOp op, ArrayRef<Tensor> operands,
+                                      SmallVectorImpl<Tensor> &results) {
+  const Tensor &x = operands[0];
+  Tensor out = makeResult(op);
+  ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(), pads = op.getPads(),
+                    dilations = op.getDilations();
+  ArrayRef<int64_t> in = x.getShape(), os = out.getShape();
+  int64_t height = in[2], width = in[3];
+  bool isUnsigned = !x.isFloat() && isUnsignedInteger(x.getElementType());
+  bool columnMajor = op.getColumnMajor();
+  int64_t planes = in[0] * in[1];
+  for (int64_t p = 0; p < planes; ++p) {
+    int64_t inBase = p * height * width;
+    for (int64_t oh = 0; oh < os[2]; ++oh) {
+      WindowDim wh{oh * strides[0] - pads[0], kernel[0], dilations[0]};
+      for (int64_t ow = 0; ow < os[3]; ++ow) {
+        WindowDim ww{ow * strides[1] - pads[1], kernel[1], dilations[1]};
+        int64_t best = -1, bestH = 0, bestW = 0;
+        forEachInWindow(wh, ww, height, width, [&](int64_t h, int64_t w) {
+          int64_t idx = inBase + h * width + w;
+          bool better = best < 0;
+          if (!better && x.isFloat()) {
+            // A NaN is kept only until a number shows up; it never replaces one.
+            double v = x.floats()[idx], b = x.floats()[best];
+            better = !std::isnan(v) && (std::isnan(b) || v > b);
+          } else if (!better) {
+            better = integerLess(x.ints()[best], x.ints()[idx], isUnsigned);
+          }
+          if (better) {
+            best = idx;
+            bestH = h;
+            bestW = w;
+          }
+        });
+        int64_t o = (p * os[2] + oh) * os[3] + ow;
+        int64_t position = best < 0 ? -1
+                           : columnMajor ? inBase + bestH + bestW * height
+                                         : best;
+        out.setInt(o, position);
       }
     }
   }
@@ -485,6 +544,9 @@ FamilyResult evalReduction(Operation *op, ArrayRef<Tensor> operands,
   }
   if (auto pool = dyn_cast<Pool2dOp>(op)) {
     return evalPool2d(pool, operands, results);
+  }
+  if (auto pool = dyn_cast<Pool2dArgmaxOp>(op)) {
+    return evalPool2dArgmax(pool, operands, results);
   }
   if (auto pool = dyn_cast<GlobalPoolOp>(op)) {
     return evalGlobalPool(pool, operands, results);

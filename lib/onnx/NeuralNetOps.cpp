@@ -1,6 +1,7 @@
 //===- NeuralNetOps.cpp - ONNX conv, pooling, norms, contractions -> kiln ---===//
 //
-// Conv and pools (2-D, and 1-D through a unit height), BatchNormalization (inference),
+// Conv (1-D, 2-D) and pools (1-D through a unit height, 2-D, 3-D as two separable 2-D
+// pools), MaxPool's Indices, BatchNormalization (inference and training_mode),
 // Gemm and MatMul, Softmax/LogSoftmax, LayerNormalization (with its Mean / InvStdDev
 // outputs), reductions, ArgMax, and QuantizeLinear / DequantizeLinear.
 //
@@ -22,12 +23,15 @@ namespace {
 // Windows: Conv and pools share kernel / strides / pads / dilations / auto_pad.
 //===----------------------------------------------------------------------------===//
 
-void checkSpatialAttrs(const onnx::NodeProto &node, std::vector<std::string> &problems) {
+void checkSpatialAttrs(const onnx::NodeProto &node, std::vector<std::string> &problems,
+                       int64_t maxDims) {
   for (const char *name : {"kernel_shape", "strides", "dilations"}) {
     const onnx::AttributeProto *a = findAttr(node, name);
-    if (a && a->ints_size() > 2) {
+    if (a && a->ints_size() > maxDims) {
       problems.push_back(std::string(name) + " has " + std::to_string(a->ints_size()) +
-                         " dims; kiln supports 1-D and 2-D windows only");
+                         " dims; kiln supports " +
+                         (maxDims == 2 ? "1-D and 2-D" : "1-D, 2-D and 3-D") +
+                         " windows only for " + node.op_type());
     }
     // Reported here, before ONNX shape inference: its conv/pool inference divides by
     // the strides and dies of SIGFPE on a 0.
@@ -49,15 +53,21 @@ void checkSpatialAttrs(const onnx::NodeProto &node, std::vector<std::string> &pr
 struct Window {
   SmallVector<int64_t> kernel, strides, pads, dilations; // 2-D; pads [t, l, b, r]
   bool oneD = false;
+  // 3-D windows: the depth part; kernel/strides/pads/dilations above hold (H, W).
+  bool threeD = false;
+  int64_t depthKernel = 1, depthStride = 1, depthDilation = 1, depthPadBegin = 0,
+          depthPadEnd = 0;
 };
 
-/// Reads the window attributes of a node whose input has `rank` (3 or 4) and spatial
-/// dims `spatial`, resolving auto_pad. 1-D windows get a unit height.
+/// Reads the window attributes of a node whose input has `rank` (3, 4, or 5 when
+/// `allow3D`) and spatial dims `spatial`, resolving auto_pad. 1-D windows get a unit
+/// height; 3-D windows keep their depth part apart.
 FailureOr<Window> readWindow(GraphImporter &gi, int64_t rank, ArrayRef<int64_t> spatial,
-                             ArrayRef<int64_t> kernelFromWeight) {
-  if (rank != 3 && rank != 4) {
-    return gi.error() << "input has rank " << rank
-                      << "; kiln supports 1-D (rank 3) and 2-D (rank 4) windows";
+                             ArrayRef<int64_t> kernelFromWeight, bool allow3D = false) {
+  if (rank != 3 && rank != 4 && !(allow3D && rank == 5)) {
+    return gi.error() << "input has rank " << rank << "; kiln supports 1-D (rank 3), 2-D "
+                      << "(rank 4)" << (allow3D ? " and 3-D (rank 5)" : "")
+                      << " windows here";
   }
   int64_t n = rank - 2;
   Window w;
@@ -119,6 +129,17 @@ FailureOr<Window> readWindow(GraphImporter &gi, int64_t rank, ArrayRef<int64_t> 
     w.strides = {1, strides[0]};
     w.dilations = {1, dilations[0]};
     w.pads = {0, pads[0], 0, pads[1]};
+  } else if (n == 3) {
+    w.threeD = true;
+    w.depthKernel = kernel[0];
+    w.depthStride = strides[0];
+    w.depthDilation = dilations[0];
+    w.depthPadBegin = pads[0];
+    w.depthPadEnd = pads[3];
+    w.kernel = {kernel[1], kernel[2]};
+    w.strides = {strides[1], strides[2]};
+    w.dilations = {dilations[1], dilations[2]};
+    w.pads = {pads[1], pads[2], pads[4], pads[5]};
   } else {
     w.kernel = kernel;
     w.strides = strides;
@@ -190,14 +211,64 @@ LogicalResult importConv(GraphImporter &gi) {
   return success();
 }
 
+void checkConv(const onnx::NodeProto &node, std::vector<std::string> &problems) {
+  checkSpatialAttrs(node, problems, 2);
+}
+
 void checkPool(const onnx::NodeProto &node, std::vector<std::string> &problems) {
-  checkSpatialAttrs(node, problems);
+  checkSpatialAttrs(node, problems, 3);
   if (!findAttr(node, "kernel_shape")) {
     problems.push_back("required attribute 'kernel_shape' is missing");
   }
-  if (node.output_size() > 1 && !node.output(1).empty()) {
-    problems.push_back("the Indices output is not supported");
+  const onnx::AttributeProto *kernel = findAttr(node, "kernel_shape");
+  if (node.output_size() > 1 && !node.output(1).empty() && kernel &&
+      kernel->ints_size() == 3) {
+    problems.push_back("the Indices output of a 3-D MaxPool is not supported");
   }
+}
+
+/// One 2-D pool (max or avg) with the window's (H, W) attributes.
+FailureOr<Value> pool2d(GraphImporter &gi, PoolKind kind, Value in, ArrayRef<int64_t> kernel,
+                        ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                        ArrayRef<int64_t> dilations, bool countPad, bool ceil) {
+  return gi.create<Pool2dOp>(kind, in, kernel, strides, pads, dilations, countPad, ceil);
+}
+
+/// 3-D pooling as two 2-D pools, exact because both reductions are separable:
+///   pool3d(x)[n,c,d,h,w] = pool_D(pool_HW(x))  with max, or with the average whose
+/// divisor (valid or padded positions of the box) is the product of the per-dim counts.
+///   [N,C,D,H,W] -> [N,C*D,H,W] -pool (kh,kw)-> [N,C*D,H',W'] -> [N,C,D,H'W']
+///   -pool (kd,1)-> [N,C,D',H'W'] -> [N,C,D',H',W']
+FailureOr<Value> pool3d(GraphImporter &gi, PoolKind kind, Value x, const Window &win,
+                        bool countPad, bool ceil) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(x.getType()).getShape();
+  int64_t n = s[0], c = s[1], d = s[2];
+  int64_t cd;
+  if (__builtin_mul_overflow(c, d, &cd)) {
+    return gi.error() << "channels x depth overflows int64";
+  }
+  FailureOr<Value> planes = gi.reshape(x, {n, cd, s[3], s[4]});
+  if (failed(planes)) {
+    return failure();
+  }
+  FailureOr<Value> hw = pool2d(gi, kind, *planes, win.kernel, win.strides, win.pads,
+                               win.dilations, countPad, ceil);
+  if (failed(hw)) {
+    return failure();
+  }
+  ArrayRef<int64_t> hs = cast<RankedTensorType>(hw->getType()).getShape();
+  FailureOr<Value> columns = gi.reshape(*hw, {n, c, d, hs[2] * hs[3]});
+  if (failed(columns)) {
+    return failure();
+  }
+  FailureOr<Value> depth = pool2d(
+      gi, kind, *columns, {win.depthKernel, 1}, {win.depthStride, 1},
+      {win.depthPadBegin, 0, win.depthPadEnd, 0}, {win.depthDilation, 1}, countPad, ceil);
+  if (failed(depth)) {
+    return failure();
+  }
+  int64_t outDepth = cast<RankedTensorType>(depth->getType()).getDimSize(2);
+  return gi.reshape(*depth, {n, c, outDepth, hs[2], hs[3]});
 }
 
 template <PoolKind kind>
@@ -207,9 +278,23 @@ LogicalResult importPool(GraphImporter &gi) {
     return failure();
   }
   auto xt = gi.inputType(0);
-  FailureOr<Window> win = readWindow(gi, xt.getRank(), xt.getShape().drop_front(2), {});
+  FailureOr<Window> win =
+      readWindow(gi, xt.getRank(), xt.getShape().drop_front(2), {}, /*allow3D=*/true);
   if (failed(win)) {
     return failure();
+  }
+  bool countPad = kind == PoolKind::avg && gi.intAttr("count_include_pad", 0) != 0;
+  bool ceil = gi.intAttr("ceil_mode", 0) != 0;
+  if (win->threeD) {
+    if (gi.outputUsed(1)) {
+      return gi.error() << "the Indices output of a 3-D MaxPool is not supported";
+    }
+    FailureOr<Value> y = pool3d(gi, kind, *x, *win, countPad, ceil);
+    if (failed(y)) {
+      return failure();
+    }
+    gi.setOutput(0, *y);
+    return success();
   }
   Value in = *x;
   if (win->oneD) {
@@ -219,16 +304,28 @@ LogicalResult importPool(GraphImporter &gi) {
     }
     in = *in2;
   }
-  bool countPad = kind == PoolKind::avg && gi.intAttr("count_include_pad", 0) != 0;
-  bool ceil = gi.intAttr("ceil_mode", 0) != 0;
-  FailureOr<Value> y = gi.create<Pool2dOp>(kind, in, ArrayRef<int64_t>(win->kernel),
-                                           ArrayRef<int64_t>(win->strides),
-                                           ArrayRef<int64_t>(win->pads),
-                                           ArrayRef<int64_t>(win->dilations), countPad, ceil);
+  FailureOr<Value> y = pool2d(gi, kind, in, win->kernel, win->strides, win->pads,
+                              win->dilations, countPad, ceil);
   if (failed(y) || (win->oneD && failed(y = from2D(gi, *y)))) {
     return failure();
   }
   gi.setOutput(0, *y);
+  if (kind == PoolKind::max && gi.outputUsed(1)) {
+    // Indices into the flattened input: a 1-D [N,C,L] input flattens like [N,C,1,L].
+    int64_t storageOrder = gi.intAttr("storage_order", 0);
+    if (storageOrder != 0 && storageOrder != 1) {
+      return gi.error() << "storage_order must be 0 (row major) or 1 (column major), got "
+                        << storageOrder;
+    }
+    FailureOr<Value> indices = gi.create<Pool2dArgmaxOp>(
+        in, ArrayRef<int64_t>(win->kernel), ArrayRef<int64_t>(win->strides),
+        ArrayRef<int64_t>(win->pads), ArrayRef<int64_t>(win->dilations), ceil,
+        storageOrder == 1);
+    if (failed(indices) || (win->oneD && failed(indices = from2D(gi, *indices)))) {
+      return failure();
+    }
+    gi.setOutput(1, *indices);
+  }
   return success();
 }
 
@@ -246,10 +343,58 @@ LogicalResult importGlobalPool(GraphImporter &gi) {
   return success();
 }
 
-void checkBatchNorm(const onnx::NodeProto &node, std::vector<std::string> &problems) {
-  if (getIntAttr(node, "training_mode", 0) != 0) {
-    problems.push_back("training_mode=1 is not supported; export the model in eval mode");
+/// training_mode = 1 normalizes with the batch statistics and also returns the updated
+/// running statistics (ONNX BatchNormalization-15):
+///   mean_b = mean(x, all dims but 1), var_b = mean((x - mean_b)^2, same dims)  (biased)
+///   y = batch_norm(x, scale, bias, mean_b, var_b)
+///   running_mean = mean * momentum + mean_b * (1 - momentum)   (running_var alike)
+LogicalResult importBatchNormTraining(GraphImporter &gi, ArrayRef<Value> in, double eps) {
+  auto xt = cast<RankedTensorType>(in[0].getType());
+  if (xt.getRank() < 2) {
+    return gi.error() << "input must have a channel dim 1 (rank >= 2), got rank "
+                      << xt.getRank();
   }
+  SmallVector<int64_t> axes;
+  for (int64_t d = 0; d < xt.getRank(); ++d) {
+    if (d != 1) {
+      axes.push_back(d);
+    }
+  }
+  Type et = xt.getElementType();
+  double momentum = gi.floatAttr("momentum", 0.9f);
+  FailureOr<Value> meanKeep = gi.create<ReduceOp>(ReduceKind::mean, in[0], axes, true);
+  FailureOr<Value> centered =
+      failed(meanKeep) ? meanKeep : gi.create<SubOp>(in[0], *meanKeep);
+  FailureOr<Value> sq = failed(centered) ? centered : gi.create<MulOp>(*centered, *centered);
+  FailureOr<Value> var =
+      failed(sq) ? sq : gi.create<ReduceOp>(ReduceKind::mean, *sq, axes, false);
+  FailureOr<Value> mean =
+      failed(var) ? var : gi.reshape(*meanKeep, {xt.getDimSize(1)});
+  if (failed(mean)) {
+    return failure();
+  }
+  FailureOr<Value> y =
+      gi.create<BatchNormOp>(in[0], in[1], in[2], *mean, *var, APFloat(eps));
+  if (failed(y)) {
+    return failure();
+  }
+  gi.setOutput(0, *y);
+  // running = stat * momentum + batch * (1 - momentum)
+  for (auto [out, running, batch] : {std::tuple<int64_t, Value, Value>{1, in[3], *mean},
+                                     std::tuple<int64_t, Value, Value>{2, in[4], *var}}) {
+    if (!gi.outputUsed(out)) {
+      continue;
+    }
+    FailureOr<Value> kept = gi.create<MulOp>(running, gi.scalar(et, momentum));
+    FailureOr<Value> fresh =
+        failed(kept) ? kept : gi.create<MulOp>(batch, gi.scalar(et, 1.0 - momentum));
+    FailureOr<Value> sum = failed(fresh) ? fresh : gi.create<AddOp>(*kept, *fresh);
+    if (failed(sum)) {
+      return failure();
+    }
+    gi.setOutput(out, *sum);
+  }
+  return success();
 }
 
 LogicalResult importBatchNorm(GraphImporter &gi) {
@@ -261,8 +406,14 @@ LogicalResult importBatchNorm(GraphImporter &gi) {
     }
     in.push_back(*v);
   }
-  FailureOr<Value> y = gi.create<BatchNormOp>(in[0], in[1], in[2], in[3], in[4],
-                                              APFloat(static_cast<double>(gi.floatAttr("epsilon", 1e-5f))));
+  double eps = gi.floatAttr("epsilon", 1e-5f);
+  if (gi.intAttr("training_mode", 0) != 0) {
+    return importBatchNormTraining(gi, in, eps);
+  }
+  if (gi.outputUsed(1) || gi.outputUsed(2)) {
+    return gi.error() << "running_mean / running_var outputs exist only with training_mode=1";
+  }
+  FailureOr<Value> y = gi.create<BatchNormOp>(in[0], in[1], in[2], in[3], in[4], APFloat(eps));
   if (failed(y)) {
     return failure();
   }
@@ -663,12 +814,12 @@ LogicalResult importDequantizeLinear(GraphImporter &gi) {
 } // namespace
 
 void registerNeuralNetOps(OpTable &t) {
-  t["Conv"] = {importConv, checkSpatialAttrs};
+  t["Conv"] = {importConv, checkConv};
   t["MaxPool"] = {importPool<PoolKind::max>, checkPool};
   t["AveragePool"] = {importPool<PoolKind::avg>, checkPool};
   t["GlobalAveragePool"] = {importGlobalPool<PoolKind::avg>};
   t["GlobalMaxPool"] = {importGlobalPool<PoolKind::max>};
-  t["BatchNormalization"] = {importBatchNorm, checkBatchNorm};
+  t["BatchNormalization"] = {importBatchNorm};
   t["Gemm"] = {importGemm};
   t["MatMul"] = {importMatMul};
   t["Softmax"] = {importSoftmax<SoftmaxOp>};

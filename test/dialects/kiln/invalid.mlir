@@ -727,6 +727,15 @@ func.func @pool2d_rank(%x: tensor<4x8x8xf32>) -> tensor<4x6x6xf32> {
 
 // -----
 
+func.func @pool2d_argmax_result(%x: tensor<4x8x8xf32>) -> tensor<1x4x4x4xi64> {
+  // expected-error @+2 {{pool2d_argmax: input must be NCHW (rank 4), got rank 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.pool2d_argmax %x kernel = [2, 2] : (tensor<4x8x8xf32>) -> tensor<1x4x4x4xi64>
+  return %0 : tensor<1x4x4x4xi64>
+}
+
+// -----
+
 func.func @pool2d_kernel_size(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x6x6xf32> {
   // expected-error @+2 {{pool2d: kernel must hold 2 positive values, got [3]}}
   // expected-error @+1 {{failed to infer returned types}}

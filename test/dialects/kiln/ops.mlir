@@ -451,6 +451,15 @@ func.func @pool2d(%x: tensor<1x4x8x8xf32>, %y: tensor<1x4x7x7xf32>) -> (tensor<1
 
 // -----
 
+// CHECK-LABEL: func.func @pool2d_argmax(
+// CHECK:         kiln.pool2d_argmax %{{.+}} kernel = [2, 2] {column_major, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xi64>
+func.func @pool2d_argmax(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xi64> {
+  %0 = kiln.pool2d_argmax %x kernel = [2, 2] {strides = array<i64: 2, 2>, column_major} : (tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xi64>
+  return %0 : tensor<1x4x4x4xi64>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @global_pool(
 // CHECK-SAME:    %[[X:.+]]: tensor<1x4x7x7xf32>, %[[Y:.+]]: tensor<2x8x5xi8>)
 // CHECK:         %[[R0:.+]] = kiln.global_pool avg %[[X]] : (tensor<1x4x7x7xf32>) -> tensor<1x4x1x1xf32>

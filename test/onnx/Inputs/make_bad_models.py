@@ -237,6 +237,24 @@ def pool_stride0(out):
     save(model(nodes, [vi("x", [1, 3, 8, 8])], [vi("y", [None] * 4)]), out, "pool_stride0")
 
 
+@case
+def pool_window_huge(out):
+    # SAME padding keeps the window inside the padded input; only the 2^20 cap stops it.
+    nodes = [helper.make_node("MaxPool", ["x"], ["y"], name="pool_huge_window",
+                              kernel_shape=[1025, 1024], auto_pad="SAME_UPPER")]
+    save(model(nodes, [vi("x", [1, 1, 1025, 1024])], [vi("y", [None] * 4)]), out,
+         "pool_window_huge")
+
+
+@case
+def maxpool3d_indices(out):
+    nodes = [helper.make_node("MaxPool", ["x"], ["y", "idx"], name="pool3d_idx",
+                              kernel_shape=[2, 2, 2])]
+    save(model(nodes, [vi("x", [1, 1, 4, 4, 4])],
+               [vi("y", [None] * 5), vi("idx", [None] * 5, TensorProto.INT64)]), out,
+         "maxpool3d_indices")
+
+
 #===--- 5. Cycles and undefined inputs --------------------------------------===#
 
 @case

@@ -389,6 +389,34 @@ TEST_F(InterpReduction, Pool2dMaxSkipsPaddingAndDilates) {
   expectInts(r[4], {1, 1, 1, 1}, {200});
 }
 
+TEST_F(InterpReduction, Pool2dArgmaxOrdersTiesNaNAndPadding) {
+  parse(R"mlir(
+    func.func @main(%x: tensor<2x1x2x3xf32>, %u: tensor<1x1x2x2xui8>)
+        -> (tensor<2x1x1x2xi64>, tensor<2x1x1x2xi64>, tensor<2x1x2x2xi64>,
+            tensor<1x1x1x1xi64>) {
+      %0 = kiln.pool2d_argmax %x kernel = [2, 2] : (tensor<2x1x2x3xf32>) -> tensor<2x1x1x2xi64>
+      %1 = kiln.pool2d_argmax %x kernel = [2, 2] {column_major} : (tensor<2x1x2x3xf32>) -> tensor<2x1x1x2xi64>
+      %2 = kiln.pool2d_argmax %x kernel = [2, 2] {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<2x1x2x3xf32>) -> tensor<2x1x2x2xi64>
+      %3 = kiln.pool2d_argmax %u kernel = [2, 2] : (tensor<1x1x2x2xui8>) -> tensor<1x1x1x1xi64>
+      return %0, %1, %2, %3 : tensor<2x1x1x2xi64>, tensor<2x1x1x2xi64>, tensor<2x1x2x2xi64>,
+          tensor<1x1x1x1xi64>
+    })mlir");
+  // Plane 0 = [[1, 5, 5], [NaN, 2, 0]]: ties keep the first (row, then column), NaN never
+  // wins. Plane 1 = [[-1, -2, -3], [-4, -5, 9]], offset 6 in the flattened input.
+  SmallVector<Tensor> r =
+      run({arg(0, {1, 5, 5, kNaN, 2, 0, -1, -2, -3, -4, -5, 9}), arg(1, {3, 200, 100, 7})});
+  ASSERT_EQ(r.size(), 4u);
+  // By hand, row-major h * 3 + w + plane * 6: windows cols {0,1} and {1,2}.
+  expectInts(r[0], {2, 1, 1, 2}, {1, 1, 6, 11});
+  // Column-major h + w * 2 + plane * 6: (0,1) -> 2, (0,1) -> 2, (0,0) -> 0, (1,2) -> 5.
+  expectInts(r[1], {2, 1, 1, 2}, {2, 2, 6, 11});
+  // Pads 1: windows over rows {-1,0}/{1,2}, cols {-1,0}/{1,2}; padding skipped; the
+  // window holding only the NaN (plane 0, row 1, col 0) points at it.
+  expectInts(r[2], {2, 1, 2, 2}, {0, 1, 3, 4, 6, 7, 9, 11});
+  // Unsigned compare: 200 > 100.
+  expectInts(r[3], {1, 1, 1, 1}, {1});
+}
+
 TEST_F(InterpReduction, GlobalPool) {
   parse(R"mlir(
     func.func @main(%x: tensor<1x2x2x2xf32>, %y: tensor<2x2x3xi8>, %u: tensor<1x1x3xui8>,
