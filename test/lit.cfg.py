@@ -20,3 +20,7 @@ config.substitutions.append(("%kiln_src_root", config.kiln_src_root))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 if config.kiln_have_cuda:
     config.available_features.add("cuda")
+# kiln-make-test-artifact (built with the tests) writes artifacts around hand-written
+# test kernels, so kiln-run's lit tests run before the compiler emits any.
+if os.path.exists(os.path.join(config.kiln_tools_dir, "kiln-make-test-artifact")):
+    config.available_features.add("test-artifacts")

@@ -4,8 +4,13 @@
  * standard library, so it builds alone (-DKILN_RUNTIME_ONLY=ON) on machines without LLVM.
  *
  * Conventions: functions are `kiln<Noun><Verb>` over opaque handles; a function that can
- * fail returns a `kilnStatus` (NULL means success) that the caller destroys. The artifact
- * loader, sessions and executors build on these pieces in later layers.
+ * fail returns a `kilnStatus` (NULL means success) that the caller destroys.
+ *
+ * Use: load a model (kilnModelLoadFromFile / FromMemory), create one session per thread
+ * that runs it (kilnSessionCreate), bind every input, run, read the outputs. A model is
+ * immutable and may be shared by sessions on any number of threads at once; a session is
+ * used by one thread at a time. The artifact format is docs/artifact.md; the runtime's
+ * design (threads, loading, profiling) is docs/runtime.md.
  *===----------------------------------------------------------------------------------===*/
 #ifndef KILN_RUNTIME_H
 #define KILN_RUNTIME_H
@@ -74,6 +79,123 @@ kilnDType kilnDTypeFromName(const char *name);
  * overflows `size_t` (never trust shapes from files). */
 kilnStatus kilnTensorGetByteSize(kilnDType dtype, const int64_t *dims, size_t rank,
                                  size_t *bytes);
+
+/* ---- Models ----------------------------------------------------------------------- */
+typedef struct kilnModelImpl *kilnModel;
+
+/* Loads and checks an artifact: format, every offset and size, target, CPU features
+ * (KILN_UNSUPPORTED "model needs avx512f; this CPU has: ..."), the code object and every
+ * kernel symbol. Nothing in the file runs before all of that passed. Messages of
+ * kilnModelLoadFromFile start with the path. Codes: KILN_NOT_FOUND (no such file),
+ * KILN_DATA_LOSS (truncated or corrupt), KILN_UNSUPPORTED (another format major, target
+ * or CPU), KILN_OUT_OF_MEMORY. */
+kilnStatus kilnModelLoadFromFile(const char *path, kilnModel *model);
+/* Same from `size` bytes at `data`, which are copied: the caller may free them on return. */
+kilnStatus kilnModelLoadFromMemory(const void *data, size_t size, kilnModel *model);
+/* Drops the caller's reference. Sessions hold their own, so a model may be released while
+ * its sessions live on; the memory and code go when the last of them is destroyed.
+ * NULL is a no-op. */
+void kilnModelRelease(kilnModel model);
+
+/* One input or output of the signature. Pointers stay valid while the model lives. */
+typedef struct kilnTensorInfo {
+  const char *name;
+  kilnDType dtype;
+  size_t rank;
+  const int64_t *dims; /* `rank` entries, all >= 0 */
+  size_t bytes;        /* dense byte size */
+} kilnTensorInfo;
+
+size_t kilnModelGetInputCount(kilnModel model);
+size_t kilnModelGetOutputCount(kilnModel model);
+kilnStatus kilnModelGetInputInfo(kilnModel model, size_t index, kilnTensorInfo *info);
+kilnStatus kilnModelGetOutputInfo(kilnModel model, size_t index, kilnTensorInfo *info);
+/* Index of the input/output called `name`; KILN_NOT_FOUND lists the names there are. */
+kilnStatus kilnModelFindInput(kilnModel model, const char *name, size_t *index);
+kilnStatus kilnModelFindOutput(kilnModel model, const char *name, size_t *index);
+
+/* META strings, valid while the model lives ("" for a NULL model). */
+const char *kilnModelGetCompilerVersion(kilnModel model);
+const char *kilnModelGetTarget(kilnModel model);   /* "cpu" */
+const char *kilnModelGetTriple(kilnModel model);   /* "x86_64-unknown-linux-gnu" */
+const char *kilnModelGetCpu(kilnModel model);      /* LLVM CPU name, "znver4" */
+const char *kilnModelGetFeatures(kilnModel model); /* "avx2 fma ...", space-separated */
+const char *kilnModelGetFlags(kilnModel model);    /* the compile command line */
+
+/* The memory plan: the arena one session allocates, what the intermediates would need
+ * without reuse, the constants, and the kernels in run order. */
+uint64_t kilnModelGetArenaBytes(kilnModel model);
+uint64_t kilnModelGetUnplannedBytes(kilnModel model);
+uint64_t kilnModelGetConstantBytes(kilnModel model);
+size_t kilnModelGetKernelCount(kilnModel model);
+/* The label of kernel `index` (ONNX node names / op types); NULL when out of range. */
+const char *kilnModelGetKernelLabel(kilnModel model, size_t index);
+
+/* ---- Session options ---------------------------------------------------------------- */
+typedef struct kilnSessionOptionsImpl *kilnSessionOptions;
+
+/* Defaults: one thread (the caller's), profiling off. */
+kilnStatus kilnSessionOptionsCreate(kilnSessionOptions *options);
+void kilnSessionOptionsDestroy(kilnSessionOptions options);
+/* Threads that run each kernel, the calling thread included (it does its share): 1 runs
+ * everything on the caller, 0 means one per hardware thread; at most 1024. */
+kilnStatus kilnSessionOptionsSetNumThreads(kilnSessionOptions options, int32_t num_threads);
+/* Starts the session with per-kernel profiling on (see kilnSessionSetProfiling). */
+kilnStatus kilnSessionOptionsSetProfiling(kilnSessionOptions options, int enabled);
+
+/* ---- Sessions ----------------------------------------------------------------------- */
+typedef struct kilnSessionImpl *kilnSession;
+
+/* Creates a session over `model` (NULL options: the defaults). The session owns its
+ * 64-byte aligned arena, input and output buffers (allocated here, once) and its threads,
+ * and keeps the model alive. */
+kilnStatus kilnSessionCreate(kilnModel model, kilnSessionOptions options,
+                             kilnSession *session);
+/* Joins the session's threads and frees its buffers. NULL is a no-op. */
+void kilnSessionDestroy(kilnSession session);
+size_t kilnSessionGetNumThreads(kilnSession session);
+
+/* Binds input `index` by COPYING `bytes` bytes from `data` into the session's own
+ * buffer: the caller's memory may be reused as soon as this returns, and the value stays
+ * bound for later runs until bound again. dtype and dims must equal the signature's and
+ * `bytes` its byte size; a mismatch is KILN_INVALID_ARGUMENT naming the input and both
+ * sides: "input 'x': expected f32[1x3x224x224], got f32[1x3x224]". */
+kilnStatus kilnSessionBindInput(kilnSession session, size_t index, kilnDType dtype,
+                                const int64_t *dims, size_t rank, const void *data,
+                                size_t bytes);
+kilnStatus kilnSessionBindInputByName(kilnSession session, const char *name, kilnDType dtype,
+                                      const int64_t *dims, size_t rank, const void *data,
+                                      size_t bytes);
+
+/* Runs the plan. KILN_INVALID_ARGUMENT, before anything runs, when an input is unbound. */
+kilnStatus kilnSessionRun(kilnSession session);
+
+/* The session's buffer of output `index` after a run: `*data` (64-byte aligned) and
+ * `*bytes` stay valid until the next run or kilnSessionDestroy. Asking before the first
+ * run is KILN_INVALID_ARGUMENT. */
+kilnStatus kilnSessionGetOutput(kilnSession session, size_t index, const void **data,
+                                size_t *bytes);
+kilnStatus kilnSessionGetOutputByName(kilnSession session, const char *name,
+                                      const void **data, size_t *bytes);
+
+/* ---- Profiling ---------------------------------------------------------------------- */
+/* With profiling on, each run records one event per kernel: wall time from dispatch to
+ * the last chunk's end, on the steady clock. Turning it on or off clears the events. */
+kilnStatus kilnSessionSetProfiling(kilnSession session, int enabled);
+
+typedef struct kilnProfileEvent {
+  const char *label;  /* the kernel's label; valid while the model lives */
+  const char *symbol; /* the kernel's symbol in the code object */
+  size_t kernel;      /* index in the plan */
+  int64_t work_items;
+  int64_t start_ns; /* steady clock (CLOCK_MONOTONIC), nanoseconds */
+  int64_t end_ns;
+} kilnProfileEvent;
+
+/* Events of the latest run, in run order (0 when profiling is off). */
+size_t kilnSessionGetProfileEventCount(kilnSession session);
+kilnStatus kilnSessionGetProfileEvent(kilnSession session, size_t index,
+                                      kilnProfileEvent *event);
 
 #ifdef __cplusplus
 }

@@ -99,7 +99,45 @@ def read_output(path, like):
     raise ValueError(path)
 
 
-def run_test(interpret, folder):
+def run_compiled(tools, folder, feeds, constants, outputs, tmp):
+    """Compiles the model with kiln-compile, runs it with kiln-run on the test inputs and
+    compares with the expected outputs. Returns (status, reason)."""
+    compile_cmd, run_cmd = tools
+    artifact = os.path.join(tmp, "model.kiln")
+    cmd = [compile_cmd, os.path.join(folder, "model.onnx"), "-o", artifact]
+    cmd += ["--constant-input=%s=@%s" % (n, p) for n, p in feeds if n in constants]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return "fail", "kiln-compile timed out"
+    if proc.returncode != 0:
+        lines = [l for l in proc.stderr.strip().splitlines() if l.strip()]
+        return "fail", "kiln-compile: " + (lines[0] if lines else "exit %d" % proc.returncode)
+    outs = [os.path.join(tmp, "compiled_%d.npy" % i) for i in range(len(outputs))]
+    cmd = [run_cmd, artifact]
+    for n, p in feeds:
+        if n not in constants:
+            cmd.append("--input=%s=@%s" % (n, p) if n else "--input=@" + p)
+    cmd += ["--output=@" + o for o in outs]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return "fail", "kiln-run timed out"
+    if proc.returncode != 0:
+        lines = [l for l in proc.stderr.strip().splitlines() if l.strip()]
+        return "fail", "kiln-run: " + (lines[0] if lines else "exit %d" % proc.returncode)
+    for i, (exp_path, out_path) in enumerate(zip(outputs, outs)):
+        proto, expected = load_expected(exp_path)
+        actual = np.load(out_path)
+        if proto.data_type == onnx.TensorProto.BFLOAT16 and actual.dtype == np.uint16:
+            actual = (actual.astype(np.uint32) << 16).view(np.float32)
+        reason = compare(proto, expected, actual)
+        if reason:
+            return "fail", "output %d: %s" % (i, reason)
+    return "pass", ""
+
+
+def run_test(interpret, folder, compiled_tools=None):
     name = os.path.basename(folder)
     model = onnx.load(os.path.join(folder, "model.onnx"), load_external_data=False)
     ops = sorted(set(n.op_type for n in model.graph.node))
@@ -167,6 +205,9 @@ def run_test(interpret, folder):
             if reason:
                 result.update(status="fail", reason="output %d: %s" % (i, reason))
                 return result
+        if compiled_tools:
+            status, why = run_compiled(compiled_tools, folder, feeds, constants, outputs, tmp)
+            result.update(compiled=status, compiled_reason=why)
     result.update(status="pass", reason="constant inputs: " + ", ".join(constants)
                   if constants else "")
     return result
@@ -198,19 +239,31 @@ def write_markdown(path, results, summary):
                     reason = KNOWN[r["name"]] + " (" + reason + ")"
                 f.write("- `%s` (%s): %s\n" % (r["name"], r["status"], short(reason)))
             f.write("\n")
-        f.write("| test | status | ops | reason |\n|---|---|---|---|\n")
+        compiled = [r for r in results if "compiled" in r]
+        if compiled:
+            f.write("Compiled (kiln-compile + kiln-run against the same expected outputs, "
+                    "for the tests the interpreter passes): %d of %d pass.\n\n" %
+                    (sum(r["compiled"] == "pass" for r in compiled), len(compiled)))
+        f.write("| test | status | compiled | ops | reason |\n|---|---|---|---|---|\n")
         for r in results:
             reason = r["reason"]
             if r["status"] != "pass" and r["name"] in KNOWN:
                 reason = KNOWN[r["name"]] + " (" + reason + ")"
-            f.write("| %s | %s | %s | %s |\n" % (r["name"], r["status"],
-                                               " ".join(r["ops"]), short(reason)))
+            if r.get("compiled") == "fail":
+                reason = (reason + "; " if reason else "") + "compiled: " + r["compiled_reason"]
+            f.write("| %s | %s | %s | %s | %s |\n" % (
+                r["name"], r["status"], r.get("compiled", "-"), " ".join(r["ops"]),
+                short(reason)))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kiln-interpret", required=True)
+    ap.add_argument("--kiln-compile", help="also compile and run the passing tests")
+    ap.add_argument("--kiln-run")
+    ap.add_argument("--expected-compiled",
+                    help="list of tests whose compiled run passes (checked / written)")
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--markdown")
     ap.add_argument("--expected")
@@ -231,13 +284,18 @@ def main():
     if args.only_expected:
         folders = [d for d in folders if os.path.basename(d) in expected]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda d: run_test(args.kiln_interpret, d), folders))
+        tools = (args.kiln_compile, args.kiln_run) if args.kiln_compile else None
+        results = list(pool.map(lambda d: run_test(args.kiln_interpret, d, tools), folders))
     counts = {s: sum(r["status"] == s for r in results) for s in ("pass", "fail", "unsupported")}
     summary = "%d node tests: %d pass, %d fail, %d unsupported" % (
         len(results), counts["pass"], counts["fail"], counts["unsupported"])
     print(summary)
     listed = [r for r in results if r["listed"]]
     print("listed-op tests: %d, pass %d" % (len(listed), sum(r["status"] == "pass" for r in listed)))
+    compiled = [r for r in results if "compiled" in r]
+    if compiled:
+        print("compiled: %d of %d interpreter-passing tests pass" %
+              (sum(r["compiled"] == "pass" for r in compiled), len(compiled)))
     if args.markdown:
         write_markdown(args.markdown, results, summary)
     if args.write_expected and args.expected:
@@ -247,6 +305,23 @@ def main():
             for r in results:
                 if r["status"] == "pass":
                     f.write(r["name"] + "\n")
+    if args.write_expected and args.expected_compiled and compiled:
+        with open(args.expected_compiled, "w") as f:
+            f.write("# Node tests whose compiled run (kiln-compile + kiln-run) passes; a test\n")
+            f.write("# listed here that stops passing fails CI.\n")
+            for r in results:
+                if r.get("compiled") == "pass":
+                    f.write(r["name"] + "\n")
+    if args.check and args.expected_compiled and compiled:
+        with open(args.expected_compiled) as f:
+            want = [l.strip() for l in f if l.strip() and not l.startswith("#")]
+        by_name = {r["name"]: r for r in results}
+        bad = [n for n in want if by_name.get(n, {}).get("compiled") != "pass"]
+        for n in bad:
+            r = by_name.get(n, {})
+            print("COMPILED REGRESSION %s: %s" % (n, r.get("compiled_reason", "not run")))
+        if bad:
+            return 1
     if args.check:
         by_name = {r["name"]: r for r in results}
         regressions = [n for n in sorted(expected) if n in by_name

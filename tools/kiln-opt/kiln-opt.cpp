@@ -4,7 +4,9 @@
 // every kiln pass and pipeline registered, so any stage of kiln-compile can be replayed.
 //
 //===----------------------------------------------------------------------------===//
+#include "codegen/Passes.h"
 #include "dialects/kiln/KilnDialect.h"
+#include "codegen/Pipelines.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -22,6 +24,8 @@ int main(int argc, char **argv) {
   registry.insert<kiln::KilnDialect>();
   mlir::registerAllPasses();
   kiln::registerKilnPasses();
+  kiln::registerKilnCodegenPasses();
+  kiln::registerKilnPipelines();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "kiln optimizer driver\n", registry));
 }

@@ -1,0 +1,87 @@
+//===- Pipelines.cpp - kiln's registered codegen pipelines ------------------===//
+//
+// The CPU pipeline, stage by stage. Upstream passes are spelled in pipeline syntax so
+// the text here is what `kiln-opt` would take by hand (and what the recipes in
+// ../shared/recipes use).
+//
+//===----------------------------------------------------------------------------===//
+#include "codegen/Pipelines.h"
+#include "codegen/Passes.h"
+
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+namespace {
+// Kernels on tensors -> kernels on memrefs writing their results into out-params; the
+// host program keeps its allocations for the memory plan.
+constexpr llvm::StringLiteral kBufferize =
+    "one-shot-bufferize{bufferize-function-boundaries=1 "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "buffer-results-to-out-params{hoist-static-allocs=1},canonicalize,cse";
+
+// Kernels on memrefs -> LLVM dialect, bare pointers for memrefs (static shapes).
+constexpr llvm::StringLiteral kLowerToLLVM =
+    "buffer-deallocation-pipeline,kiln-cpu-lower-strided-copies,convert-linalg-to-loops,kiln-cpu-approximate-math,"
+    "lower-affine,convert-scf-to-cf,canonicalize,expand-strided-metadata,lower-affine,"
+    "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+    "convert-arith-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
+    "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"
+    "kiln-cpu-emit-kernel-abi,canonicalize";
+} // namespace
+
+/// The textual pipelines below name upstream and kiln passes: make sure they are
+/// registered in processes other than kiln-opt (kiln-compile, the compile API).
+static void registerPipelinePasses() {
+  static const bool once = [] {
+    registerAllPasses();
+    registerKilnCodegenPasses();
+    return true;
+  }();
+  (void)once;
+}
+
+LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
+  registerPipelinePasses();
+  StringRef stop = options.stopAfter;
+  if (stop != "kiln" && stop != "linalg" && stop != "bufferized" && stop != "llvm") {
+    return failure();
+  }
+  pm.addPass(createOutlineKernelsPass());
+  if (stop == "kiln") {
+    return success();
+  }
+  pm.addPass(createLowerKilnToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (stop == "linalg") {
+    return success();
+  }
+  if (failed(parsePassPipeline(kBufferize, pm))) {
+    return failure();
+  }
+  pm.addPass(createPlanMemoryPass());
+  if (stop == "bufferized") {
+    return success();
+  }
+  return parsePassPipeline(kLowerToLLVM, pm);
+}
+
+void registerKilnPipelines() {
+  PassPipelineRegistration<CpuPipelineOptions>(
+      "kiln-cpu-pipeline",
+      "kiln graph -> x86-64 kernels in the LLVM dialect + memory plan (what kiln-compile "
+      "--target=cpu runs)",
+      [](OpPassManager &pm, const CpuPipelineOptions &options) {
+        if (failed(buildCpuPipeline(pm, options))) {
+          llvm::errs() << "kiln-cpu-pipeline: stop-after must be kiln, linalg, bufferized "
+                          "or llvm\n";
+        }
+      });
+}
+
+} // namespace kiln

@@ -1,0 +1,34 @@
+//===- Pipelines.h - kiln's registered codegen pipelines -----*- C++ -*-===//
+//
+// `kiln-compile` runs exactly these pipelines; `kiln-opt --kiln-cpu-pipeline` replays
+// them (DESIGN.md: every pipeline is registered).
+//
+//===----------------------------------------------------------------------------===//
+#ifndef KILN_CODEGEN_PIPELINES_H
+#define KILN_CODEGEN_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace kiln {
+
+struct CpuPipelineOptions : public mlir::PassPipelineOptions<CpuPipelineOptions> {
+  Option<std::string> stopAfter{
+      *this, "stop-after",
+      llvm::cl::desc("Last stage: kiln (outlined kernels), linalg (kernels on tensors), "
+                     "bufferized (memory planned), llvm (LLVM dialect, the default)"),
+      llvm::cl::init("llvm")};
+};
+
+/// kiln graph -> outlined kernels -> linalg on tensors -> bufferized kernels + memory
+/// plan (`kiln.plan`) -> LLVM dialect kernels with the runtime's calling convention.
+/// Fails to build (returns failure) only on an unknown `stopAfter`.
+mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm,
+                                     const CpuPipelineOptions &options);
+
+/// Registers `--kiln-cpu-pipeline` with kiln-opt.
+void registerKilnPipelines();
+
+} // namespace kiln
+
+#endif // KILN_CODEGEN_PIPELINES_H

@@ -1,0 +1,186 @@
+//===- LowerKilnToLinalg.cpp - the --kiln-lower-to-linalg pass ------------===//
+//
+// A full dialect conversion of every kiln op to linalg / tensor / arith / math on
+// tensors, with the types converted by KilnToLinalgTypeConverter (function signatures,
+// calls and returns included). Before converting, every kiln op is checked against
+// what the patterns support, so an unsupported op gets a diagnostic that names it and
+// says what to do, rather than the conversion driver's generic "failed to legalize".
+//
+//===----------------------------------------------------------------------------===//
+#include "codegen/Passes.h"
+#include "codegen/common/KilnToLinalg.h"
+
+#include "dialects/kiln/KilnDialect.h"
+#include "dialects/kiln/KilnOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#define DEBUG_TYPE "kiln-lower-to-linalg"
+
+namespace kiln {
+
+#define GEN_PASS_DEF_LOWERKILNTOLINALGPASS
+#include "codegen/Passes.h.inc"
+
+} // namespace kiln
+
+using namespace mlir;
+
+namespace kiln {
+
+//===----------------------------------------------------------------------------===//
+// Type conversion
+//===----------------------------------------------------------------------------===//
+
+Type KilnToLinalgTypeConverter::convertElementType(Type t) {
+  if (auto q = dyn_cast<quant::QuantizedType>(t)) {
+    return IntegerType::get(t.getContext(), q.getStorageTypeIntegralWidth());
+  }
+  if (auto i = dyn_cast<IntegerType>(t); i && !i.isSignless()) {
+    return IntegerType::get(t.getContext(), i.getWidth());
+  }
+  return t;
+}
+
+KilnToLinalgTypeConverter::KilnToLinalgTypeConverter() {
+  addConversion([](Type t) { return t; });
+  addConversion([](RankedTensorType t) -> Type {
+    Type element = convertElementType(t.getElementType());
+    if (element == t.getElementType()) {
+      return t;
+    }
+    return RankedTensorType::get(t.getShape(), element, t.getEncoding());
+  });
+}
+
+//===----------------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------------===//
+
+void populateKilnToLinalgPatterns(TypeConverter &typeConverter,
+                                  RewritePatternSet &patterns) {
+  populateContractionToLinalgPatterns(typeConverter, patterns);
+  populateDataMovementToLinalgPatterns(typeConverter, patterns);
+  populateElementwiseToLinalgPatterns(typeConverter, patterns);
+  populateNormalizationToLinalgPatterns(typeConverter, patterns);
+  populatePoolingToLinalgPatterns(typeConverter, patterns);
+  populateReductionToLinalgPatterns(typeConverter, patterns);
+}
+
+//===----------------------------------------------------------------------------===//
+// Lowerability check
+//===----------------------------------------------------------------------------===//
+
+/// Why kiln type `t` of `what` cannot be lowered, or an empty string.
+static std::string diagnoseType(Type t) {
+  auto tensor = dyn_cast<RankedTensorType>(t);
+  if (!tensor) {
+    return "";
+  }
+  std::string reason;
+  llvm::raw_string_ostream os(reason);
+  if (!tensor.hasStaticShape()) {
+    os << "has a dynamic shape (" << t
+       << "); only static shapes lower to linalg: give the model's inputs static shapes "
+          "(--input-shape NAME=DIMS) and run shape inference before codegen";
+    return reason;
+  }
+  if (auto q = dyn_cast<quant::QuantizedType>(tensor.getElementType())) {
+    if (!isa<quant::UniformQuantizedType, quant::UniformQuantizedPerAxisType>(q)) {
+      os << "has quantized type " << q
+         << ", which codegen does not support; use per-tensor or per-axis "
+            "!quant.uniform types";
+      return reason;
+    }
+    if (q.getStorageTypeIntegralWidth() > 32) {
+      os << "has quantized type " << q
+         << " with storage wider than 32 bits, which codegen does not support";
+      return reason;
+    }
+  }
+  return "";
+}
+
+LogicalResult checkLowerableToLinalg(Operation *op) {
+  if (!isa<KilnDialect>(op->getDialect())) {
+    return success();
+  }
+  auto report = [&](StringRef what, unsigned index, const std::string &reason) {
+    op->emitError("kiln-lower-to-linalg: cannot lower '")
+        << op->getName() << "': " << what << " " << index << " " << reason;
+    return failure();
+  };
+  for (auto [i, t] : llvm::enumerate(op->getOperandTypes())) {
+    std::string reason = diagnoseType(t);
+    if (!reason.empty()) {
+      return report("operand", static_cast<unsigned>(i), reason);
+    }
+  }
+  for (auto [i, t] : llvm::enumerate(op->getResultTypes())) {
+    std::string reason = diagnoseType(t);
+    if (!reason.empty()) {
+      return report("result", static_cast<unsigned>(i), reason);
+    }
+  }
+  if (auto conv = dyn_cast<Conv2dOp>(op)) {
+    Type input = conv.getInput().getType().getElementType();
+    if (isa<quant::UniformQuantizedPerAxisType>(input)) {
+      op->emitError("kiln-lower-to-linalg: cannot lower 'kiln.conv2d': its input is "
+                    "quantized per axis (")
+          << input
+          << "), which codegen does not support; quantize the input per tensor (weights "
+             "may be per axis)";
+      return failure();
+    }
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------------===//
+// Pass
+//===----------------------------------------------------------------------------===//
+
+namespace {
+
+struct LowerKilnToLinalgPass
+    : public impl::LowerKilnToLinalgPassBase<LowerKilnToLinalgPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    bool lowerable = true;
+    module.walk([&](Operation *op) {
+      if (failed(checkLowerableToLinalg(op))) {
+        lowerable = false;
+      }
+    });
+    if (!lowerable) {
+      return signalPassFailure();
+    }
+
+    MLIRContext *ctx = &getContext();
+    KilnToLinalgTypeConverter typeConverter;
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<KilnDialect>();
+    target.markUnknownOpDynamicallyLegal([&](Operation *op) {
+      if (auto func = dyn_cast<func::FuncOp>(op)) {
+        return typeConverter.isSignatureLegal(func.getFunctionType()) &&
+               typeConverter.isLegal(&func.getBody());
+      }
+      return typeConverter.isLegal(op);
+    });
+
+    RewritePatternSet patterns(ctx);
+    populateKilnToLinalgPatterns(typeConverter, patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, typeConverter);
+    populateCallOpTypeConversionPattern(patterns, typeConverter);
+    populateReturnOpTypeConversionPattern(patterns, typeConverter);
+    if (failed(applyFullConversion(module, target, std::move(patterns)))) {
+      return signalPassFailure();
+    }
+  }
+};
+
+} // namespace
+} // namespace kiln

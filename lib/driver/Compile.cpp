@@ -1,0 +1,479 @@
+//===- Compile.cpp - model file -> artifact (or an intermediate stage) ------===//
+//
+// Stages: import (lib/onnx or an .mlir file) -> --kiln-cpu-pipeline (codegen/) ->
+// LLVM IR -> -O3 for the chosen CPU -> object code -> ld.lld -shared -> artifact. The
+// memory plan and signature travel from the pipeline to the artifact as the module
+// attributes `kiln.plan` / `kiln.signature` (codegen/common/KernelInfo.h).
+//
+//===----------------------------------------------------------------------------===//
+#include "lib/driver/Compile.h"
+
+#include "codegen/Pipelines.h"
+#include "codegen/common/KernelInfo.h"
+#include "lib/driver/ModelLoader.h"
+#include "lib/interp/Interpreter.h"
+#include "lib/runtime/ArtifactFormat.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <chrono>
+
+using namespace mlir;
+
+namespace kiln::driver {
+namespace {
+
+/// Prints "kiln-compile: <stage> <ms> ms" when timing is on.
+class StageTimer {
+public:
+  explicit StageTimer(bool enabled) : enabled(enabled) { restart(); }
+  void restart() { start = std::chrono::steady_clock::now(); }
+  void done(llvm::StringRef stage) {
+    if (enabled) {
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                            start)
+                      .count();
+      llvm::errs() << llvm::format("kiln-compile: %-22s %9.1f ms\n", stage.str().c_str(), ms);
+    }
+    restart();
+  }
+
+private:
+  bool enabled;
+  std::chrono::steady_clock::time_point start;
+};
+
+/// Collects diagnostics as text ("error: loc: message").
+class DiagnosticCollector {
+public:
+  DiagnosticCollector(MLIRContext &ctx, std::string &out)
+      : handler(&ctx, [&out](Diagnostic &d) {
+          llvm::raw_string_ostream os(out);
+          os << d.getLocation() << ": "
+             << (d.getSeverity() == DiagnosticSeverity::Error     ? "error: "
+                 : d.getSeverity() == DiagnosticSeverity::Warning ? "warning: "
+                                                                  : "note: ")
+             << d << "\n";
+          for (Diagnostic &note : d.getNotes()) {
+            os << note.getLocation() << ": note: " << note << "\n";
+          }
+          return success();
+        }) {}
+
+private:
+  ScopedDiagnosticHandler handler;
+};
+
+/// LLVM feature name -> /proc/cpuinfo spelling, for every x86 feature LLVM's code for
+/// these CPUs may use; the artifact lists those the target has, the runtime checks them.
+constexpr std::pair<const char *, const char *> kFeatureNames[] = {
+    {"sse4.1", "sse4_1"},          {"sse4.2", "sse4_2"},          {"ssse3", "ssse3"},
+    {"popcnt", "popcnt"},          {"avx", "avx"},                {"avx2", "avx2"},
+    {"fma", "fma"},                {"f16c", "f16c"},              {"bmi", "bmi1"},
+    {"bmi2", "bmi2"},              {"lzcnt", "abm"},              {"movbe", "movbe"},
+    {"avx512f", "avx512f"},        {"avx512bw", "avx512bw"},      {"avx512cd", "avx512cd"},
+    {"avx512dq", "avx512dq"},      {"avx512vl", "avx512vl"},      {"avx512vnni", "avx512_vnni"},
+    {"avx512bf16", "avx512_bf16"}, {"avx512fp16", "avx512_fp16"}, {"avx512vbmi", "avx512vbmi"},
+    {"avx512vbmi2", "avx512_vbmi2"}, {"avx512ifma", "avx512ifma"},
+    {"avx512bitalg", "avx512_bitalg"}, {"avx512vpopcntdq", "avx512_vpopcntdq"},
+    {"avxvnni", "avx_vnni"},       {"gfni", "gfni"},              {"vaes", "vaes"},
+    {"vpclmulqdq", "vpclmulqdq"},
+};
+
+struct Target {
+  std::unique_ptr<llvm::TargetMachine> machine;
+  std::string cpu;
+  std::vector<std::string> features; // /proc/cpuinfo spelling
+};
+
+FailureOr<Target> createTarget(const CompileSettings &s, std::string &errors) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) {
+    errors += "codegen: no LLVM target for " + triple.str() + ": " + error + "\n";
+    return failure();
+  }
+  Target t;
+  std::string featureString;
+  if (s.cpu == "host") {
+    t.cpu = llvm::sys::getHostCPUName().str();
+    for (const auto &f : llvm::sys::getHostCPUFeatures()) {
+      featureString += (featureString.empty() ? "" : ",") + std::string(f.second ? "+" : "-") +
+                       f.first().str();
+    }
+  } else {
+    t.cpu = s.cpu;
+  }
+  if (!target->createMCSubtargetInfo(triple, t.cpu, "")->isCPUStringValid(t.cpu)) {
+    errors += "codegen: unknown CPU '" + s.cpu +
+              "' (use host, x86-64-v3, x86-64-v4 or an LLVM CPU name such as znver4)\n";
+    return failure();
+  }
+  llvm::CodeGenOptLevel level = s.optLevel == 0   ? llvm::CodeGenOptLevel::None
+                                : s.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                                : s.optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                                                  : llvm::CodeGenOptLevel::Aggressive;
+  llvm::TargetOptions options;
+  t.machine.reset(target->createTargetMachine(triple, t.cpu, featureString, options,
+                                              llvm::Reloc::PIC_, std::nullopt, level));
+  const llvm::MCSubtargetInfo *sti = t.machine->getMCSubtargetInfo();
+  for (auto [llvmName, cpuinfoName] : kFeatureNames) {
+    if (sti->checkFeatures(std::string("+") + llvmName)) {
+      t.features.push_back(cpuinfoName);
+    }
+  }
+  return t;
+}
+
+/// -O<level> over the module with the target's cost model.
+void optimize(llvm::Module &module, llvm::TargetMachine &tm, int optLevel) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopUnrolling = optLevel >= 2;
+  tuning.LoopVectorization = optLevel >= 2;
+  tuning.SLPVectorization = optLevel >= 2;
+  llvm::PassBuilder pb(&tm, tuning);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::OptimizationLevel level = optLevel == 0   ? llvm::OptimizationLevel::O0
+                                  : optLevel == 1 ? llvm::OptimizationLevel::O1
+                                  : optLevel == 2 ? llvm::OptimizationLevel::O2
+                                                  : llvm::OptimizationLevel::O3;
+  llvm::ModulePassManager mpm = optLevel == 0 ? pb.buildO0DefaultPipeline(level)
+                                              : pb.buildPerModuleDefaultPipeline(level);
+  mpm.run(module, mam);
+}
+
+bool emitMachineCode(llvm::Module &module, llvm::TargetMachine &tm, bool assembly,
+                     std::string &out, std::string &errors) {
+  llvm::SmallVector<char, 0> buffer;
+  llvm::raw_svector_ostream os(buffer);
+  llvm::legacy::PassManager pm;
+  if (tm.addPassesToEmitFile(pm, os, nullptr,
+                             assembly ? llvm::CodeGenFileType::AssemblyFile
+                                      : llvm::CodeGenFileType::ObjectFile)) {
+    errors += "codegen: the LLVM target cannot emit this file type\n";
+    return false;
+  }
+  pm.run(module);
+  out.assign(buffer.begin(), buffer.end());
+  return true;
+}
+
+/// Links object code into a shared object with ld.lld (found beside LLVM's tools or on
+/// PATH); returns the .so bytes.
+bool linkSharedObject(const std::string &object, std::string &so, std::string &errors) {
+  std::string lld;
+  for (const char *name : {"ld.lld-22", "ld.lld"}) {
+    llvm::ErrorOr<std::string> found =
+        llvm::sys::findProgramByName(name, {"/usr/lib/llvm-22/bin"});
+    if (!found) {
+      found = llvm::sys::findProgramByName(name);
+    }
+    if (found) {
+      lld = *found;
+      break;
+    }
+  }
+  if (lld.empty()) {
+    errors += "link: ld.lld not found (install lld-22)\n";
+    return false;
+  }
+  llvm::SmallString<128> objPath, soPath;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("kiln-kernels", "o", fd, objPath) ||
+      llvm::sys::fs::createTemporaryFile("kiln-kernels", "so", soPath)) {
+    errors += "link: cannot create temporary files\n";
+    return false;
+  }
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << object;
+  }
+  llvm::SmallString<128> logPath;
+  llvm::sys::fs::createTemporaryFile("kiln-lld", "log", logPath);
+  llvm::SmallVector<llvm::StringRef> args = {lld,      "-shared", "-O2", "--gc-sections",
+                                             "-z",     "now",     "-z",  "noexecstack",
+                                             "-o",     soPath,    objPath};
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, llvm::StringRef(logPath),
+                                                llvm::StringRef(logPath)};
+  std::string execError;
+  int rc = llvm::sys::ExecuteAndWait(lld, args, std::nullopt, redirects, 0, 0, &execError);
+  bool ok = rc == 0;
+  if (!ok) {
+    auto log = llvm::MemoryBuffer::getFile(logPath);
+    errors += "link: " + lld + " failed (exit " + std::to_string(rc) + ")" +
+              (execError.empty() ? "" : ": " + execError) + "\n" +
+              (log ? (*log)->getBuffer().str() : "");
+  } else if (auto bytes = llvm::MemoryBuffer::getFile(soPath, false, false)) {
+    so = (*bytes)->getBuffer().str();
+  } else {
+    errors += "link: cannot read " + soPath.str().str() + "\n";
+    ok = false;
+  }
+  llvm::sys::fs::remove(objPath);
+  llvm::sys::fs::remove(soPath);
+  llvm::sys::fs::remove(logPath);
+  return ok;
+}
+
+/// Raw little-endian bytes of a constant, as the kernels read them (i1: one byte each).
+bool appendElements(ElementsAttr attr, std::vector<uint8_t> &out) {
+  auto type = cast<ShapedType>(attr.getType());
+  int64_t n = type.getNumElements();
+  Type et = type.getElementType();
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob) {
+      return false;
+    }
+    ArrayRef<char> data = blob->getData();
+    out.insert(out.end(), data.begin(), data.end());
+    return true;
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (!dense) {
+    return false;
+  }
+  if (et.isInteger(1)) {
+    for (bool v : dense.getValues<bool>()) {
+      out.push_back(v ? 1 : 0);
+    }
+    return true;
+  }
+  ArrayRef<char> raw = dense.getRawData();
+  if (dense.isSplat()) {
+    int64_t bytes = (et.getIntOrFloatBitWidth() + 7) / 8;
+    for (int64_t i = 0; i < n; ++i) {
+      out.insert(out.end(), raw.begin(), raw.begin() + bytes);
+    }
+  } else {
+    out.insert(out.end(), raw.begin(), raw.end());
+  }
+  return true;
+}
+
+FailureOr<runtime::TensorDesc> describeTensor(DictionaryAttr d, std::string &errors) {
+  runtime::TensorDesc desc;
+  desc.name = d.getAs<StringAttr>("name").str();
+  auto type = cast<RankedTensorType>(d.getAs<TypeAttr>("type").getValue());
+  Type et = type.getElementType();
+  if (auto q = dyn_cast<quant::QuantizedType>(et)) {
+    unsigned width = q.getStorageTypeIntegralWidth();
+    et = IntegerType::get(et.getContext(), width,
+                          q.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
+  }
+  desc.dtype = interp::dtypeOf(et);
+  if (desc.dtype == KILN_DTYPE_INVALID || !type.hasStaticShape()) {
+    errors += "artifact: '" + desc.name + "' has a type the runtime cannot bind\n";
+    return failure();
+  }
+  desc.dims.assign(type.getShape().begin(), type.getShape().end());
+  return desc;
+}
+
+/// The artifact from the lowered module and the linked kernels.
+bool buildArtifact(ModuleOp module, const Target &target, const CompileSettings &s,
+                   std::string code, runtime::Artifact &a, std::string &errors) {
+  auto signature = module->getAttrOfType<DictionaryAttr>(kSignatureAttr);
+  auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttr);
+  if (!signature || !plan) {
+    errors += "artifact: the pipeline left no kiln.signature / kiln.plan\n";
+    return false;
+  }
+  a.meta.compilerVersion = "kiln " + std::string(kilnRuntimeGetVersion()) + " (LLVM " +
+                           LLVM_VERSION_STRING + ")";
+  a.meta.target = "cpu";
+  a.meta.triple = target.machine->getTargetTriple().str();
+  a.meta.cpu = target.cpu;
+  a.meta.features = target.features;
+  a.meta.flags = s.flags;
+  for (auto [key, list] : {std::pair{"inputs", &a.signature.inputs},
+                           std::pair{"outputs", &a.signature.outputs}}) {
+    for (Attribute d : signature.getAs<ArrayAttr>(key)) {
+      FailureOr<runtime::TensorDesc> desc = describeTensor(cast<DictionaryAttr>(d), errors);
+      if (failed(desc)) {
+        return false;
+      }
+      list->push_back(*desc);
+    }
+  }
+  a.plan.arenaBytes = plan.getAs<IntegerAttr>("arena_bytes").getInt();
+  a.plan.unplannedBytes = plan.getAs<IntegerAttr>("unplanned_bytes").getInt();
+  auto binding = [](ArrayRef<int64_t> v) {
+    return runtime::Binding{static_cast<runtime::BindingSpace>(v[0]),
+                            static_cast<uint64_t>(v[1]), static_cast<uint64_t>(v[2])};
+  };
+  for (Attribute k : plan.getAs<ArrayAttr>("kernels")) {
+    auto d = cast<DictionaryAttr>(k);
+    runtime::Kernel kernel;
+    kernel.symbol = d.getAs<StringAttr>("symbol").str();
+    kernel.label = d.getAs<StringAttr>("label").str();
+    kernel.workItems = d.getAs<IntegerAttr>("work_items").getInt();
+    ArrayRef<int64_t> flat = d.getAs<DenseI64ArrayAttr>("bindings").asArrayRef();
+    for (size_t i = 0; i + 3 <= flat.size(); i += 3) {
+      kernel.bindings.push_back(binding(flat.slice(i, 3)));
+    }
+    a.plan.kernels.push_back(std::move(kernel));
+  }
+  for (Attribute c : plan.getAs<ArrayAttr>("copies")) {
+    ArrayRef<int64_t> v = cast<DenseI64ArrayAttr>(c).asArrayRef();
+    a.plan.copies.push_back({static_cast<uint32_t>(v[0]), binding(v.drop_front())});
+  }
+  a.constants.resize(plan.getAs<IntegerAttr>("constant_bytes").getInt());
+  for (Attribute c : plan.getAs<ArrayAttr>("constants")) {
+    auto d = cast<DictionaryAttr>(c);
+    std::vector<uint8_t> bytes;
+    int64_t offset = d.getAs<IntegerAttr>("offset").getInt();
+    int64_t size = d.getAs<IntegerAttr>("bytes").getInt();
+    if (!appendElements(cast<ElementsAttr>(d.get("value")), bytes) ||
+        static_cast<int64_t>(bytes.size()) != size ||
+        offset + size > static_cast<int64_t>(a.constants.size())) {
+      errors += "artifact: a constant's data is missing or has the wrong size\n";
+      return false;
+    }
+    std::copy(bytes.begin(), bytes.end(), a.constants.begin() + offset);
+  }
+  a.code.assign(code.begin(), code.end());
+  std::string error;
+  if (!runtime::validateArtifact(a, error)) {
+    errors += "artifact: internal error, the plan does not validate: " + error + "\n";
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+bool isTextStage(const std::string &emit) { return emit != "artifact"; }
+
+std::string validateSettings(const CompileSettings &s) {
+  if (s.target != "cpu") {
+    return "unknown target '" + s.target + "' (the CPU is the only target so far: --target=cpu)";
+  }
+  if (s.optLevel < 0 || s.optLevel > 3) {
+    return "optimization level must be 0..3";
+  }
+  static const char *stages[] = {"kiln", "linalg", "bufferized", "llvm-mlir",
+                                 "llvm-ir", "asm", "artifact"};
+  if (!llvm::is_contained(stages, s.emit)) {
+    return "unknown --emit stage '" + s.emit +
+           "' (kiln, linalg, bufferized, llvm-mlir, llvm-ir, asm, artifact)";
+  }
+  return "";
+}
+
+bool compileModel(const std::string &modelPath, const CompileSettings &s, std::string &output,
+                  std::string &errors) {
+  if (std::string bad = validateSettings(s); !bad.empty()) {
+    errors += bad + "\n";
+    return false;
+  }
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  MLIRContext ctx(registry);
+  loadModelDialects(ctx);
+  DiagnosticCollector collect(ctx, errors);
+  StageTimer timer(s.timing);
+
+  OwningOpRef<ModuleOp> module = loadModel(ctx, modelPath, s.import);
+  if (!module) {
+    return false;
+  }
+  timer.done("import");
+
+  CpuPipelineOptions options;
+  options.stopAfter = s.emit == "kiln"          ? "kiln"
+                      : s.emit == "linalg"      ? "linalg"
+                      : s.emit == "bufferized"  ? "bufferized"
+                                                : "llvm";
+  PassManager pm(&ctx);
+  if (failed(applyPassManagerCLOptions(pm))) {
+    // Not a kiln-compile process (the C API in a framework): no MLIR command-line flags.
+  }
+  if (failed(buildCpuPipeline(pm, options)) || failed(pm.run(*module))) {
+    errors += "codegen: the CPU pipeline failed (replay it with kiln-opt "
+              "--kiln-cpu-pipeline on the imported model)\n";
+    return false;
+  }
+  timer.done("kiln-cpu-pipeline");
+  if (s.emit == "kiln" || s.emit == "linalg" || s.emit == "bufferized" ||
+      s.emit == "llvm-mlir") {
+    llvm::raw_string_ostream os(output);
+    module->print(os);
+    return true;
+  }
+
+  FailureOr<Target> target = createTarget(s, errors);
+  if (failed(target)) {
+    return false;
+  }
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(*module, llvmContext);
+  if (!llvmModule) {
+    errors += "codegen: translation to LLVM IR failed\n";
+    return false;
+  }
+  llvmModule->setTargetTriple(target->machine->getTargetTriple());
+  llvmModule->setDataLayout(target->machine->createDataLayout());
+  timer.done("translate to LLVM IR");
+  optimize(*llvmModule, *target->machine, s.optLevel);
+  timer.done("LLVM -O" + std::to_string(s.optLevel));
+  if (s.emit == "llvm-ir") {
+    llvm::raw_string_ostream os(output);
+    llvmModule->print(os, nullptr);
+    return true;
+  }
+  std::string machineCode;
+  if (!emitMachineCode(*llvmModule, *target->machine, s.emit == "asm", machineCode, errors)) {
+    return false;
+  }
+  timer.done(s.emit == "asm" ? "assembly" : "object code");
+  if (s.emit == "asm") {
+    output = std::move(machineCode);
+    return true;
+  }
+  std::string so;
+  if (!linkSharedObject(machineCode, so, errors)) {
+    return false;
+  }
+  timer.done("link (ld.lld)");
+  runtime::Artifact artifact;
+  if (!buildArtifact(*module, *target, s, std::move(so), artifact, errors)) {
+    return false;
+  }
+  output = runtime::serializeArtifact(artifact);
+  timer.done("artifact");
+  return true;
+}
+
+} // namespace kiln::driver

@@ -1,0 +1,148 @@
+//===- CompilerApi.cpp - the C compile API (include/kiln/compiler.h) --------===//
+//
+// Thin: options live in a CompileSettings, compilation is lib/driver/Compile.cpp, and
+// errors come back as kilnStatus objects carrying every diagnostic.
+//
+//===----------------------------------------------------------------------------===//
+#include "kiln/compiler.h"
+
+#include "lib/driver/Compile.h"
+#include "lib/tensorio/TensorIO.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+struct kilnCompileOptionsImpl {
+  kiln::driver::CompileSettings settings;
+};
+
+namespace {
+kilnStatus invalid(const std::string &message) {
+  return kilnStatusCreate(KILN_INVALID_ARGUMENT, message.c_str());
+}
+} // namespace
+
+extern "C" {
+
+kilnStatus kilnCompileOptionsCreate(kilnCompileOptions *options) {
+  if (!options) {
+    return invalid("kilnCompileOptionsCreate: options is NULL");
+  }
+  *options = new kilnCompileOptionsImpl();
+  return nullptr;
+}
+
+void kilnCompileOptionsDestroy(kilnCompileOptions options) { delete options; }
+
+kilnStatus kilnCompileOptionsSetTarget(kilnCompileOptions options, const char *target) {
+  if (!options || !target) {
+    return invalid("kilnCompileOptionsSetTarget: NULL argument");
+  }
+  options->settings.target = target;
+  std::string bad = kiln::driver::validateSettings(options->settings);
+  return bad.empty() ? nullptr : invalid(bad);
+}
+
+kilnStatus kilnCompileOptionsSetCpu(kilnCompileOptions options, const char *cpu) {
+  if (!options || !cpu || !*cpu) {
+    return invalid("kilnCompileOptionsSetCpu: NULL or empty argument");
+  }
+  options->settings.cpu = cpu;
+  return nullptr;
+}
+
+kilnStatus kilnCompileOptionsSetOptLevel(kilnCompileOptions options, int level) {
+  if (!options) {
+    return invalid("kilnCompileOptionsSetOptLevel: options is NULL");
+  }
+  options->settings.optLevel = level;
+  std::string bad = kiln::driver::validateSettings(options->settings);
+  return bad.empty() ? nullptr : invalid(bad);
+}
+
+kilnStatus kilnCompileOptionsSetEmit(kilnCompileOptions options, const char *stage) {
+  if (!options || !stage) {
+    return invalid("kilnCompileOptionsSetEmit: NULL argument");
+  }
+  options->settings.emit = stage;
+  std::string bad = kiln::driver::validateSettings(options->settings);
+  return bad.empty() ? nullptr : invalid(bad);
+}
+
+kilnStatus kilnCompileOptionsSetInputShape(kilnCompileOptions options, const char *name,
+                                           const int64_t *dims, size_t rank) {
+  if (!options || !name || (rank && !dims)) {
+    return invalid("kilnCompileOptionsSetInputShape: NULL argument");
+  }
+  for (size_t i = 0; i < rank; ++i) {
+    if (dims[i] < 0) {
+      return invalid(std::string("input shape of '") + name + "' has a negative dim");
+    }
+  }
+  options->settings.import.inputShapes[name] = std::vector<int64_t>(dims, dims + rank);
+  return nullptr;
+}
+
+kilnStatus kilnCompileOptionsSetConstantInput(kilnCompileOptions options, const char *name,
+                                              const char *path) {
+  if (!options || !name || !path) {
+    return invalid("kilnCompileOptionsSetConstantInput: NULL argument");
+  }
+  kiln::io::HostTensor value;
+  std::string error;
+  if (!kiln::io::readTensorFile(path, value, error)) {
+    return invalid(std::string("constant input '") + name + "': " + error);
+  }
+  options->settings.import.constantInputs[name] = std::move(value);
+  return nullptr;
+}
+
+kilnStatus kilnCompileOptionsSetTiming(kilnCompileOptions options, int enable) {
+  if (!options) {
+    return invalid("kilnCompileOptionsSetTiming: options is NULL");
+  }
+  options->settings.timing = enable != 0;
+  return nullptr;
+}
+
+kilnStatus kilnCompileOptionsSetFlags(kilnCompileOptions options, const char *flags) {
+  if (!options || !flags) {
+    return invalid("kilnCompileOptionsSetFlags: NULL argument");
+  }
+  options->settings.flags = flags;
+  return nullptr;
+}
+
+kilnStatus kilnCompileFile(const char *modelPath, kilnCompileOptions options,
+                           const char *outputPath) {
+  if (!modelPath || !options || !outputPath) {
+    return invalid("kilnCompileFile: NULL argument");
+  }
+  const kiln::driver::CompileSettings &s = options->settings;
+  bool toStdout = std::string(outputPath) == "-";
+  if (toStdout && !kiln::driver::isTextStage(s.emit)) {
+    return invalid("an artifact is binary: write it to a file (-o model.kiln), not stdout");
+  }
+  std::string output, errors;
+  if (!kiln::driver::compileModel(modelPath, s, output, errors)) {
+    // The model could not be compiled (the messages name the node and the stage).
+    return kilnStatusCreate(KILN_UNSUPPORTED, errors.c_str());
+  }
+  if (toStdout) {
+    std::cout << output << std::flush;
+    return nullptr;
+  }
+  std::string tmp = std::string(outputPath) + ".tmp";
+  std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+  f.write(output.data(), static_cast<std::streamsize>(output.size()));
+  f.close();
+  if (!f || std::rename(tmp.c_str(), outputPath) != 0) {
+    std::remove(tmp.c_str());
+    return kilnStatusCreate(KILN_NOT_FOUND,
+                            (std::string("cannot write ") + outputPath).c_str());
+  }
+  return nullptr;
+}
+
+} // extern "C"

@@ -1,0 +1,767 @@
+//===- ArtifactFormat.cpp - the .kiln artifact: writer and checked reader --===//
+//
+// Writer and reader of docs/artifact.md, format 1. The reader decodes through a cursor
+// that checks every read against the bytes left in its section, caps every count by
+// those bytes before it reserves anything, and names the section and field in each
+// message. Decoding is followed by `validate`, the semantic checks the writer side can
+// also run on its own artifacts.
+//
+//===----------------------------------------------------------------------------===//
+#include "lib/runtime/ArtifactFormat.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <limits>
+
+namespace kiln::runtime {
+
+std::string sectionKindName(uint32_t kind) {
+  switch (static_cast<SectionKind>(kind)) {
+  case SectionKind::Meta:
+    return "META";
+  case SectionKind::Signature:
+    return "SIGNATURE";
+  case SectionKind::Constants:
+    return "CONSTANTS";
+  case SectionKind::Plan:
+    return "PLAN";
+  case SectionKind::CodeElf:
+    return "CODE_ELF";
+  case SectionKind::Ptx:
+    return "PTX";
+  case SectionKind::Cubin:
+    return "CUBIN";
+  }
+  return "kind " + std::to_string(kind);
+}
+
+std::string bindingSpaceName(uint32_t space) {
+  switch (static_cast<BindingSpace>(space)) {
+  case BindingSpace::Input:
+    return "input";
+  case BindingSpace::Output:
+    return "output";
+  case BindingSpace::Constant:
+    return "constant";
+  case BindingSpace::Arena:
+    return "arena";
+  }
+  return "space " + std::to_string(space);
+}
+
+//===----------------------------------------------------------------------===//
+// Equality
+//===----------------------------------------------------------------------===//
+
+bool operator==(const Meta &a, const Meta &b) {
+  return a.compilerVersion == b.compilerVersion && a.target == b.target && a.triple == b.triple &&
+         a.cpu == b.cpu && a.features == b.features && a.flags == b.flags;
+}
+
+bool operator==(const TensorDesc &a, const TensorDesc &b) {
+  return a.name == b.name && a.dtype == b.dtype && a.dims == b.dims;
+}
+
+bool operator==(const Binding &a, const Binding &b) {
+  return a.space == b.space && a.index == b.index && a.bytes == b.bytes;
+}
+
+bool operator==(const Kernel &a, const Kernel &b) {
+  return a.symbol == b.symbol && a.label == b.label && a.workItems == b.workItems &&
+         a.bindings == b.bindings;
+}
+
+bool operator==(const Copy &a, const Copy &b) {
+  return a.output == b.output && a.source == b.source;
+}
+
+bool operator==(const Plan &a, const Plan &b) {
+  return a.arenaBytes == b.arenaBytes && a.unplannedBytes == b.unplannedBytes &&
+         a.kernels == b.kernels && a.copies == b.copies;
+}
+
+bool operator==(const Artifact &a, const Artifact &b) {
+  return a.formatMajor == b.formatMajor && a.formatMinor == b.formatMinor && a.meta == b.meta &&
+         a.signature.inputs == b.signature.inputs && a.signature.outputs == b.signature.outputs &&
+         a.plan == b.plan && a.constants == b.constants && a.code == b.code;
+}
+
+//===----------------------------------------------------------------------===//
+// Writer
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+class Writer {
+public:
+  void u32(uint32_t v) { le(v, 4); }
+  void u64(uint64_t v) { le(v, 8); }
+  void i64(int64_t v) { le(static_cast<uint64_t>(v), 8); }
+  void str(const std::string &s) {
+    u32(static_cast<uint32_t>(s.size()));
+    out.append(s);
+  }
+  void bytes(const void *p, size_t n) { out.append(static_cast<const char *>(p), n); }
+  void padTo(uint64_t alignment) {
+    while (out.size() % alignment != 0) {
+      out.push_back('\0');
+    }
+  }
+  std::string out;
+
+private:
+  void le(uint64_t v, unsigned n) {
+    for (unsigned i = 0; i < n; ++i) {
+      out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+    }
+  }
+};
+
+void writeTensorDesc(Writer &w, const TensorDesc &t) {
+  w.str(t.name);
+  w.u32(static_cast<uint32_t>(t.dtype));
+  w.u32(static_cast<uint32_t>(t.dims.size()));
+  for (int64_t d : t.dims) {
+    w.i64(d);
+  }
+}
+
+void writeBinding(Writer &w, const Binding &b) {
+  w.u32(static_cast<uint32_t>(b.space));
+  w.u32(0);
+  w.u64(b.index);
+  w.u64(b.bytes);
+}
+
+std::string encodeMeta(const Meta &m) {
+  Writer w;
+  w.str(m.compilerVersion);
+  w.str(m.target);
+  w.str(m.triple);
+  w.str(m.cpu);
+  w.u32(static_cast<uint32_t>(m.features.size()));
+  for (const std::string &f : m.features) {
+    w.str(f);
+  }
+  w.str(m.flags);
+  return w.out;
+}
+
+std::string encodeSignature(const Signature &s) {
+  Writer w;
+  w.u32(static_cast<uint32_t>(s.inputs.size()));
+  for (const TensorDesc &t : s.inputs) {
+    writeTensorDesc(w, t);
+  }
+  w.u32(static_cast<uint32_t>(s.outputs.size()));
+  for (const TensorDesc &t : s.outputs) {
+    writeTensorDesc(w, t);
+  }
+  return w.out;
+}
+
+std::string encodePlan(const Plan &p) {
+  Writer w;
+  w.u64(p.arenaBytes);
+  w.u64(p.unplannedBytes);
+  w.u32(static_cast<uint32_t>(p.kernels.size()));
+  for (const Kernel &k : p.kernels) {
+    w.str(k.symbol);
+    w.str(k.label);
+    w.i64(k.workItems);
+    w.u32(static_cast<uint32_t>(k.bindings.size()));
+    for (const Binding &b : k.bindings) {
+      writeBinding(w, b);
+    }
+  }
+  w.u32(static_cast<uint32_t>(p.copies.size()));
+  for (const Copy &c : p.copies) {
+    w.u32(c.output);
+    writeBinding(w, c.source);
+  }
+  return w.out;
+}
+
+} // namespace
+
+std::string serializeArtifact(const Artifact &artifact) {
+  struct Pending {
+    SectionKind kind;
+    const char *data;
+    size_t size;
+  };
+  std::string meta = encodeMeta(artifact.meta);
+  std::string signature = encodeSignature(artifact.signature);
+  std::string plan = encodePlan(artifact.plan);
+  const Pending sections[] = {
+      {SectionKind::Meta, meta.data(), meta.size()},
+      {SectionKind::Signature, signature.data(), signature.size()},
+      {SectionKind::Plan, plan.data(), plan.size()},
+      {SectionKind::Constants, reinterpret_cast<const char *>(artifact.constants.data()),
+       artifact.constants.size()},
+      {SectionKind::CodeElf, reinterpret_cast<const char *>(artifact.code.data()),
+       artifact.code.size()},
+  };
+  constexpr size_t n = sizeof(sections) / sizeof(sections[0]);
+
+  // Lay the sections out after the table, each at the next multiple of 64.
+  uint64_t offsets[n];
+  uint64_t pos = kHeaderBytes + n * kSectionEntryBytes;
+  for (size_t i = 0; i < n; ++i) {
+    pos = (pos + kSectionAlignment - 1) / kSectionAlignment * kSectionAlignment;
+    offsets[i] = pos;
+    pos += sections[i].size;
+  }
+
+  Writer w;
+  w.out.reserve(pos);
+  w.bytes(kArtifactMagic, sizeof(kArtifactMagic));
+  w.u32(artifact.formatMajor);
+  w.u32(artifact.formatMinor);
+  w.u64(kHeaderBytes);
+  w.u64(n);
+  for (size_t i = 0; i < n; ++i) {
+    w.u32(static_cast<uint32_t>(sections[i].kind));
+    w.u32(0);
+    w.u64(offsets[i]);
+    w.u64(sections[i].size);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    w.padTo(kSectionAlignment);
+    w.bytes(sections[i].data, sections[i].size);
+  }
+  return w.out;
+}
+
+bool writeArtifactFile(const std::string &path, const Artifact &artifact, std::string &error) {
+  std::string bytes = serializeArtifact(artifact);
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) {
+    error = "cannot open '" + path + "' for writing: " + std::strerror(errno);
+    return false;
+  }
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  f.close();
+  if (!f) {
+    error = "cannot write '" + path + "'";
+    return false;
+  }
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Reader
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+uint64_t loadLE(const uint8_t *p, unsigned n) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < n; ++i) {
+    v |= static_cast<uint64_t>(p[i]) << (8 * i);
+  }
+  return v;
+}
+
+/// A bounds-checked cursor over one section. Every read checks the bytes left; the first
+/// failure records a message naming the section and the field, later reads fail too.
+class Cursor {
+public:
+  Cursor(const uint8_t *data, uint64_t size, const char *section)
+      : data(data), size(size), section(section) {}
+
+  bool u32(uint32_t &v, const std::string &what) {
+    if (!need(4, what)) {
+      return false;
+    }
+    v = static_cast<uint32_t>(loadLE(data + pos, 4));
+    pos += 4;
+    return true;
+  }
+  bool u64(uint64_t &v, const std::string &what) {
+    if (!need(8, what)) {
+      return false;
+    }
+    v = loadLE(data + pos, 8);
+    pos += 8;
+    return true;
+  }
+  bool i64(int64_t &v, const std::string &what) {
+    uint64_t u;
+    if (!u64(u, what)) {
+      return false;
+    }
+    std::memcpy(&v, &u, sizeof(v));
+    return true;
+  }
+  bool str(std::string &s, const std::string &what) {
+    uint32_t n;
+    if (!u32(n, what + " length")) {
+      return false;
+    }
+    if (n > kMaxStringLength) {
+      return fail(what + " is " + std::to_string(n) + " bytes long, more than the 1 MiB limit");
+    }
+    if (!need(n, what)) {
+      return false;
+    }
+    s.assign(reinterpret_cast<const char *>(data + pos), n);
+    pos += n;
+    return true;
+  }
+  /// Reads an array count and checks that `n * minElementBytes` bytes remain, so no
+  /// reservation can exceed the section.
+  bool count(uint32_t &n, uint64_t minElementBytes, const std::string &what) {
+    if (!u32(n, what + " count")) {
+      return false;
+    }
+    if (n > (size - pos) / minElementBytes) {
+      return fail(what + " count " + std::to_string(n) + " needs at least " +
+                  std::to_string(n * minElementBytes) + " bytes but only " +
+                  std::to_string(size - pos) + " remain");
+    }
+    return true;
+  }
+  bool finish() {
+    if (pos != size) {
+      return fail(std::to_string(size - pos) + " trailing bytes after the last field");
+    }
+    return true;
+  }
+  bool fail(const std::string &message) {
+    if (error.empty()) {
+      error = std::string(section) + ": " + message;
+    }
+    return false;
+  }
+
+  std::string error;
+
+private:
+  bool need(uint64_t n, const std::string &what) {
+    if (n > size - pos) {
+      return fail("truncated at " + what + " (needs " + std::to_string(n) + " bytes at offset " +
+                  std::to_string(pos) + ", the section has " + std::to_string(size) + ")");
+    }
+    return true;
+  }
+
+  const uint8_t *data;
+  uint64_t size;
+  uint64_t pos = 0;
+  const char *section;
+};
+
+// Smallest encodings, used to cap counts by the bytes left.
+constexpr uint64_t kMinStringBytes = 4;
+constexpr uint64_t kMinTensorDescBytes = 4 + 4 + 4;
+constexpr uint64_t kBindingBytes = 4 + 4 + 8 + 8;
+constexpr uint64_t kMinKernelBytes = 4 + 4 + 8 + 4;
+constexpr uint64_t kCopyBytes = 4 + kBindingBytes;
+
+bool readMeta(Cursor &c, Meta &m) {
+  uint32_t n;
+  if (!c.str(m.compilerVersion, "compiler_version") || !c.str(m.target, "target") ||
+      !c.str(m.triple, "triple") || !c.str(m.cpu, "cpu") ||
+      !c.count(n, kMinStringBytes, "features")) {
+    return false;
+  }
+  m.features.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!c.str(m.features[i], "feature " + std::to_string(i))) {
+      return false;
+    }
+  }
+  return c.str(m.flags, "flags") && c.finish();
+}
+
+bool readTensorDesc(Cursor &c, TensorDesc &t, const std::string &what) {
+  uint32_t dtype, rank;
+  if (!c.str(t.name, what + " name") || !c.u32(dtype, what + " dtype") ||
+      !c.u32(rank, what + " rank")) {
+    return false;
+  }
+  // Range-check before the cast: kilnDType cannot hold arbitrary values.
+  if (dtype == KILN_DTYPE_INVALID || dtype > KILN_DTYPE_LAST) {
+    return c.fail(what + " ('" + t.name + "') has unknown dtype " + std::to_string(dtype));
+  }
+  if (rank > kMaxRank) {
+    return c.fail(what + " ('" + t.name + "') has rank " + std::to_string(rank) + ", more than " +
+                  std::to_string(kMaxRank));
+  }
+  t.dtype = static_cast<kilnDType>(dtype);
+  t.dims.resize(rank);
+  for (uint32_t i = 0; i < rank; ++i) {
+    if (!c.i64(t.dims[i], what + " dim " + std::to_string(i))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool readSignature(Cursor &c, Signature &s) {
+  uint32_t n;
+  if (!c.count(n, kMinTensorDescBytes, "inputs")) {
+    return false;
+  }
+  s.inputs.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!readTensorDesc(c, s.inputs[i], "input " + std::to_string(i))) {
+      return false;
+    }
+  }
+  if (!c.count(n, kMinTensorDescBytes, "outputs")) {
+    return false;
+  }
+  s.outputs.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!readTensorDesc(c, s.outputs[i], "output " + std::to_string(i))) {
+      return false;
+    }
+  }
+  return c.finish();
+}
+
+bool readBinding(Cursor &c, Binding &b, const std::string &what) {
+  uint32_t space, reserved;
+  if (!c.u32(space, what + " space") || !c.u32(reserved, what + " reserved") ||
+      !c.u64(b.index, what + " index") || !c.u64(b.bytes, what + " bytes")) {
+    return false;
+  }
+  if (space > static_cast<uint32_t>(BindingSpace::Arena)) {
+    return c.fail(what + " has space " + std::to_string(space) +
+                  " (0 input, 1 output, 2 constant, 3 arena)");
+  }
+  b.space = static_cast<BindingSpace>(space);
+  return true;
+}
+
+bool readPlan(Cursor &c, Plan &p) {
+  uint32_t n;
+  if (!c.u64(p.arenaBytes, "arena_bytes") || !c.u64(p.unplannedBytes, "unplanned_bytes") ||
+      !c.count(n, kMinKernelBytes, "kernels")) {
+    return false;
+  }
+  p.kernels.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    Kernel &k = p.kernels[i];
+    std::string what = "kernel " + std::to_string(i);
+    uint32_t nb;
+    if (!c.str(k.symbol, what + " symbol") || !c.str(k.label, what + " label") ||
+        !c.i64(k.workItems, what + " work_items") ||
+        !c.count(nb, kBindingBytes, what + " bindings")) {
+      return false;
+    }
+    k.bindings.resize(nb);
+    for (uint32_t j = 0; j < nb; ++j) {
+      if (!readBinding(c, k.bindings[j], what + " binding " + std::to_string(j))) {
+        return false;
+      }
+    }
+  }
+  if (!c.count(n, kCopyBytes, "copies")) {
+    return false;
+  }
+  p.copies.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    std::string what = "copy " + std::to_string(i);
+    if (!c.u32(p.copies[i].output, what + " output") ||
+        !readBinding(c, p.copies[i].source, what + " source")) {
+      return false;
+    }
+  }
+  return c.finish();
+}
+
+//===----------------------------------------------------------------------===//
+// Semantic checks
+//===----------------------------------------------------------------------===//
+
+bool tensorBytes(const TensorDesc &t, uint64_t &bytes, std::string &error,
+                 const std::string &what) {
+  uint64_t elem = kilnDTypeGetSize(t.dtype);
+  if (elem == 0) {
+    error = what + " has unknown dtype " + std::to_string(static_cast<uint32_t>(t.dtype));
+    return false;
+  }
+  if (t.dims.size() > kMaxRank) {
+    error = what + " has rank " + std::to_string(t.dims.size()) + ", more than " +
+            std::to_string(kMaxRank);
+    return false;
+  }
+  uint64_t total = elem;
+  for (size_t i = 0; i < t.dims.size(); ++i) {
+    if (t.dims[i] < 0) {
+      error =
+          what + " has negative dim " + std::to_string(i) + " (" + std::to_string(t.dims[i]) + ")";
+      return false;
+    }
+    uint64_t d = static_cast<uint64_t>(t.dims[i]);
+    if (d != 0 && total > std::numeric_limits<uint64_t>::max() / d) {
+      error = what + " byte size overflows 64 bits";
+      return false;
+    }
+    total *= d;
+  }
+  if (total > std::numeric_limits<size_t>::max()) {
+    error = what + " byte size does not fit this machine's address space";
+    return false;
+  }
+  bytes = total;
+  return true;
+}
+
+bool checkTensors(std::vector<TensorDesc> &tensors, const char *kind, std::string &error) {
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    TensorDesc &t = tensors[i];
+    std::string what =
+        std::string("SIGNATURE: ") + kind + " " + std::to_string(i) + " ('" + t.name + "')";
+    if (t.name.empty()) {
+      error = std::string("SIGNATURE: ") + kind + " " + std::to_string(i) + " has no name";
+      return false;
+    }
+    if (!tensorBytes(t, t.bytes, error, what)) {
+      return false;
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (tensors[j].name == t.name) {
+        error = std::string("SIGNATURE: ") + kind + "s " + std::to_string(j) + " and " +
+                std::to_string(i) + " are both named '" + t.name + "'";
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/// Checks one binding (or copy source) against the signature, the constants section and
+/// the arena. `what` names it in the message.
+bool checkBinding(const Binding &b, const Artifact &a, uint64_t constantsBytes,
+                  const std::string &what, std::string &error) {
+  auto checkTensor = [&](const std::vector<TensorDesc> &tensors, const char *kind) {
+    if (b.index >= tensors.size()) {
+      error = what + " names " + kind + " " + std::to_string(b.index) + " but the model has " +
+              std::to_string(tensors.size()) + " " + kind + "s";
+      return false;
+    }
+    const TensorDesc &t = tensors[b.index];
+    if (b.bytes != t.bytes) {
+      error = what + " covers " + std::to_string(b.bytes) + " bytes of " + kind + " '" + t.name +
+              "' which has " + std::to_string(t.bytes) + " bytes";
+      return false;
+    }
+    return true;
+  };
+  auto checkRange = [&](uint64_t limit, const char *kind) {
+    if (b.index % kSectionAlignment != 0) {
+      error =
+          what + ": " + kind + " offset " + std::to_string(b.index) + " is not a multiple of 64";
+      return false;
+    }
+    if (b.index > limit || b.bytes > limit - b.index) {
+      error = what + ": " + kind + " range [" + std::to_string(b.index) + ", +" +
+              std::to_string(b.bytes) + ") ends past the " + kind + " (" + std::to_string(limit) +
+              " bytes)";
+      return false;
+    }
+    return true;
+  };
+  switch (b.space) {
+  case BindingSpace::Input:
+    return checkTensor(a.signature.inputs, "input");
+  case BindingSpace::Output:
+    return checkTensor(a.signature.outputs, "output");
+  case BindingSpace::Constant:
+    return checkRange(constantsBytes, "constants");
+  case BindingSpace::Arena:
+    return checkRange(a.plan.arenaBytes, "arena");
+  }
+  error = what + " has space " + std::to_string(static_cast<uint32_t>(b.space));
+  return false;
+}
+
+bool validate(Artifact &a, uint64_t constantsBytes, std::string &error) {
+  if (!checkTensors(a.signature.inputs, "input", error) ||
+      !checkTensors(a.signature.outputs, "output", error)) {
+    return false;
+  }
+  for (size_t i = 0; i < a.plan.kernels.size(); ++i) {
+    const Kernel &k = a.plan.kernels[i];
+    std::string what =
+        "PLAN: kernel " + std::to_string(i) + " (" + k.symbol + ", '" + k.label + "')";
+    if (k.symbol.empty() || k.symbol.find('\0') != std::string::npos) {
+      error = "PLAN: kernel " + std::to_string(i) + " ('" + k.label +
+              "') has an empty or invalid symbol name";
+      return false;
+    }
+    if (k.workItems < 1) {
+      error = what + " has work_items " + std::to_string(k.workItems) + " (must be >= 1)";
+      return false;
+    }
+    for (size_t j = 0; j < k.bindings.size(); ++j) {
+      if (!checkBinding(k.bindings[j], a, constantsBytes, what + " binding " + std::to_string(j),
+                        error)) {
+        return false;
+      }
+    }
+  }
+  for (size_t i = 0; i < a.plan.copies.size(); ++i) {
+    const Copy &c = a.plan.copies[i];
+    std::string what = "PLAN: copy " + std::to_string(i);
+    if (c.output >= a.signature.outputs.size()) {
+      error = what + " fills output " + std::to_string(c.output) + " but the model has " +
+              std::to_string(a.signature.outputs.size()) + " outputs";
+      return false;
+    }
+    const TensorDesc &out = a.signature.outputs[c.output];
+    what += " (to output '" + out.name + "') source";
+    if (!checkBinding(c.source, a, constantsBytes, what, error)) {
+      return false;
+    }
+    if (c.source.bytes != out.bytes) {
+      error = what + " has " + std::to_string(c.source.bytes) + " bytes, the output has " +
+              std::to_string(out.bytes);
+      return false;
+    }
+    if (c.source.space == BindingSpace::Output && c.source.index == c.output) {
+      error = what + " is the output itself";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool parseImpl(const void *data, size_t size, Artifact &out, ParseError &error, bool copyPayloads) {
+  auto fail = [&](kilnStatusCode code, std::string message) {
+    error.code = code;
+    error.message = std::move(message);
+    return false;
+  };
+  const uint8_t *bytes = static_cast<const uint8_t *>(data);
+  if (size == 0 || !bytes) {
+    return fail(KILN_DATA_LOSS, "empty file, not a kiln artifact");
+  }
+  size_t magicBytes = size < sizeof(kArtifactMagic) ? size : sizeof(kArtifactMagic);
+  if (std::memcmp(bytes, kArtifactMagic, magicBytes) != 0) {
+    static const char hex[] = "0123456789abcdef";
+    std::string seen;
+    for (size_t i = 0; i < magicBytes; ++i) {
+      seen += (i ? " " : "");
+      seen += hex[bytes[i] >> 4];
+      seen += hex[bytes[i] & 15];
+    }
+    return fail(KILN_DATA_LOSS,
+                "not a kiln artifact: the file starts with " + seen + ", not \"KILNART\\0\"");
+  }
+  if (size < kHeaderBytes) {
+    return fail(KILN_DATA_LOSS, "truncated: the file is " + std::to_string(size) +
+                                    " bytes, shorter than the 32-byte header");
+  }
+  out = Artifact();
+  out.formatMajor = static_cast<uint32_t>(loadLE(bytes + 8, 4));
+  out.formatMinor = static_cast<uint32_t>(loadLE(bytes + 12, 4));
+  if (out.formatMajor != kFormatMajor) {
+    return fail(KILN_UNSUPPORTED, "artifact format " + std::to_string(out.formatMajor) +
+                                      ", this runtime reads format " +
+                                      std::to_string(kFormatMajor) +
+                                      "; compile the model with a matching kiln");
+  }
+  uint64_t tableOffset = loadLE(bytes + 16, 8);
+  uint64_t count = loadLE(bytes + 24, 8);
+  if (count > kMaxSections) {
+    return fail(KILN_DATA_LOSS, "section_count " + std::to_string(count) +
+                                    " exceeds the limit of " + std::to_string(kMaxSections));
+  }
+  if (tableOffset > size || count * kSectionEntryBytes > size - tableOffset) {
+    return fail(KILN_DATA_LOSS, "truncated: the section table (" + std::to_string(count) +
+                                    " entries at offset " + std::to_string(tableOffset) +
+                                    ") ends past the end of the file (" + std::to_string(size) +
+                                    " bytes)");
+  }
+  const SectionInfo *known[6] = {};
+  out.sections.resize(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    const uint8_t *e = bytes + tableOffset + i * kSectionEntryBytes;
+    SectionInfo &s = out.sections[i];
+    s.kind = static_cast<uint32_t>(loadLE(e, 4));
+    s.offset = loadLE(e + 8, 8);
+    s.size = loadLE(e + 16, 8);
+    std::string name = sectionKindName(s.kind);
+    if (s.offset % kSectionAlignment != 0) {
+      return fail(KILN_DATA_LOSS, "section " + name + " offset " + std::to_string(s.offset) +
+                                      " is not a multiple of 64");
+    }
+    if (s.offset > size || s.size > size - s.offset) {
+      return fail(KILN_DATA_LOSS, "truncated: section " + name + " [offset " +
+                                      std::to_string(s.offset) + ", size " +
+                                      std::to_string(s.size) + "] ends past the end of the file (" +
+                                      std::to_string(size) + " bytes)");
+    }
+    if (s.kind >= 1 && s.kind <= 5) {
+      if (known[s.kind]) {
+        return fail(KILN_DATA_LOSS, "section " + name + " appears twice");
+      }
+      known[s.kind] = &s;
+    }
+    // Other kinds (PTX, CUBIN, or newer than this reader) are skipped.
+  }
+  for (uint32_t kind = 1; kind <= 5; ++kind) {
+    if (!known[kind]) {
+      return fail(KILN_DATA_LOSS, "missing section " + sectionKindName(kind));
+    }
+  }
+
+  auto sectionCursor = [&](SectionKind kind, const char *name) {
+    const SectionInfo *s = known[static_cast<uint32_t>(kind)];
+    return Cursor(bytes + s->offset, s->size, name);
+  };
+  Cursor meta = sectionCursor(SectionKind::Meta, "META");
+  if (!readMeta(meta, out.meta)) {
+    return fail(KILN_DATA_LOSS, meta.error);
+  }
+  Cursor signature = sectionCursor(SectionKind::Signature, "SIGNATURE");
+  if (!readSignature(signature, out.signature)) {
+    return fail(KILN_DATA_LOSS, signature.error);
+  }
+  Cursor plan = sectionCursor(SectionKind::Plan, "PLAN");
+  if (!readPlan(plan, out.plan)) {
+    return fail(KILN_DATA_LOSS, plan.error);
+  }
+  const SectionInfo *constants = known[static_cast<uint32_t>(SectionKind::Constants)];
+  std::string message;
+  if (!validate(out, constants->size, message)) {
+    return fail(KILN_DATA_LOSS, message);
+  }
+  if (copyPayloads) {
+    const SectionInfo *code = known[static_cast<uint32_t>(SectionKind::CodeElf)];
+    out.constants.assign(bytes + constants->offset, bytes + constants->offset + constants->size);
+    out.code.assign(bytes + code->offset, bytes + code->offset + code->size);
+  }
+  return true;
+}
+
+} // namespace
+
+bool validateArtifact(Artifact &artifact, std::string &error) {
+  return validate(artifact, artifact.constants.size(), error);
+}
+
+bool parseArtifact(const void *data, size_t size, Artifact &out, ParseError &error) {
+  return parseImpl(data, size, out, error, /*copyPayloads=*/true);
+}
+
+bool parseArtifactInPlace(const void *data, size_t size, Artifact &out, ParseError &error) {
+  return parseImpl(data, size, out, error, /*copyPayloads=*/false);
+}
+
+const SectionInfo *findSection(const Artifact &artifact, SectionKind kind) {
+  for (const SectionInfo &s : artifact.sections) {
+    if (s.kind == static_cast<uint32_t>(kind)) {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace kiln::runtime

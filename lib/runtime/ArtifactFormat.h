@@ -1,0 +1,172 @@
+//===- ArtifactFormat.h - the .kiln artifact: structs, writer, reader ------===//
+//
+// The in-memory form of a `.kiln` artifact (docs/artifact.md, format 1), the writer the
+// compiler calls (`serializeArtifact`) and the reader the runtime calls (`parseArtifact`).
+// The reader trusts nothing: every offset, size, count and string length is checked
+// against the bytes that remain before it is used, counts are capped by the bytes left
+// (so hostile input can never make it allocate more than the file's own size), and
+// every failure is a message, never a crash. C++ standard library only.
+//
+//===----------------------------------------------------------------------------===//
+#ifndef KILN_LIB_RUNTIME_ARTIFACTFORMAT_H
+#define KILN_LIB_RUNTIME_ARTIFACTFORMAT_H
+
+#include "kiln/runtime.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kiln::runtime {
+
+constexpr char kArtifactMagic[8] = {'K', 'I', 'L', 'N', 'A', 'R', 'T', '\0'};
+constexpr uint32_t kFormatMajor = 1;
+constexpr uint32_t kFormatMinor = 0;
+constexpr size_t kHeaderBytes = 32;
+constexpr size_t kSectionEntryBytes = 24;
+constexpr uint64_t kMaxSections = 64;
+constexpr uint64_t kSectionAlignment = 64;
+constexpr uint32_t kMaxStringLength = 1u << 20;
+constexpr uint32_t kMaxRank = 16;
+
+/// Section kinds of the section table. Unknown kinds (from a newer minor) are skipped.
+enum class SectionKind : uint32_t {
+  Meta = 1,
+  Signature = 2,
+  Constants = 3,
+  Plan = 4,
+  CodeElf = 5,
+  Ptx = 6,
+  Cubin = 7,
+};
+/// "META", "SIGNATURE", ... or "kind N" for a kind this reader does not know.
+std::string sectionKindName(uint32_t kind);
+
+/// Where a kernel binding or a copy source points.
+enum class BindingSpace : uint32_t {
+  Input = 0,
+  Output = 1,
+  Constant = 2,
+  Arena = 3,
+};
+/// "input", "output", "constant", "arena" (or "space N").
+std::string bindingSpaceName(uint32_t space);
+
+struct Meta {
+  std::string compilerVersion;
+  std::string target = "cpu";
+  std::string triple;
+  std::string cpu;
+  std::vector<std::string> features; // /proc/cpuinfo spelling
+  std::string flags;
+};
+
+struct TensorDesc {
+  std::string name;
+  kilnDType dtype = KILN_DTYPE_INVALID;
+  std::vector<int64_t> dims;
+  /// Byte size of the dense tensor; filled by the parser (and by `computeByteSizes`).
+  uint64_t bytes = 0;
+};
+
+struct Signature {
+  std::vector<TensorDesc> inputs;
+  std::vector<TensorDesc> outputs;
+};
+
+struct Binding {
+  BindingSpace space = BindingSpace::Arena;
+  /// Input/output index, or byte offset into the constants section / the arena.
+  uint64_t index = 0;
+  /// Size of the buffer the kernel may touch.
+  uint64_t bytes = 0;
+};
+
+struct Kernel {
+  std::string symbol; // exported by the CODE_ELF object
+  std::string label;  // ONNX node names / op types, for profiles and errors
+  int64_t workItems = 1;
+  std::vector<Binding> bindings;
+};
+
+/// An output filled by copying `source` after the last kernel.
+struct Copy {
+  uint32_t output = 0;
+  Binding source;
+};
+
+struct Plan {
+  uint64_t arenaBytes = 0;
+  uint64_t unplannedBytes = 0;
+  std::vector<Kernel> kernels;
+  std::vector<Copy> copies;
+};
+
+/// One entry of the section table, as found by the parser (the writer lays sections out
+/// itself and ignores these).
+struct SectionInfo {
+  uint32_t kind = 0;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
+struct Artifact {
+  uint32_t formatMajor = kFormatMajor;
+  uint32_t formatMinor = kFormatMinor;
+  Meta meta;
+  Signature signature;
+  Plan plan;
+  std::vector<uint8_t> constants;
+  std::vector<uint8_t> code; // CODE_ELF: an x86-64 ET_DYN shared object
+  /// Filled by the parser: the section table in file order.
+  std::vector<SectionInfo> sections;
+};
+
+bool operator==(const Meta &a, const Meta &b);
+bool operator==(const TensorDesc &a, const TensorDesc &b);
+bool operator==(const Binding &a, const Binding &b);
+bool operator==(const Kernel &a, const Kernel &b);
+bool operator==(const Copy &a, const Copy &b);
+bool operator==(const Plan &a, const Plan &b);
+/// Compares everything the file carries (not `sections`, which only the parser fills).
+bool operator==(const Artifact &a, const Artifact &b);
+inline bool operator!=(const Artifact &a, const Artifact &b) { return !(a == b); }
+
+/// Encodes `artifact` as a format-1 file: header, section table, then META, SIGNATURE,
+/// PLAN, CONSTANTS and CODE_ELF, each at a multiple of 64, the file ending with the last
+/// section. It encodes what it is given; call `validateArtifact` first to catch a bad plan
+/// before the runtime does.
+std::string serializeArtifact(const Artifact &artifact);
+
+/// Writes `serializeArtifact(artifact)` to `path`.
+bool writeArtifactFile(const std::string &path, const Artifact &artifact, std::string &error);
+
+/// The semantic checks the reader runs after decoding (docs/artifact.md): valid dtypes and
+/// byte sizes, unique input and output names, bindings that name existing inputs/outputs
+/// with their exact byte size, 64-byte aligned constant/arena offsets with
+/// `index + bytes` inside the constants section / the arena, work_items >= 1, copies of
+/// the output's exact size. Fills `TensorDesc::bytes`.
+bool validateArtifact(Artifact &artifact, std::string &error);
+
+/// How a parse failed: the status code the runtime reports (KILN_DATA_LOSS for a
+/// truncated or corrupt file, KILN_UNSUPPORTED for another format major) and a message.
+struct ParseError {
+  kilnStatusCode code = KILN_OK;
+  std::string message;
+};
+
+/// Decodes and validates `size` bytes. On failure `out` is unspecified and `error` says
+/// what is wrong, naming the section and the field.
+bool parseArtifact(const void *data, size_t size, Artifact &out, ParseError &error);
+
+/// Like `parseArtifact` but leaves `constants` and `code` empty: the caller keeps the
+/// buffer and finds them through `findSection`. Used by the loader to avoid copies.
+bool parseArtifactInPlace(const void *data, size_t size, Artifact &out, ParseError &error);
+
+/// The entry of `kind` in `artifact.sections`, or nullptr.
+const SectionInfo *findSection(const Artifact &artifact, SectionKind kind);
+
+} // namespace kiln::runtime
+
+#endif // KILN_LIB_RUNTIME_ARTIFACTFORMAT_H
