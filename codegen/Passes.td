@@ -14,6 +14,73 @@ include "mlir/Pass/PassBase.td"
 // common: kiln -> linalg on tensors
 //===----------------------------------------------------------------------------===//
 
+def ForwardOutputBuffersPass : Pass<"kiln-forward-output-buffers", "::mlir::ModuleOp"> {
+  let summary = "Kernels write their out-params instead of copying a temporary into them";
+  let description = [{
+    After bufferization: an allocation copied (possibly through a reshape) into an
+    out-param at its last use becomes the inverse reshape of the out-param.
+
+    ```mlir
+    %t = memref.alloc() : memref<16x64xf32>
+    linalg.fill ins(%z : f32) outs(%t : memref<16x64xf32>)
+    %e = memref.expand_shape %t [[0, 1], [2]] output_shape [1, 16, 64] : memref<16x64xf32> into memref<1x16x64xf32>
+    memref.copy %e, %out : memref<1x16x64xf32> to memref<1x16x64xf32>
+    ```
+    becomes
+    ```mlir
+    %t = memref.collapse_shape %out [[0, 1], [2]] : memref<1x16x64xf32> into memref<16x64xf32>
+    linalg.fill ins(%z : f32) outs(%t : memref<16x64xf32>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+def LowerKilnToLinalgPass : Pass<"kiln-lower-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Lower every kiln op to linalg, tensor, arith and math on tensors";
+  let description = [{
+    A full dialect conversion: afterwards no kiln op remains. Named linalg ops are used
+    where one has the op's semantics (matmul, batch_matmul, convolutions, pooling,
+    transpose, broadcast, fill, reduce), `linalg.generic` otherwise, and the tensor
+    dialect for reshapes, slices, concat, pad and split. Elementwise broadcasting is
+    expressed in indexing maps, never materialized. f16 / bf16 are computed in f32 and
+    rounded once; float reductions and contractions accumulate in f32 (f64 for f64),
+    integer contractions in i32. Scalar bodies reproduce the reference interpreter
+    (lib/interp): saturating casts, round half to even, integer division toward zero,
+    NaN-propagating max/min, quantize / dequantize with the interpreter's roundings.
+
+    Tensor types are converted, function signatures included: `!quant.uniform` element
+    types become their storage integer type and unsigned integers become signless
+    integers of the same width (the arithmetic keeps their unsigned meaning).
+
+    An op that cannot be lowered (dynamic shapes, unsupported quantized types) gets an
+    error at its location and the pass fails.
+
+    ```mlir
+    %y = kiln.add %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+    ```
+    becomes
+    ```mlir
+    %e = tensor.empty() : tensor<2x3xf32>
+    %y = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,
+                                          affine_map<(d0, d1) -> (d1)>,
+                                          affine_map<(d0, d1) -> (d0, d1)>],
+                         iterator_types = ["parallel", "parallel"]}
+        ins(%a, %b : tensor<2x3xf32>, tensor<3xf32>) outs(%e : tensor<2x3xf32>) {
+    ^bb0(%x: f32, %z: f32, %out: f32):
+      %s = arith.addf %x, %z : f32
+      linalg.yield %s : f32
+    } -> tensor<2x3xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def OutlineKernelsPass : Pass<"kiln-outline-kernels", "::mlir::ModuleOp"> {
   let summary = "Move every compute op of the entry function into its own kernel function";
   let description = [{
@@ -81,54 +148,49 @@ def PlanMemoryPass : Pass<"kiln-plan-memory", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
-def LowerKilnToLinalgPass : Pass<"kiln-lower-to-linalg", "::mlir::ModuleOp"> {
-  let summary = "Lower every kiln op to linalg, tensor, arith and math on tensors";
-  let description = [{
-    A full dialect conversion: afterwards no kiln op remains. Named linalg ops are used
-    where one has the op's semantics (matmul, batch_matmul, convolutions, pooling,
-    transpose, broadcast, fill, reduce), `linalg.generic` otherwise, and the tensor
-    dialect for reshapes, slices, concat, pad and split. Elementwise broadcasting is
-    expressed in indexing maps, never materialized. f16/bf16 math and every
-    reduction or contraction accumulate in f32. Scalar bodies reproduce the reference
-    interpreter (lib/interp) exactly: saturating casts, round half to even, integer
-    division toward zero, NaN-propagating max/min.
-
-    Tensor types are converted, function signatures included: `!quant.uniform` element
-    types become their storage integer type and unsigned integers become signless
-    integers of the same width (the arithmetic keeps their unsigned meaning).
-
-    An op that cannot be lowered (dynamic shapes, unsupported quantized types) gets an
-    error at its location and the pass fails.
-
-    ```mlir
-    %y = kiln.add %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
-    ```
-    becomes
-    ```mlir
-    %e = tensor.empty() : tensor<2x3xf32>
-    %y = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,
-                                          affine_map<(d0, d1) -> (d1)>,
-                                          affine_map<(d0, d1) -> (d0, d1)>],
-                         iterator_types = ["parallel", "parallel"]}
-        ins(%a, %b : tensor<2x3xf32>, tensor<3xf32>) outs(%e : tensor<2x3xf32>) {
-    ^bb0(%x: f32, %z: f32, %out: f32):
-      %s = arith.addf %x, %z : f32
-      linalg.yield %s : f32
-    } -> tensor<2x3xf32>
-    ```
-  }];
-  let dependentDialects = [
-    "::mlir::arith::ArithDialect",
-    "::mlir::func::FuncDialect",
-    "::mlir::linalg::LinalgDialect",
-    "::mlir::math::MathDialect",
-    "::mlir::tensor::TensorDialect",
-  ];
-}
 
 //===----------------------------------------------------------------------------===//
 // cpu: tile-and-fuse, vectorize, bufferize and lower to LLVM for x86-64
 //===----------------------------------------------------------------------------===//
+
+def VectorizeContractionsPass : Pass<"kiln-cpu-vectorize-contractions", "::mlir::ModuleOp"> {
+  let summary = "The register-blocked CPU matmul schedule for kernels with matmuls";
+  let description = [{
+    On bufferized kernels: tiles 128x256x256 then 8x32x1, vectorizes, hoists the
+    accumulator out of the k loop, lowers contractions to outer-product FMAs and unrolls
+    k by 4 (the schedule of ../shared/recipes/cpu-matmul-8x32), through a transform
+    script applied to each kernel function.
+
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<128x768xf32>, memref<768x3072xf32>) outs(%c : ...)
+    ```
+    becomes loops over 8x32 tiles whose body is `vector.fma` on `vector<32xf32>` rows.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect", "::mlir::transform::TransformDialect"];
+}
+
+def TileWorkItemsPass : Pass<"kiln-cpu-tile-work-items", "::mlir::ModuleOp"> {
+  let summary = "Tile each kernel's root op into an scf.forall of work items, fusing producers";
+  let description = [{
+    On tensors. The op producing a kernel's result is tiled along parallel loops
+    (contractions: 128 x 256 output tiles; others: about one tile per 32 Ki units of
+    work, at most 64) with every producer in the kernel fused into the tile.
+
+    ```mlir
+    %f = linalg.fill ins(%z) outs(%e : tensor<256x512xf32>)
+    %m = linalg.matmul ins(%a, %b) outs(%f)
+    ```
+    becomes
+    ```mlir
+    %m = scf.forall (%i, %j) = (0, 0) to (256, 512) step (128, 256) shared_outs(%o = %e) {
+      %fi = linalg.fill ... ; %mi = linalg.matmul ... ; tensor.parallel_insert_slice ...
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"];
+}
 
 def ApproximateMathPass : Pass<"kiln-cpu-approximate-math"> {
   let summary = "f32 exp/log/tanh/erf/sin/cos as vectorizable polynomial approximations";
@@ -160,6 +222,32 @@ def LowerStridedCopiesPass : Pass<"kiln-cpu-lower-strided-copies"> {
     ```
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def DistributeWorkItemsPass : Pass<"kiln-cpu-distribute-work-items", "::mlir::ModuleOp"> {
+  let summary = "A kernel made of one scf.forall runs a [begin, end) range of its tiles";
+  let description = [{
+    After bufferization and kiln-plan-memory. The kernel gains `begin` and `end` index
+    arguments, its forall becomes an scf.for over the linearized tile range, and the
+    tile count is recorded as `kiln.work_items` on the kernel and in `kiln.plan`; the
+    runtime calls it on disjoint ranges from its threads.
+
+    ```mlir
+    func.func @k(%a: memref<256x64xf32>, %o: memref<256x64xf32>) attributes {kiln.kernel} {
+      scf.forall (%i) = (0) to (256) step (64) { ... }
+      return
+    }
+    ```
+    becomes
+    ```mlir
+    func.func @k(%a: memref<256x64xf32>, %o: memref<256x64xf32>, %begin: index,
+                 %end: index) attributes {kiln.kernel, kiln.work_items = 4 : i64} {
+      scf.for %w = %begin to %end step %c1 { %i = %w * 64; ... }
+      return
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect"];
 }
 
 def EmitKernelAbiPass : Pass<"kiln-cpu-emit-kernel-abi", "::mlir::ModuleOp"> {

@@ -26,8 +26,10 @@ constexpr llvm::StringLiteral kBufferize =
 
 // Kernels on memrefs -> LLVM dialect, bare pointers for memrefs (static shapes).
 constexpr llvm::StringLiteral kLowerToLLVM =
-    "buffer-deallocation-pipeline,kiln-cpu-lower-strided-copies,convert-linalg-to-loops,kiln-cpu-approximate-math,"
-    "lower-affine,convert-scf-to-cf,canonicalize,expand-strided-metadata,lower-affine,"
+    "buffer-deallocation-pipeline,kiln-cpu-lower-strided-copies,scf-forall-to-for,"
+    "convert-vector-to-scf{full-unroll=1},convert-linalg-to-loops,kiln-cpu-approximate-math,"
+    "fold-memref-alias-ops,expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+    "canonicalize,convert-vector-to-llvm,expand-strided-metadata,lower-affine,"
     "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
     "convert-arith-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
     "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"
@@ -61,10 +63,16 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
   if (stop == "linalg") {
     return success();
   }
+  pm.addPass(createTileWorkItemsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   if (failed(parsePassPipeline(kBufferize, pm))) {
     return failure();
   }
+  pm.addPass(createForwardOutputBuffersPass());
   pm.addPass(createPlanMemoryPass());
+  pm.addPass(createDistributeWorkItemsPass());
+  pm.addPass(createVectorizeContractionsPass());
   if (stop == "bufferized") {
     return success();
   }

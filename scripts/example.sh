@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# README command 1: install dependencies, build kiln, run its main job on the bundled example.
-# Today the main job is `kiln-opt` canonicalizing examples/mlp_block.mlir (a small
-# transformer MLP block with redundant identities the folders remove).
+# README command 1: install dependencies, build kiln, run its main job on the bundled
+# example: compile examples/mlp_block.onnx (a LayerNorm + GELU MLP block with a
+# residual) into a CPU artifact, inspect it, run it with kiln-run and check its output
+# against the reference interpreter on the same seeded input, then time it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 build="${KILN_BUILD_DIR:-$root/build}"
-echo "== kiln-opt --canonicalize examples/mlp_block.mlir"
-"$build/bin/kiln-opt" --canonicalize --mlir-elide-resource-strings-if-larger=64 \
-  "$root/examples/mlp_block.mlir"
+bin="$build/bin"
+work="$build/example"
+mkdir -p "$work"
+model="$root/examples/mlp_block.onnx"
 echo "== kiln-translate --check examples/mlp_block.onnx"
-"$build/bin/kiln-translate" --check "$root/examples/mlp_block.onnx"
-echo "== kiln-translate --import-onnx examples/mlp_block.onnx"
-"$build/bin/kiln-translate" --import-onnx "$root/examples/mlp_block.onnx" \
-  --mlir-elide-resource-strings-if-larger=64
-echo "== kiln-interpret examples/mlp_block.onnx --input=x=random:1"
-"$build/bin/kiln-interpret" "$root/examples/mlp_block.onnx" --input=x=random:1
+"$bin/kiln-translate" --check "$model"
+echo "== kiln-compile examples/mlp_block.onnx -o mlp_block.kiln --timing"
+"$bin/kiln-compile" "$model" -o "$work/mlp_block.kiln" --timing
+echo "== kiln-run --inspect mlp_block.kiln"
+"$bin/kiln-run" --inspect "$work/mlp_block.kiln"
+echo "== kiln-interpret (reference) and kiln-run on input x=random:1"
+"$bin/kiln-interpret" "$model" --input=x=random:1 --output=@"$work/reference.npy"
+"$bin/kiln-run" "$work/mlp_block.kiln" --input=x=random:1 --output=@"$work/output.npy" \
+  --expected-output=@"$work/reference.npy"
+echo "== kiln-run --benchmark=50 --threads=2"
+"$bin/kiln-run" "$work/mlp_block.kiln" --input=x=random:1 --benchmark=50 --threads=2

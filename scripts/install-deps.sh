@@ -14,6 +14,8 @@ PACKAGES=(
   # later layers: ONNX import, Halide, test data, Python references
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata libhalide14-0-dev
   python3 python3-onnx python3-numpy python3-torch python3-torchvision
+  # benchmark anchor: OpenBLAS (bench/matmul.py calls its cblas_sgemm directly)
+  libopenblas0-pthread
 )
 
 missing=()

@@ -18,6 +18,7 @@ config.environment["PATH"] = os.pathsep.join(path)
 config.substitutions.append(("%kiln_src_root", config.kiln_src_root))
 # Debian's python3 carries onnx, numpy and torch (the first python3 on PATH may not).
 config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%kiln_bin", config.kiln_tools_dir))
 if config.kiln_have_cuda:
     config.available_features.add("cuda")
 # kiln-make-test-artifact (built with the tests) writes artifacts around hand-written

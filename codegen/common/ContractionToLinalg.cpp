@@ -295,6 +295,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       result = nb > 0 ? insertBatch(rewriter, loc, flat, batchShape, m, n) : flat;
     } else if (canUseNamed && nb > 0 && (lhsFull || lhsLoops.empty()) &&
                (rhsFull || rhsLoops.empty()) && !(lhsLoops.empty() && rhsLoops.empty()) &&
+               // linalg.batch_matmul accepts a batch-less operand only untransposed.
+               !(lhsLoops.empty() && ta) && !(rhsLoops.empty() && tb) &&
                kind != ContractionKind::QuantizedSigned) {
       // One batch dim (the result's batch dims collapsed): linalg.batch_matmul, a
       // batch-less operand read through a map without the batch loop.
@@ -498,9 +500,8 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
                                   xStorage, APInt(xStorage.getIntOrFloatBitWidth(),
                                                   static_cast<uint64_t>(inInfo.zeroPoint),
                                                   /*isSigned=*/false, /*implicitTrunc=*/true)));
-    Value padValue = arith::ConstantOp::create(rewriter, loc, padAttr);
     Value padded = padSpatialDims(rewriter, loc, x, outHW, {kh, kw}, strides, dilations,
-                                  {pads[0], pads[1]}, padValue);
+                                  {pads[0], pads[1]}, padAttr);
     auto paddedType = cast<RankedTensorType>(padded.getType());
     Attribute stridesAttr = rewriter.getI64TensorAttr(strides);
     Attribute dilationsAttr = rewriter.getI64TensorAttr(dilations);

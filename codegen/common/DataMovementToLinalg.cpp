@@ -227,10 +227,23 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
       rewriter.replaceOp(op, slice.getResult());
       return success();
     }
+    // Negative steps: first the box the slice covers (so that linalg's shape inference,
+    // which equates a loop with any operand dim indexed by that loop alone, sees equal
+    // sizes), then a generic reading it backwards:
+    //   box[d] = [lo_d, hi_d],  out[i] = box[(start - lo) + i * step]
     unsigned rank = static_cast<unsigned>(type.getRank());
+    SmallVector<int64_t> lows, boxSizes, ones(rank, 1);
+    for (unsigned d = 0; d < rank; ++d) {
+      int64_t last = starts[d] + (type.getDimSize(d) - 1) * steps[d];
+      lows.push_back(std::min(starts[d], last));
+      boxSizes.push_back(std::max(starts[d], last) - lows.back() + 1);
+    }
+    auto boxType = RankedTensorType::get(boxSizes, type.getElementType());
+    input = tensor::ExtractSliceOp::create(rewriter, loc, boxType, input, ValueRange{},
+                                           ValueRange{}, ValueRange{}, lows, boxSizes, ones);
     SmallVector<AffineExpr> exprs;
     for (unsigned d = 0; d < rank; ++d) {
-      exprs.push_back(rewriter.getAffineConstantExpr(starts[d]) +
+      exprs.push_back(rewriter.getAffineConstantExpr(starts[d] - lows[d]) +
                       rewriter.getAffineDimExpr(d) * steps[d]);
     }
     SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, getContext()),

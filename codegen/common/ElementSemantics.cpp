@@ -9,7 +9,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/IR/Matchers.h"
 
 #include <cmath>
 
@@ -372,14 +371,9 @@ Value createQuantize(OpBuilder &b, Location loc, Value x, quant::QuantizedType q
   Value zero = createFloatConstant(b, loc, post, 0.0);
   Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, scaled, scaled);
   scaled = arith::SelectOp::create(b, loc, isNan, zero, scaled);
-  // A constant zero point becomes a float constant directly.
-  Value zp;
-  APInt zpValue;
-  if (matchPattern(params.zeroPoint, m_ConstantInt(&zpValue))) {
-    zp = createFloatConstant(b, loc, post, static_cast<double>(zpValue.getSExtValue()));
-  } else {
-    zp = arith::SIToFPOp::create(b, loc, post, params.zeroPoint);
-  }
+  Value zp = params.zeroPoint
+                 ? Value(arith::SIToFPOp::create(b, loc, post, params.zeroPoint))
+                 : createFloatConstant(b, loc, post, static_cast<double>(params.zeroPointValue));
   Value v = arith::AddFOp::create(b, loc, scaled, zp);
   double qmin = static_cast<double>(q.getStorageTypeMin());
   double qmax = static_cast<double>(q.getStorageTypeMax());
@@ -403,8 +397,10 @@ Value createDequantize(OpBuilder &b, Location loc, Value q, quant::QuantizedType
   // q - zp is exact in i32 for storage narrower than 32 bits, else in i64.
   Type wide = IntegerType::get(b.getContext(), width >= 32 ? 64 : 32);
   Value v = extendOrTruncInt(b, loc, q, qt, wide);
-  Value zp = extendOrTruncInt(b, loc, params.zeroPoint,
-                              IntegerType::get(b.getContext(), 32), wide);
+  Value zp = params.zeroPoint
+                 ? extendOrTruncInt(b, loc, params.zeroPoint,
+                                    IntegerType::get(b.getContext(), 32), wide)
+                 : createIntConstant(b, loc, wide, params.zeroPointValue);
   v = arith::SubIOp::create(b, loc, v, zp);
   Value f = arith::SIToFPOp::create(b, loc, arithType, v);
   f = arith::MulFOp::create(b, loc, f, params.scale);

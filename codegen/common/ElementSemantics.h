@@ -102,10 +102,13 @@ mlir::Value convertIntToFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Valu
 // Quantization
 //===----------------------------------------------------------------------------===//
 
-/// One element's quantization parameters as IR values.
+/// One element's quantization parameters.
 struct QuantParams {
-  mlir::Value scale;     ///< float, of the type quantize/dequantize divide/multiply in
-  mlir::Value zeroPoint; ///< i32
+  /// Float, of the type quantize / dequantize divide / multiply in.
+  mlir::Value scale;
+  /// i32 per-element zero point (per axis), or null for the constant zeroPointValue.
+  mlir::Value zeroPoint;
+  int64_t zeroPointValue = 0;
 };
 
 /// The float type in which x / scale (quantize) and (q - zp) * scale (dequantize) are

@@ -511,7 +511,7 @@ struct QuantizationLowering : OpConversionPattern<OpTy> {
             params.zeroPoint = args[2];
           } else {
             params.scale = createFloatConstant(b, l, arithType, scale);
-            params.zeroPoint = createIntConstant(b, l, i32, zeroPoint);
+            params.zeroPointValue = zeroPoint;
           }
           Value r = isQuantize ? createQuantize(b, l, args[0], q, params)
                                : createDequantize(b, l, args[0], q, params);

@@ -46,7 +46,7 @@ void populateReductionToLinalgPatterns(mlir::TypeConverter &typeConverter,
 /// softmax, log_softmax, layer_norm, batch_norm.
 void populateNormalizationToLinalgPatterns(mlir::TypeConverter &typeConverter,
                                            mlir::RewritePatternSet &patterns);
-/// pool2d, global_pool.
+/// pool2d, pool2d_argmax, global_pool.
 void populatePoolingToLinalgPatterns(mlir::TypeConverter &typeConverter,
                                      mlir::RewritePatternSet &patterns);
 /// constant, reshape, transpose, broadcast_to, concat, slice, gather, pad, split.

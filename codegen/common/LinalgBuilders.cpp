@@ -165,7 +165,7 @@ Value createMapOp(OpBuilder &b, Location loc, Value input, Type resultElementTyp
 Value padSpatialDims(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> outHW,
                      ArrayRef<int64_t> kernelHW, ArrayRef<int64_t> strides,
                      ArrayRef<int64_t> dilations, ArrayRef<int64_t> before,
-                     Value padValue) {
+                     TypedAttr padValue) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
   SmallVector<int64_t> low(rank, 0), high(rank, 0), shape(type.getShape());
@@ -181,9 +181,10 @@ Value padSpatialDims(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> 
     return input;
   }
   auto paddedType = RankedTensorType::get(shape, type.getElementType());
+  Value value = arith::ConstantOp::create(b, loc, padValue);
   return tensor::PadOp::create(b, loc, paddedType, input,
                                getAsIndexOpFoldResult(b.getContext(), low),
-                               getAsIndexOpFoldResult(b.getContext(), high), padValue);
+                               getAsIndexOpFoldResult(b.getContext(), high), value);
 }
 
 } // namespace kiln::codegen

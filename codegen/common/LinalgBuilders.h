@@ -90,12 +90,12 @@ mlir::Value createMapOp(mlir::OpBuilder &b, mlir::Location loc, mlir::Value inpu
 /// `outHW` positions: `before[i]` in front, and behind as much as the last window
 /// reaches past the input, (out - 1) * stride + (kernel - 1) * dilation + 1 - in -
 /// before (at least 0), so a named conv / pooling op reads every tap in bounds. Pad
-/// elements hold `padValue`. Returns `input` when nothing is padded.
+/// elements hold `padValue`. Returns `input` when nothing needs padding.
 mlir::Value padSpatialDims(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
                            llvm::ArrayRef<int64_t> outHW, llvm::ArrayRef<int64_t> kernelHW,
                            llvm::ArrayRef<int64_t> strides,
                            llvm::ArrayRef<int64_t> dilations,
-                           llvm::ArrayRef<int64_t> before, mlir::Value padValue);
+                           llvm::ArrayRef<int64_t> before, mlir::TypedAttr padValue);
 
 } // namespace kiln::codegen
 

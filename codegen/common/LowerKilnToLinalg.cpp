@@ -3,11 +3,13 @@
 // A full dialect conversion of every kiln op to linalg / tensor / arith / math on
 // tensors, with the types converted by KilnToLinalgTypeConverter (function signatures,
 // calls and returns included). Before converting, every kiln op is checked against
-// what the patterns support, so an unsupported op gets a diagnostic that names it and
-// says what to do, rather than the conversion driver's generic "failed to legalize".
+// what the patterns support (types, and that some pattern is rooted at the op), so an
+// unsupported op gets a diagnostic that names it and says what to do, rather than the
+// conversion driver's generic "failed to legalize".
 //
 //===----------------------------------------------------------------------------===//
 #include "codegen/Passes.h"
+#include "codegen/common/ElementSemantics.h"
 #include "codegen/common/KilnToLinalg.h"
 
 #include "dialects/kiln/KilnDialect.h"
@@ -17,6 +19,7 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/DenseSet.h"
 
 #define DEBUG_TYPE "kiln-lower-to-linalg"
 
@@ -36,13 +39,7 @@ namespace kiln {
 //===----------------------------------------------------------------------------===//
 
 Type KilnToLinalgTypeConverter::convertElementType(Type t) {
-  if (auto q = dyn_cast<quant::QuantizedType>(t)) {
-    return IntegerType::get(t.getContext(), q.getStorageTypeIntegralWidth());
-  }
-  if (auto i = dyn_cast<IntegerType>(t); i && !i.isSignless()) {
-    return IntegerType::get(t.getContext(), i.getWidth());
-  }
-  return t;
+  return codegen::getStorageType(t);
 }
 
 KilnToLinalgTypeConverter::KilnToLinalgTypeConverter() {
@@ -74,7 +71,8 @@ void populateKilnToLinalgPatterns(TypeConverter &typeConverter,
 // Lowerability check
 //===----------------------------------------------------------------------------===//
 
-/// Why kiln type `t` of `what` cannot be lowered, or an empty string.
+/// Why a kiln op operand / result of type `t` cannot be lowered (completing "operand 0
+/// ..."), or an empty string if it can.
 static std::string diagnoseType(Type t) {
   auto tensor = dyn_cast<RankedTensorType>(t);
   if (!tensor) {
@@ -149,9 +147,26 @@ struct LowerKilnToLinalgPass
     : public impl::LowerKilnToLinalgPassBase<LowerKilnToLinalgPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    KilnToLinalgTypeConverter typeConverter;
+    RewritePatternSet patterns(ctx);
+    populateKilnToLinalgPatterns(typeConverter, patterns);
+
+    // Diagnose every op no pattern can lower before converting anything: unsupported
+    // types, and kiln ops without a pattern (a new op nobody has lowered yet).
+    llvm::DenseSet<OperationName> lowered;
+    for (const std::unique_ptr<RewritePattern> &pattern : patterns.getNativePatterns()) {
+      if (std::optional<OperationName> root = pattern->getRootKind()) {
+        lowered.insert(*root);
+      }
+    }
     bool lowerable = true;
     module.walk([&](Operation *op) {
       if (failed(checkLowerableToLinalg(op))) {
+        lowerable = false;
+      } else if (isa<KilnDialect>(op->getDialect()) && !lowered.contains(op->getName())) {
+        op->emitError("kiln-lower-to-linalg: no lowering to linalg exists for '")
+            << op->getName() << "'; add a pattern in codegen/common (KilnToLinalg.h)";
         lowerable = false;
       }
     });
@@ -159,8 +174,6 @@ struct LowerKilnToLinalgPass
       return signalPassFailure();
     }
 
-    MLIRContext *ctx = &getContext();
-    KilnToLinalgTypeConverter typeConverter;
     ConversionTarget target(*ctx);
     target.addIllegalDialect<KilnDialect>();
     target.markUnknownOpDynamicallyLegal([&](Operation *op) {
@@ -170,9 +183,6 @@ struct LowerKilnToLinalgPass
       }
       return typeConverter.isLegal(op);
     });
-
-    RewritePatternSet patterns(ctx);
-    populateKilnToLinalgPatterns(typeConverter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, typeConverter);
     populateCallOpTypeConversionPattern(patterns, typeConverter);
     populateReturnOpTypeConversionPattern(patterns, typeConverter);

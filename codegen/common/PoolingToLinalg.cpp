@@ -1,4 +1,4 @@
-//===- PoolingToLinalg.cpp - pool2d and global_pool -> linalg -------------===//
+//===- PoolingToLinalg.cpp - pool2d, pool2d_argmax, global_pool -> linalg ===//
 //
 // Pooling following lib/interp/ReductionKernels.cpp:
 //
@@ -15,6 +15,14 @@
 // ceil_mode window overhanging the trailing padding does not count the overhang). A
 // uniform count is a scalar, otherwise a constant OHxOW tensor read through
 // (n, c, oh, ow) -> (oh, ow).
+//
+//   pool2d_argmax x => a generic window reduction over (n, c, oh, ow, kh, kw) with two
+//                      outputs, the best value and its row-major input position; a tap
+//                      wins if it is inside the input and beats the best so far: larger
+//                      (numbers beat NaN), or equal and earlier in scan order (smaller
+//                      position), so the result does not depend on the visiting order;
+//                      -1 when no tap lies inside. column_major: a map converts
+//                      plane * HW + h * W + w to plane * HW + h + w * H.
 //
 //   global_pool k x => linalg.reduce over dims [2, rank), then (avg) a map dividing by
 //                      the plane size, then expand_shape to (N, C, 1, ...)
@@ -117,9 +125,8 @@ struct Pool2dLowering : OpConversionPattern<Pool2dOp> {
 
     Type acc = isMax ? storage : getSumAccumulatorType(t);
     TypedAttr padAttr = isMax ? getLowestAttr(t) : getZeroAttr(storage);
-    Value padValue = arith::ConstantOp::create(rewriter, loc, padAttr);
     Value padded = padSpatialDims(rewriter, loc, x, outHW, kernel, strides, dilations,
-                                  before, padValue);
+                                  before, padAttr);
     TypedAttr initAttr = isMax ? padAttr : getZeroAttr(acc);
     Value init = createFilledTensor(rewriter, loc, type.getShape(), acc, initAttr);
     auto accType = cast<RankedTensorType>(init.getType());
@@ -215,6 +222,129 @@ struct Pool2dLowering : OpConversionPattern<Pool2dOp> {
   }
 };
 
+/// pool2d_argmax (see the file comment).
+struct Pool2dArgmaxLowering : OpConversionPattern<Pool2dArgmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(Pool2dArgmaxOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value x = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(x.getType());
+    Type t = cast<RankedTensorType>(op.getInput().getType()).getElementType();
+    Type storage = inputType.getElementType();
+    ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
+                      pads = op.getPads(), dilations = op.getDilations();
+    SmallVector<int64_t> outHW(type.getShape().drop_front(2));
+    int64_t channels = inputType.getDimSize(1);
+    int64_t height = inputType.getDimSize(2), width = inputType.getDimSize(3);
+
+    // Padded taps are read (in bounds) but never win: validity comes from the indices.
+    Value padded = padSpatialDims(rewriter, loc, x, outHW, kernel, strides, dilations,
+                                  {pads[0], pads[1]}, getZeroAttr(storage));
+    Type i64 = rewriter.getI64Type();
+    Value valueInit =
+        createFilledTensor(rewriter, loc, type.getShape(), storage, getLowestAttr(t));
+    Value indexInit =
+        createFilledTensor(rewriter, loc, type.getShape(), i64, IntegerAttr::get(i64, -1));
+    Value window = createEmptyTensor(rewriter, loc, kernel, storage);
+    AffineExpr n, c, oh, ow, kh, kw;
+    bindDims(ctx, n, c, oh, ow, kh, kw);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(6, 0,
+                       {n, c, oh * strides[0] + kh * dilations[0],
+                        ow * strides[1] + kw * dilations[1]},
+                       ctx),
+        AffineMap::get(6, 0, {kh, kw}, ctx), AffineMap::get(6, 0, {n, c, oh, ow}, ctx),
+        AffineMap::get(6, 0, {n, c, oh, ow}, ctx)};
+    auto generic = createGenericOp(
+        rewriter, loc, TypeRange{valueInit.getType(), indexInit.getType()},
+        ValueRange{padded, window}, ValueRange{valueInit, indexInit}, maps,
+        getReductionIterators(6, {4, 5}),
+        [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
+          Value v = args[0], best = args[2], bestIndex = args[3];
+          auto index = [&](int64_t d) { return linalg::IndexOp::create(b, l, d); };
+          auto cst = [&](int64_t value) { return arith::ConstantIndexOp::create(b, l, value); };
+          // Input coordinates of the tap: h = oh * s - pad + kh * d (same for w).
+          auto coordinate = [&](int64_t outDim, int64_t tapDim, int64_t i) -> Value {
+            Value p = arith::MulIOp::create(b, l, index(outDim), cst(strides[i]));
+            p = arith::SubIOp::create(b, l, p, cst(pads[i]));
+            Value tap = arith::MulIOp::create(b, l, index(tapDim), cst(dilations[i]));
+            return arith::AddIOp::create(b, l, p, tap);
+          };
+          Value h = coordinate(2, 4, 0), w = coordinate(3, 5, 1);
+          auto inRange = [&](Value p, int64_t size) -> Value {
+            Value lo = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, p, cst(0));
+            Value hi = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, p, cst(size));
+            return arith::AndIOp::create(b, l, lo, hi);
+          };
+          Value valid = arith::AndIOp::create(b, l, inRange(h, height), inRange(w, width));
+          // q = ((n * C + c) * H + h) * W + w: the row-major position, which orders the
+          // taps of a window in the interpreter's scan order.
+          Value q = arith::AddIOp::create(
+              b, l, arith::MulIOp::create(b, l, index(0), cst(channels)), index(1));
+          q = arith::AddIOp::create(b, l, arith::MulIOp::create(b, l, q, cst(height)), h);
+          q = arith::AddIOp::create(b, l, arith::MulIOp::create(b, l, q, cst(width)), w);
+          q = arith::IndexCastOp::create(b, l, i64, q);
+          Value none = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, bestIndex,
+                                             createIntConstant(b, l, i64, -1));
+          Value earlier = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, q, bestIndex);
+          Value better;
+          if (isa<FloatType>(storage)) {
+            Value vNan = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, v, v);
+            Value bestNan = arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, best, best);
+            Value greater = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, v, best);
+            Value equal = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, v, best);
+            // best is NaN: a number, or an earlier NaN, replaces it.
+            Value notNan =
+                arith::XOrIOp::create(b, l, vNan, createIntConstant(b, l, b.getI1Type(), 1));
+            Value vsNan =
+                arith::OrIOp::create(b, l, notNan, arith::AndIOp::create(b, l, vNan, earlier));
+            // best is a number: a greater number, or an equal earlier one.
+            Value vsNumber = arith::OrIOp::create(b, l, greater,
+                                                  arith::AndIOp::create(b, l, equal, earlier));
+            better = arith::SelectOp::create(b, l, bestNan, vsNan, vsNumber);
+          } else {
+            Value greater = arith::CmpIOp::create(
+                b, l,
+                isUnsignedInteger(t) ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt, v,
+                best);
+            Value equal = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, v, best);
+            better = arith::OrIOp::create(b, l, greater,
+                                          arith::AndIOp::create(b, l, equal, earlier));
+          }
+          better = arith::OrIOp::create(b, l, none, better);
+          better = arith::AndIOp::create(b, l, valid, better);
+          return {arith::SelectOp::create(b, l, better, v, best),
+                  arith::SelectOp::create(b, l, better, q, bestIndex)};
+        });
+    Value result = generic.getResult(1);
+    if (op.getColumnMajor()) {
+      // p = plane * H * W + h * W + w  =>  plane * H * W + h + w * H (p = -1 stays).
+      result = createMapOp(
+          rewriter, loc, result, i64,
+          [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
+            Value p = args[0];
+            auto cst = [&](int64_t value) { return createIntConstant(b, l, i64, value); };
+            Value planeSize = cst(height * width);
+            Value inPlane = arith::RemSIOp::create(b, l, p, planeSize);
+            Value base = arith::SubIOp::create(b, l, p, inPlane);
+            Value h = arith::DivSIOp::create(b, l, inPlane, cst(width));
+            Value w = arith::RemSIOp::create(b, l, inPlane, cst(width));
+            Value column = arith::AddIOp::create(
+                b, l, base,
+                arith::AddIOp::create(b, l, h, arith::MulIOp::create(b, l, w, cst(height))));
+            Value none = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, p, cst(0));
+            return {arith::SelectOp::create(b, l, none, p, column)};
+          });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// global_pool (see the file comment).
 struct GlobalPoolLowering : OpConversionPattern<GlobalPoolOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -269,7 +399,8 @@ struct GlobalPoolLowering : OpConversionPattern<GlobalPoolOp> {
 
 void populatePoolingToLinalgPatterns(TypeConverter &typeConverter,
                                      RewritePatternSet &patterns) {
-  patterns.add<GlobalPoolLowering, Pool2dLowering>(typeConverter, patterns.getContext());
+  patterns.add<GlobalPoolLowering, Pool2dArgmaxLowering, Pool2dLowering>(
+      typeConverter, patterns.getContext());
 }
 
 } // namespace kiln

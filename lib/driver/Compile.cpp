@@ -29,6 +29,8 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -417,6 +419,14 @@ bool compileModel(const std::string &modelPath, const CompileSettings &s, std::s
                       : s.emit == "bufferized"  ? "bufferized"
                                                 : "llvm";
   PassManager pm(&ctx);
+  // A failing pass leaves a reproducer (the IR before the pipeline plus the pipeline) and
+  // MLIR's note says where; --mlir-pass-pipeline-crash-reproducer=FILE overrides this.
+  llvm::SmallString<128> reproducer;
+  llvm::sys::path::system_temp_directory(/*erasedOnReboot=*/true, reproducer);
+  llvm::sys::path::append(reproducer, "kiln-compile-reproducer-" +
+                                          std::to_string(llvm::sys::Process::getProcessId()) +
+                                          ".mlir");
+  pm.enableCrashReproducerGeneration(reproducer, /*genLocalReproducer=*/false);
   if (failed(applyPassManagerCLOptions(pm))) {
     // Not a kiln-compile process (the C API in a framework): no MLIR command-line flags.
   }

@@ -7,6 +7,7 @@
       and saves the input as DIR/NAME.input.npy and PyTorch's output as DIR/NAME.torch.npy.
 
   export_models.py --compare DIR --kiln-interpret PATH [--kiln-translate PATH] [--tol 1e-4]
+  export_models.py --compare-compiled DIR --kiln-compile PATH --kiln-run PATH [--tol 1e-4]
       For every model: times `kiln-translate --import-onnx NAME.onnx -o /dev/null`, runs
       `kiln-interpret NAME.onnx --input=@NAME.input.npy --output=@NAME.kiln.npy` and
       compares with NAME.torch.npy. Prints one line per model:
@@ -157,14 +158,19 @@ def compare_one(d, name, interp, translate, tol):
         return False, "%s FAIL kiln-interpret (exit %d): %s" % (name, r.returncode,
                                                                last_lines(r.stdout))
 
-    ref = np.load(ref_path).astype(np.float64)
-    got = np.load(got_path)
+    ok, stats = error_stats(name, np.load(ref_path), np.load(got_path), tol)
+    return ok, "%s import_s=%.2f run_s=%.2f" % (stats, import_s, run_s)
+
+
+def error_stats(label, ref, got, tol):
+    """(ok, "LABEL ok|FAIL max_rel_err=...") comparing kiln's output with PyTorch's."""
+    ref = ref.astype(np.float64)
     if got.shape != ref.shape:
-        return False, "%s FAIL shape %s, expected %s" % (name, list(got.shape),
+        return False, "%s FAIL shape %s, expected %s" % (label, list(got.shape),
                                                          list(ref.shape))
     got = got.astype(np.float64)
     if not np.isfinite(got).all():
-        return False, "%s FAIL %d non-finite values" % (name, int((~np.isfinite(got)).sum()))
+        return False, "%s FAIL %d non-finite values" % (label, int((~np.isfinite(got)).sum()))
     diff = np.abs(got - ref)
     scale = float(np.abs(ref).max())
     max_abs = float(diff.max())
@@ -175,11 +181,45 @@ def compare_one(d, name, interp, translate, tol):
     stats = "elem_rel_err(|ref|>1e-3*max) max=%.2e median=%.2e" % (
         float(elem.max()) if elem.size else 0.0, float(np.median(elem)) if elem.size else 0.0)
     ok = max_rel <= tol
-    line = "%s %s max_rel_err=%.3e max_abs_err=%.3e max|torch|=%.3g %s import_s=%.2f run_s=%.2f" % (
-        name, "ok" if ok else "FAIL", max_rel, max_abs, scale, stats, import_s, run_s)
+    line = "%s %s max_rel_err=%.3e max_abs_err=%.3e max|torch|=%.3g %s" % (
+        label, "ok" if ok else "FAIL", max_rel, max_abs, scale, stats)
     if not ok:
         line += " (tolerance %g)" % tol
     return ok, line
+
+
+def compare_compiled(d, compiler, runner, tol):
+    """kiln-compile each model for this CPU, run it with kiln-run on 1 and 2 threads."""
+    all_ok = True
+    for name in MODELS:
+        onnx_path = os.path.join(d, name + ".onnx")
+        artifact = os.path.join(d, name + ".kiln")
+        t0 = time.time()
+        r = subprocess.run([compiler, onnx_path, "-o", artifact], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        compile_s = time.time() - t0
+        if r.returncode != 0:
+            print("%s FAIL kiln-compile (exit %d): %s" % (name, r.returncode,
+                                                          last_lines(r.stdout)), flush=True)
+            all_ok = False
+            continue
+        for threads in (1, 2):
+            got_path = os.path.join(d, "%s.compiled%d.npy" % (name, threads))
+            r = subprocess.run([runner, artifact, "--input=@" + os.path.join(d, name + ".input.npy"),
+                                "--output=@" + got_path, "--threads=%d" % threads],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if r.returncode != 0:
+                print("%s threads=%d FAIL kiln-run (exit %d): %s" % (
+                    name, threads, r.returncode, last_lines(r.stdout)), flush=True)
+                all_ok = False
+                continue
+            ok, line = error_stats("%s threads=%d" % (name, threads),
+                                   np.load(os.path.join(d, name + ".torch.npy")),
+                                   np.load(got_path), tol)
+            print("%s compile_s=%.2f" % (line, compile_s), flush=True)
+            all_ok &= ok
+    print("ALL OK" if all_ok else "SOME FAILED")
+    return 0 if all_ok else 1
 
 
 def compare(d, interp, translate, tol):
@@ -203,6 +243,10 @@ def main():
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--out", metavar="DIR", help="export models, inputs and outputs")
     mode.add_argument("--compare", metavar="DIR", help="run kiln-interpret and compare")
+    mode.add_argument("--compare-compiled", metavar="DIR",
+                      help="compile with kiln-compile, run with kiln-run, compare")
+    ap.add_argument("--kiln-compile", default="kiln-compile")
+    ap.add_argument("--kiln-run", default="kiln-run")
     ap.add_argument("--kiln-interpret", default="kiln-interpret")
     ap.add_argument("--kiln-translate", default=None,
                     help="for import timing (default: beside kiln-interpret)")
@@ -211,6 +255,9 @@ def main():
     if args.out:
         export(args.out)
         return 0
+    if args.compare_compiled:
+        return compare_compiled(args.compare_compiled, args.kiln_compile, args.kiln_run,
+                                args.tol)
     return compare(args.compare, args.kiln_interpret, args.kiln_translate, args.tol)
 
 

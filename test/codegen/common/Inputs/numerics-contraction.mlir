@@ -176,3 +176,28 @@ func.func @conv_quant_weight_axis_1(%x: tensor<1x4x5x5x!quant.uniform<i8:f32, 0.
   %0 = kiln.conv2d %x, %w {groups = 2 : i64} : (tensor<1x4x5x5x!quant.uniform<i8:f32, 0.1:4>>, tensor<2x2x3x3x!quant.uniform<i8:f32:1, {0.1:1, 0.2:-4}>>) -> tensor<1x2x3x3xi32>
   return %0 : tensor<1x2x3x3xi32>
 }
+// -----
+func.func @matmul_empty_k(%a: tensor<3x0xf32>, %b: tensor<0x4xf32>) -> tensor<3x4xf32> {
+  %0 = kiln.matmul %a, %b : (tensor<3x0xf32>, tensor<0x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+// -----
+func.func @matmul_batch_ones(%a: tensor<1x1x4x8xf32>, %b: tensor<1x1x8x2xf32>) -> tensor<1x1x4x2xf32> {
+  %0 = kiln.matmul %a, %b : (tensor<1x1x4x8xf32>, tensor<1x1x8x2xf32>) -> tensor<1x1x4x2xf32>
+  return %0 : tensor<1x1x4x2xf32>
+}
+// -----
+func.func @matmul_ui8_batch_transposed(%a: tensor<2x8x4xui8>, %b: tensor<2x3x8xui8>) -> tensor<2x4x3xi32> {
+  %0 = kiln.matmul %a, %b transpose_a transpose_b : (tensor<2x8x4xui8>, tensor<2x3x8xui8>) -> tensor<2x4x3xi32>
+  return %0 : tensor<2x4x3xi32>
+}
+// -----
+func.func @conv_ui8_plain(%x: tensor<1x2x5x5xui8>, %w: tensor<3x2x3x3xui8>) -> tensor<1x3x3x3xi32> {
+  %0 = kiln.conv2d %x, %w : (tensor<1x2x5x5xui8>, tensor<3x2x3x3xui8>) -> tensor<1x3x3x3xi32>
+  return %0 : tensor<1x3x3x3xi32>
+}
+// -----
+func.func @conv_f64(%x: tensor<1x2x5x5xf64>, %w: tensor<3x2x3x3xf64>, %b: tensor<3xf64>) -> tensor<1x3x3x3xf64> {
+  %0 = kiln.conv2d %x, %w, %b : (tensor<1x2x5x5xf64>, tensor<3x2x3x3xf64>, tensor<3xf64>) -> tensor<1x3x3x3xf64>
+  return %0 : tensor<1x3x3x3xf64>
+}

@@ -181,3 +181,23 @@ func.func @split_quantized(%x: tensor<4x3x!quant.uniform<i8:f32, 0.5>>) -> (tens
   %0, %1 = kiln.split %x axis = 0 sizes = [1, 3] : tensor<4x3x!quant.uniform<i8:f32, 0.5>> -> tensor<1x3x!quant.uniform<i8:f32, 0.5>>, tensor<3x3x!quant.uniform<i8:f32, 0.5>>
   return %0, %1 : tensor<1x3x!quant.uniform<i8:f32, 0.5>>, tensor<3x3x!quant.uniform<i8:f32, 0.5>>
 }
+// -----
+func.func @gather_empty_indices(%d: tensor<5x3xf32>, %i: tensor<0xi64>) -> tensor<0x3xf32> {
+  %0 = kiln.gather %d, %i axis = 0 : (tensor<5x3xf32>, tensor<0xi64>) -> tensor<0x3xf32>
+  return %0 : tensor<0x3xf32>
+}
+// -----
+func.func @transpose_rank0(%x: tensor<f16>) -> tensor<f16> {
+  %0 = kiln.transpose %x permutation = [] : tensor<f16> -> tensor<f16>
+  return %0 : tensor<f16>
+}
+// -----
+func.func @concat_single(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = kiln.concat %x axis = 1 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+// -----
+func.func @pad_quantized_value(%x: tensor<2x2x!quant.uniform<u8:f32, 0.5:7>>) -> tensor<4x2x!quant.uniform<u8:f32, 0.5:7>> {
+  %0 = kiln.pad %x pads = [1, 0, 1, 0] {value = 200.0 : f64} : tensor<2x2x!quant.uniform<u8:f32, 0.5:7>> -> tensor<4x2x!quant.uniform<u8:f32, 0.5:7>>
+  return %0 : tensor<4x2x!quant.uniform<u8:f32, 0.5:7>>
+}

@@ -336,3 +336,13 @@ func.func @select_ui8(%c: tensor<16xi1>, %a: tensor<16xui8>, %b: tensor<16xui8>)
   %0 = kiln.select %c, %a, %b : (tensor<16xi1>, tensor<16xui8>, tensor<16xui8>) -> tensor<16xui8>
   return %0 : tensor<16xui8>
 }
+// -----
+func.func @add_rank0(%x: tensor<f32>, %y: tensor<f32>) -> tensor<f32> {
+  %0 = kiln.add %x, %y : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+// -----
+func.func @pow_f16_scalar_exp(%x: tensor<4x4xf16>, %e: tensor<f16>) -> tensor<4x4xf16> {
+  %0 = kiln.pow %x, %e : (tensor<4x4xf16>, tensor<f16>) -> tensor<4x4xf16>
+  return %0 : tensor<4x4xf16>
+}

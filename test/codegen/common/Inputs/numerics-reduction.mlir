@@ -211,8 +211,8 @@ func.func @avgpool_exclude_pad(%x: tensor<1x2x7x7xf32>) -> tensor<1x2x4x4xf32> {
 }
 // -----
 // TOL: 1e-5 1e-6
-func.func @avgpool_include_pad_ceil(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
-  %0 = kiln.pool2d avg %x kernel = [3, 3] {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 0, 0>, count_include_pad, ceil_mode} : (tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32>
+func.func @avgpool_include_pad_ceil(%x: tensor<1x2x7x7xf32>) -> tensor<1x2x4x4xf32> {
+  %0 = kiln.pool2d avg %x kernel = [3, 3] {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 0, 0>, count_include_pad, ceil_mode} : (tensor<1x2x7x7xf32>) -> tensor<1x2x4x4xf32>
   return %0 : tensor<1x2x4x4xf32>
 }
 // -----
@@ -285,4 +285,61 @@ func.func @avgpool_window_in_padding_i32(%x: tensor<1x1x2x2xi32>) -> tensor<1x1x
 func.func @maxpool_window_in_padding_ui8(%x: tensor<1x1x2x2xui8>) -> tensor<1x1x3x3xui8> {
   %0 = kiln.pool2d max %x kernel = [2, 2] {pads = array<i64: 2, 2, 2, 2>, dilations = array<i64: 3, 3>} : (tensor<1x1x2x2xui8>) -> tensor<1x1x3x3xui8>
   return %0 : tensor<1x1x3x3xui8>
+}
+// -----
+func.func @softmax_rank1(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = kiln.softmax %x axis = 0 : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+// -----
+// TOL: 1e-5 1e-5
+func.func @layer_norm_rank1(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = kiln.layer_norm %x axis = 0 epsilon = 1.0e-05 : (tensor<8xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+// -----
+func.func @argmax_rank1(%x: tensor<8xf32>) -> tensor<i64> {
+  %0 = kiln.argmax %x axis = 0 : (tensor<8xf32>) -> tensor<i64>
+  return %0 : tensor<i64>
+}
+// -----
+func.func @reduce_mean_empty(%x: tensor<3x0xf32>) -> tensor<3xf32> {
+  %0 = kiln.reduce mean %x axes = [1] : (tensor<3x0xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+// -----
+// Ties keep the first position in scan order; padding never wins.
+// ARG0: values 1,3,3,2,-1,3,0,3
+func.func @pool2d_argmax_ties_pads(%x: tensor<1x2x6x6xf32>) -> tensor<1x2x3x3xi64> {
+  %0 = kiln.pool2d_argmax %x kernel = [3, 3] {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x6x6xf32>) -> tensor<1x2x3x3xi64>
+  return %0 : tensor<1x2x3x3xi64>
+}
+// -----
+// A NaN wins only until a number shows up; an all-NaN window gives its first NaN.
+// ARG0: values nan,nan,1,nan,nan,nan,nan,nan,2,nan,nan,nan,nan,nan,nan,nan
+func.func @pool2d_argmax_nan(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xi64> {
+  %0 = kiln.pool2d_argmax %x kernel = [2, 2] {strides = array<i64: 2, 2>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xi64>
+  return %0 : tensor<1x1x2x2xi64>
+}
+// -----
+// Dilated windows entirely in the padding give -1; column-major positions.
+func.func @pool2d_argmax_column_major_padding(%x: tensor<2x1x2x2xf32>) -> tensor<2x1x3x3xi64> {
+  %0 = kiln.pool2d_argmax %x kernel = [2, 2] {pads = array<i64: 2, 2, 2, 2>, dilations = array<i64: 3, 3>, column_major} : (tensor<2x1x2x2xf32>) -> tensor<2x1x3x3xi64>
+  return %0 : tensor<2x1x3x3xi64>
+}
+// -----
+func.func @pool2d_argmax_ceil_column_major(%x: tensor<1x3x7x5xf16>) -> tensor<1x3x4x3xi64> {
+  %0 = kiln.pool2d_argmax %x kernel = [2, 2] {strides = array<i64: 2, 2>, ceil_mode, column_major} : (tensor<1x3x7x5xf16>) -> tensor<1x3x4x3xi64>
+  return %0 : tensor<1x3x4x3xi64>
+}
+// -----
+// ARG0: int -2 2
+func.func @pool2d_argmax_i8(%x: tensor<1x2x5x5xi8>) -> tensor<1x2x2x2xi64> {
+  %0 = kiln.pool2d_argmax %x kernel = [3, 3] {strides = array<i64: 2, 2>} : (tensor<1x2x5x5xi8>) -> tensor<1x2x2x2xi64>
+  return %0 : tensor<1x2x2x2xi64>
+}
+// -----
+func.func @pool2d_argmax_ui8(%x: tensor<1x2x5x5xui8>) -> tensor<1x2x3x3xi64> {
+  %0 = kiln.pool2d_argmax %x kernel = [3, 3] {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x5x5xui8>) -> tensor<1x2x3x3xi64>
+  return %0 : tensor<1x2x3x3xi64>
 }

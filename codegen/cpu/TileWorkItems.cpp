@@ -1,0 +1,128 @@
+//===- TileWorkItems.cpp - split each kernel into parallel work items --------===//
+//
+// On tensors, before bufferization: the op that produces a kernel's result is tiled
+// along its parallel loops into an `scf.forall` and every producer inside the kernel
+// (fills, pads, the other ops of a decomposed softmax ...) is fused into the tile, so
+// one iteration of the forall computes one piece of the output from the inputs alone.
+// After bufferization `kiln-cpu-distribute-work-items` turns the forall into the
+// kernel's [begin, end) range of work items, which the runtime spreads over threads.
+//
+// Tile sizes (parallel loops only; a reduction is never split):
+//   - matmul-like contractions: [1 per batch dim] x 128 rows x 256 columns, the cache
+//     tile of the CPU matmul schedule (../shared/recipes);
+//   - everything else: about one work item per 32 Ki units of work (output elements
+//     times the reduction size), at most 64, taken from the outermost parallel loops so
+//     that each item stays contiguous.
+//
+//===----------------------------------------------------------------------------===//
+#include "codegen/Passes.h"
+#include "codegen/common/KernelInfo.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Interfaces/TilingInterface.h"
+
+#define DEBUG_TYPE "kiln-cpu-tile-work-items"
+
+namespace kiln {
+#define GEN_PASS_DEF_TILEWORKITEMSPASS
+#include "codegen/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+
+namespace kiln {
+
+SmallVector<int64_t> chooseWorkItemTiles(Operation *op) {
+  auto tileable = dyn_cast<TilingInterface>(op);
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!tileable || !linalgOp || !linalgOp.hasPureTensorSemantics()) {
+    return {};
+  }
+  SmallVector<int64_t> sizes = linalgOp.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = linalgOp.getIteratorTypesArray();
+  if (llvm::any_of(sizes, ShapedType::isDynamic)) {
+    return {};
+  }
+  SmallVector<int64_t> tiles(sizes.size(), 0);
+  if (linalg::isaContractionOpInterface(linalgOp)) {
+    FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(linalgOp);
+    if (succeeded(dims) && dims->m.size() == 1 && dims->n.size() == 1) {
+      for (unsigned b : dims->batch) {
+        tiles[b] = 1;
+      }
+      tiles[dims->m.front()] = 128;
+      tiles[dims->n.front()] = 256;
+      return tiles;
+    }
+  }
+  int64_t work = 1;
+  for (int64_t s : sizes) {
+    work = s > 0 && work > INT64_MAX / s ? INT64_MAX : work * s;
+  }
+  int64_t target = std::clamp<int64_t>(work / 32768, 1, 64);
+  int64_t items = 1;
+  for (auto [i, size] : llvm::enumerate(sizes)) {
+    if (items >= target) {
+      break;
+    }
+    if (iterators[i] != utils::IteratorType::parallel || size <= 1) {
+      continue;
+    }
+    int64_t parts = std::min<int64_t>(size, (target + items - 1) / items);
+    int64_t tile = (size + parts - 1) / parts;
+    tiles[i] = tile;
+    items *= (size + tile - 1) / tile;
+  }
+  return items > 1 ? tiles : SmallVector<int64_t>();
+}
+
+} // namespace kiln
+
+namespace {
+
+using namespace kiln;
+
+struct TileWorkItemsPass : public kiln::impl::TileWorkItemsPassBase<TileWorkItemsPass> {
+  void runOnOperation() override {
+    for (auto fn : getOperation().getOps<func::FuncOp>()) {
+      if (fn->hasAttr(kKernelAttr) && !fn.isDeclaration()) {
+        tileKernel(fn);
+      }
+    }
+  }
+
+  void tileKernel(func::FuncOp fn) {
+    auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+    if (ret.getNumOperands() != 1) {
+      return; // several outputs (split): one work item
+    }
+    Operation *root = ret.getOperand(0).getDefiningOp();
+    SmallVector<int64_t> tiles = root ? chooseWorkItemTiles(root) : SmallVector<int64_t>();
+    if (tiles.empty()) {
+      return;
+    }
+    IRRewriter rewriter(fn.getContext());
+    rewriter.setInsertionPoint(root);
+    scf::SCFTileAndFuseOptions options;
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t t : tiles) {
+      sizes.push_back(rewriter.getIndexAttr(t));
+    }
+    options.tilingOptions.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp)
+        .setTileSizes(sizes);
+    FailureOr<scf::SCFTileAndFuseResult> result =
+        scf::tileConsumerAndFuseProducersUsingSCF(rewriter, cast<TilingInterface>(root),
+                                                  options);
+    if (failed(result)) {
+      return; // not tileable this way: the kernel stays one work item
+    }
+    for (OpResult r : root->getResults()) {
+      rewriter.replaceAllUsesWith(r, result->replacements.lookup(r));
+    }
+  }
+};
+
+} // namespace
