@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Model latency at batch 1: kiln (compiled for this CPU) against PyTorch eager, one run.
+
+Exports ResNet-18, MobileNetV2 and the transformer block of test/models/export_models.py
+(random init, eval mode), compiles each with kiln-compile, and for 1 and 2 threads times
+`kiln-run --benchmark` and PyTorch eager (torch.set_num_threads, no_grad) on the same input,
+interleaved over --rounds rounds; prints medians, the spread ((p90 - min) / median) and
+the ratio kiln / PyTorch latency (below 1 is faster than PyTorch).
+
+  bench/models.py --bin build/bin [--runs 20] [--rounds 3]
+
+Run with Debian's /usr/bin/python3 (torch, torchvision, onnx, numpy).
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test",
+                                "models"))
+import export_models  # noqa: E402
+
+
+def kiln_ms(binary, artifact, inp, runs, threads):
+    out = subprocess.run([os.path.join(binary, "kiln-run"), artifact, "--input=@" + inp,
+                          "--benchmark=%d" % runs, "--warmup=3", "--threads=%d" % threads],
+                         capture_output=True, text=True, check=True).stdout
+    m = re.search(r"min ([\d.]+) ms, median ([\d.]+) ms, p90 ([\d.]+) ms", out)
+    return [float(m.group(i)) for i in (1, 2, 3)]
+
+
+def torch_ms(model, x, runs, threads):
+    torch.set_num_threads(threads)
+    with torch.no_grad():
+        for _ in range(3):
+            model(x)
+        ts = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            model(x)
+            ts.append((time.perf_counter() - t) * 1e3)
+    ts.sort()
+    return [ts[0], statistics.median(ts), ts[int(0.9 * (len(ts) - 1))]]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    print("| model | threads | kiln ms | PyTorch eager ms | kiln / PyTorch latency | "
+          "spread kiln, torch | compile s |")
+    print("|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        export_models.export(tmp)
+        models = export_models.build_models()
+        for name in export_models.MODELS:
+            model = models[name][0]  # same architecture; weights do not change latency
+            model.eval()
+            inp = os.path.join(tmp, name + ".input.npy")
+            x = torch.from_numpy(np.load(inp))
+            artifact = os.path.join(tmp, name + ".kiln")
+            t0 = time.time()
+            subprocess.run([os.path.join(args.bin, "kiln-compile"),
+                            os.path.join(tmp, name + ".onnx"), "-o", artifact], check=True)
+            compile_s = time.time() - t0
+            for threads in (1, 2):
+                ks, ts = [], []
+                for _ in range(args.rounds):
+                    ks.append(kiln_ms(args.bin, artifact, inp, args.runs, threads))
+                    ts.append(torch_ms(model, x, args.runs, threads))
+                k = statistics.median(v[1] for v in ks)
+                t = statistics.median(v[1] for v in ts)
+                print("| %s | %d | %.3f | %.3f | %.2f | %.0f%%, %.0f%% | %.1f |" % (
+                    name, threads, k, t, k / t,
+                    100 * statistics.median((v[2] - v[0]) / v[1] for v in ks),
+                    100 * statistics.median((v[2] - v[0]) / v[1] for v in ts), compile_s))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
