@@ -20,12 +20,16 @@ cc=clang-22
 cxx=clang++-22
 # clang's sanitizer runtimes come in libclang-rt-22-dev; GCC ships its own (libasan,
 # libubsan): use it where clang's are not installed.
+# (Link into a scratch file, never -o /dev/null: a failing link deletes its output, and
+# /dev/null with it.)
+probe="$(mktemp -d)"
 if ! echo 'int main() { return 0; }' |
-    "$cxx" $sanitize -x c++ - -o /dev/null >/dev/null 2>&1; then
+    "$cxx" $sanitize -x c++ - -o "$probe/a.out" >"$probe/log" 2>&1; then
   echo "kiln: clang-22 has no sanitizer runtime here; the ASan/UBSan build uses GCC"
   cc=gcc
   cxx=g++
 fi
+rm -rf "$probe"
 if [ ! -f "$asan/build.ninja" ] || ! grep -q "CMAKE_CXX_COMPILER:.*=.*$cxx\$" "$asan/CMakeCache.txt"; then
   rm -rf "$asan"
   cmake -S "$root" -B "$asan" -G Ninja -DKILN_RUNTIME_ONLY=ON \

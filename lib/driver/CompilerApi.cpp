@@ -10,6 +10,7 @@
 #include "lib/tensorio/TensorIO.h"
 
 #include <cstdio>
+#include <sys/stat.h>
 #include <fstream>
 #include <iostream>
 
@@ -133,12 +134,19 @@ kilnStatus kilnCompileFile(const char *modelPath, kilnCompileOptions options,
     std::cout << output << std::flush;
     return nullptr;
   }
-  std::string tmp = std::string(outputPath) + ".tmp";
-  std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+  // A regular file is replaced atomically (write beside it, then rename), so a failed
+  // write never leaves half an artifact. Anything else that exists (/dev/null, a pipe)
+  // is written in place: renaming onto it would replace the device with a file.
+  struct stat st;
+  bool special = ::stat(outputPath, &st) == 0 && !S_ISREG(st.st_mode);
+  std::string target = special ? std::string(outputPath) : std::string(outputPath) + ".tmp";
+  std::ofstream f(target, std::ios::binary | std::ios::trunc);
   f.write(output.data(), static_cast<std::streamsize>(output.size()));
   f.close();
-  if (!f || std::rename(tmp.c_str(), outputPath) != 0) {
-    std::remove(tmp.c_str());
+  if (!f || (!special && std::rename(target.c_str(), outputPath) != 0)) {
+    if (!special) {
+      std::remove(target.c_str());
+    }
     return kilnStatusCreate(KILN_NOT_FOUND,
                             (std::string("cannot write ") + outputPath).c_str());
   }
