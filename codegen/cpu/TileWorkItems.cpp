@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------------===//
 #include "codegen/Passes.h"
 #include "codegen/common/KernelInfo.h"
+#include "codegen/cpu/TileSizes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
@@ -53,8 +54,10 @@ SmallVector<int64_t> chooseWorkItemTiles(Operation *op) {
       for (unsigned b : dims->batch) {
         tiles[b] = 1;
       }
-      tiles[dims->m.front()] = 128;
-      tiles[dims->n.front()] = 256;
+      // Tiles that divide the dims evenly keep every tile static, which the register
+      // schedule needs to vectorize (a partial tile would run scalar).
+      tiles[dims->m.front()] = evenTile(sizes[dims->m.front()], 128, 8);
+      tiles[dims->n.front()] = evenTile(sizes[dims->n.front()], 256, 32);
       return tiles;
     }
   }
@@ -99,7 +102,14 @@ struct TileWorkItemsPass : public kiln::impl::TileWorkItemsPassBase<TileWorkItem
     if (ret.getNumOperands() != 1) {
       return; // several outputs (split): one work item
     }
-    Operation *root = ret.getOperand(0).getDefiningOp();
+    // The root computes the result; reshapes after it (a convolution's matmul is
+    // expanded back to NCHW) apply to the tiled result unchanged.
+    Value produced = ret.getOperand(0);
+    while (isa_and_nonnull<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(
+        produced.getDefiningOp())) {
+      produced = produced.getDefiningOp()->getOperand(0);
+    }
+    Operation *root = produced.getDefiningOp();
     SmallVector<int64_t> tiles = root ? chooseWorkItemTiles(root) : SmallVector<int64_t>();
     if (tiles.empty()) {
       return;

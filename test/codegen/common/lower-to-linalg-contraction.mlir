@@ -176,9 +176,15 @@ func.func @conv_bias_pads(%x: tensor<2x3x9x8xf32>, %w: tensor<4x3x3x2xf32>, %b: 
 
 // -----
 
+// f32 at batch 1: im2col + matmul. col[(c, i, j), (y, x)] reads the input at
+// (c, y + 2i, x + 3j) through tensor.extract (no padded copy); the weight is [F, C*KH*KW].
 // CHECK-LABEL: func.func @conv_dilation(
 // CHECK-NOT: tensor.pad
-// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<[2, 3]> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+// CHECK: %[[COL:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<18x24xf32>)
+// CHECK: tensor.extract %{{.+}} : tensor<1x2x10x10xf32>
+// CHECK: %[[W:.+]] = tensor.collapse_shape %{{.+}} {{\[}}[0], [1, 2, 3]] : tensor<3x2x3x3xf32> into tensor<3x18xf32>
+// CHECK: %[[MM:.+]] = linalg.matmul ins(%[[W]], %[[COL]] : tensor<3x18xf32>, tensor<18x24xf32>)
+// CHECK: tensor.expand_shape %[[MM]] {{\[}}[0, 1], [2, 3]] output_shape [1, 3, 6, 4] : tensor<3x24xf32> into tensor<1x3x6x4xf32>
 func.func @conv_dilation(%x: tensor<1x2x10x10xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x6x4xf32> {
   %0 = kiln.conv2d %x, %w {dilations = array<i64: 2, 3>} : (tensor<1x2x10x10xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x6x4xf32>
   return %0 : tensor<1x3x6x4xf32>
