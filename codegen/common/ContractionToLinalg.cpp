@@ -527,7 +527,10 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
     bool quantNamed = kind == ContractionKind::QuantizedSigned;
 
     Value result;
-    if (groups == 1 && kind == ContractionKind::Float && acc == storage && batch == 1) {
+    if (groups == 1 && kind == ContractionKind::Float && acc == storage && batch == 1 &&
+        channels * kh * kw < (int64_t(1) << 30) && oh * ow < (int64_t(1) << 30) &&
+        xType.getDimSize(2) + kh * dilations[0] < (int64_t(1) << 30) &&
+        xType.getDimSize(3) + kw * dilations[1] < (int64_t(1) << 30)) {
       // f32 convolution at batch 1 as im2col + matmul, so that it runs on the CPU
       // matmul schedule (register-blocked FMAs) instead of seven nested loops:
       //   col[(c, i, j), (y, x)] = x[0, c, y * s0 - p0 + i * d0, x * s1 - p1 + j * d1]
@@ -544,8 +547,19 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
           rewriter, loc, TypeRange{colType}, ValueRange{}, ValueRange{colInit},
           SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(2)},
           getParallelIterators(2), [&](OpBuilder &b, Location l, ValueRange) {
-            auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, l, v); };
-            Value r = linalg::IndexOp::create(b, l, 0), p = linalg::IndexOp::create(b, l, 1);
+            // The index arithmetic runs in i32 (every index of a real feature map fits;
+            // checked below) so that LLVM can vectorize the loop: 64-bit vector division
+            // by constants has no cheap x86 form and kept it scalar.
+            Type i32 = b.getI32Type();
+            auto cst = [&](int64_t v) {
+              return arith::ConstantOp::create(b, l, b.getI32IntegerAttr(v)).getResult();
+            };
+            auto asI32 = [&](Value v) { return arith::IndexCastOp::create(b, l, i32, v); };
+            auto asIndex = [&](Value v) {
+              return arith::IndexCastOp::create(b, l, b.getIndexType(), v).getResult();
+            };
+            Value r = asI32(linalg::IndexOp::create(b, l, 0));
+            Value p = asI32(linalg::IndexOp::create(b, l, 1));
             Value c = arith::DivUIOp::create(b, l, r, cst(kh * kw));
             Value tap = arith::RemUIOp::create(b, l, r, cst(kh * kw));
             Value i = arith::DivUIOp::create(b, l, tap, cst(kw));
@@ -569,11 +583,13 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
             };
             Value valid = arith::AndIOp::create(b, l, inside(row, height), inside(column, width));
             auto clamp = [&](Value v, int64_t size) {
-              return arith::MinSIOp::create(b, l, arith::MaxSIOp::create(b, l, v, cst(0)),
-                                            cst(size - 1));
+              return asIndex(arith::MinSIOp::create(
+                  b, l, arith::MaxSIOp::create(b, l, v, cst(0)), cst(size - 1)));
             };
             Value v = tensor::ExtractOp::create(
-                b, l, x, ValueRange{cst(0), c, clamp(row, height), clamp(column, width)});
+                b, l, x,
+                ValueRange{arith::ConstantIndexOp::create(b, l, 0), asIndex(c),
+                           clamp(row, height), clamp(column, width)});
             Value zero = arith::ConstantOp::create(b, l, FloatAttr::get(xStorage, 0.0));
             linalg::YieldOp::create(b, l, arith::SelectOp::create(b, l, valid, v, zero).getResult());
           });
