@@ -7,6 +7,7 @@
 #include "lib/driver/Interpret.h"
 #include "lib/driver/ModelLoader.h"
 #include "lib/interp/Interpreter.h"
+#include "lib/tensorio/ResolveBindings.h"
 #include "lib/tensorio/TensorIO.h"
 
 #include <cmath>
@@ -14,50 +15,6 @@
 using namespace mlir;
 
 namespace kiln::driver {
-
-/// Resolves bindings (named or positional) against `names`; fills `chosen[i]` with the
-/// binding for position i. Errors name the unknown or duplicated binding.
-static bool resolveBindings(const std::vector<std::string> &specs, bool allowRandom,
-                            const std::vector<std::string> &names, const char *what,
-                            std::vector<std::optional<io::Binding>> &chosen,
-                            std::string &error) {
-  chosen.assign(names.size(), std::nullopt);
-  size_t nextPositional = 0;
-  for (const std::string &spec : specs) {
-    io::Binding binding;
-    if (!io::parseBinding(spec, allowRandom, binding, error)) {
-      error = std::string("--") + what + "=" + spec + ": " + error;
-      return false;
-    }
-    size_t index;
-    if (binding.name.empty()) {
-      index = nextPositional++;
-      if (index >= names.size()) {
-        error = std::string("--") + what + "=" + spec + ": the model has only " +
-                std::to_string(names.size()) + " " + what + "s";
-        return false;
-      }
-    } else {
-      auto it = std::find(names.begin(), names.end(), binding.name);
-      if (it == names.end()) {
-        std::string known;
-        for (const std::string &n : names) {
-          known += (known.empty() ? "" : ", ") + n;
-        }
-        error = std::string("--") + what + "=" + spec + ": the model has no " + what +
-                " named '" + binding.name + "' (" + what + "s: " + known + ")";
-        return false;
-      }
-      index = it - names.begin();
-    }
-    if (chosen[index]) {
-      error = std::string(what) + " '" + names[index] + "' is bound twice";
-      return false;
-    }
-    chosen[index] = binding;
-  }
-  return true;
-}
 
 int interpretModel(ModuleOp module, const InterpretOptions &options, llvm::raw_ostream &os) {
   func::FuncOp fn = getEntryFunction(module);
@@ -73,8 +30,10 @@ int interpretModel(ModuleOp module, const InterpretOptions &options, llvm::raw_o
   }
   std::string error;
   std::vector<std::optional<io::Binding>> inBindings, outBindings;
-  if (!resolveBindings(options.inputs, true, inNames, "input", inBindings, error) ||
-      !resolveBindings(options.outputs, false, outNames, "output", outBindings, error)) {
+  if (!io::resolveBindings(options.inputs, true, inNames, "input", "input", inBindings,
+                           error) ||
+      !io::resolveBindings(options.outputs, false, outNames, "output", "output", outBindings,
+                           error)) {
     llvm::errs() << "kiln-interpret: " << error << "\n";
     return 2;
   }
