@@ -492,7 +492,15 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
     SmallVector<int64_t> outHW(type.getShape().drop_front(2));
     int64_t oh = outHW[0], ow = outHW[1];
 
-    // Pad with the input's zero point: padded taps contribute zp - zp = 0.
+    // f32 at batch 1 runs as im2col + matmul (below), which reads the unpadded input.
+    // The 2^30 bounds keep its i32 index arithmetic exact.
+    bool useIm2col = groups == 1 && kind == ContractionKind::Float && acc == storage &&
+                     batch == 1 && channels * kh * kw < (int64_t(1) << 30) &&
+                     oh * ow < (int64_t(1) << 30) &&
+                     xType.getDimSize(2) + kh * dilations[0] < (int64_t(1) << 30) &&
+                     xType.getDimSize(3) + kw * dilations[1] < (int64_t(1) << 30);
+
+    // Other forms pad with the input's zero point: padded taps contribute zp - zp = 0.
     Type xStorage = xType.getElementType();
     TypedAttr padAttr = inInfo.isFloat
                             ? TypedAttr(FloatAttr::get(xStorage, 0.0))
@@ -500,8 +508,9 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
                                   xStorage, APInt(xStorage.getIntOrFloatBitWidth(),
                                                   static_cast<uint64_t>(inInfo.zeroPoint),
                                                   /*isSigned=*/false, /*implicitTrunc=*/true)));
-    Value padded = padSpatialDims(rewriter, loc, x, outHW, {kh, kw}, strides, dilations,
-                                  {pads[0], pads[1]}, padAttr);
+    Value padded = useIm2col ? x
+                             : padSpatialDims(rewriter, loc, x, outHW, {kh, kw}, strides,
+                                              dilations, {pads[0], pads[1]}, padAttr);
     auto paddedType = cast<RankedTensorType>(padded.getType());
     Attribute stridesAttr = rewriter.getI64TensorAttr(strides);
     Attribute dilationsAttr = rewriter.getI64TensorAttr(dilations);
@@ -527,10 +536,7 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
     bool quantNamed = kind == ContractionKind::QuantizedSigned;
 
     Value result;
-    if (groups == 1 && kind == ContractionKind::Float && acc == storage && batch == 1 &&
-        channels * kh * kw < (int64_t(1) << 30) && oh * ow < (int64_t(1) << 30) &&
-        xType.getDimSize(2) + kh * dilations[0] < (int64_t(1) << 30) &&
-        xType.getDimSize(3) + kw * dilations[1] < (int64_t(1) << 30)) {
+    if (useIm2col) {
       // f32 convolution at batch 1 as im2col + matmul, so that it runs on the CPU
       // matmul schedule (register-blocked FMAs) instead of seven nested loops:
       //   col[(c, i, j), (y, x)] = x[0, c, y * s0 - p0 + i * d0, x * s1 - p1 + j * d1]
