@@ -7,6 +7,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain and build
   cmake ninja-build ccache clang-22 lld-22
+  # clang's ASan/UBSan runtimes (scripts/test.sh builds the runtime with them)
+  libclang-rt-22-dev
   # LLVM / MLIR 22 (libLLVM.so, libMLIR.so, mlir-tblgen, lit, FileCheck)
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   # tests

@@ -18,8 +18,8 @@ asan="${build}-asan"
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 cc=clang-22
 cxx=clang++-22
-# clang's sanitizer runtimes come in libclang-rt-22-dev; GCC ships its own (libasan,
-# libubsan): use it where clang's are not installed.
+# clang's sanitizer runtimes come in libclang-rt-22-dev (install-deps.sh installs it);
+# GCC ships its own (libasan, libubsan): it is the fallback where clang's are missing.
 # (Link into a scratch file, never -o /dev/null: a failing link deletes its output, and
 # /dev/null with it.)
 probe="$(mktemp -d)"

@@ -37,6 +37,7 @@ typedef enum kilnStatusCode {
   KILN_DATA_LOSS = 4,        /* truncated or corrupt artifact */
   KILN_OUT_OF_MEMORY = 5,
   KILN_INTERNAL = 6,
+  KILN_STATUS_MAX_ENUM = 0x7fffffff, /* not a code; see KILN_DTYPE_MAX_ENUM */
 } kilnStatusCode;
 
 typedef struct kilnStatusImpl *kilnStatus; /* NULL means OK */
@@ -66,6 +67,9 @@ typedef enum kilnDType {
   KILN_DTYPE_U32 = 12,
   KILN_DTYPE_U64 = 13,
   KILN_DTYPE_LAST = KILN_DTYPE_U64, /* for iterating over every valid dtype */
+  /* Not a dtype: makes every 32-bit value representable, so the C++ side may receive
+   * (and reject) any value a C caller passes without undefined behaviour. */
+  KILN_DTYPE_MAX_ENUM = 0x7fffffff,
 } kilnDType;
 
 /* Bytes per element; 0 for KILN_DTYPE_INVALID or an unknown value. */

@@ -32,6 +32,7 @@ size_t kilnDTypeGetSize(kilnDType dtype) {
   case KILN_DTYPE_F64:
     return 8;
   case KILN_DTYPE_INVALID:
+  case KILN_DTYPE_MAX_ENUM:
     break;
   }
   return 0;
@@ -66,6 +67,7 @@ const char *kilnDTypeGetName(kilnDType dtype) {
   case KILN_DTYPE_U64:
     return "u64";
   case KILN_DTYPE_INVALID:
+  case KILN_DTYPE_MAX_ENUM:
     break;
   }
   return "invalid";

@@ -67,6 +67,8 @@ const char *kilnStatusCodeGetName(kilnStatusCode code) {
     return "out of memory";
   case KILN_INTERNAL:
     return "internal error";
+  case KILN_STATUS_MAX_ENUM:
+    break;
   }
   return "unknown status code";
 }

@@ -150,6 +150,7 @@ HostTensor makeRandom(kilnDType dtype, const std::vector<int64_t> &shape, uint64
       *p = static_cast<uint8_t>(r >> 63);
       break;
     case KILN_DTYPE_INVALID:
+    case KILN_DTYPE_MAX_ENUM:
       break;
     }
   }

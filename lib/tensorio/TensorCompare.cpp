@@ -88,6 +88,7 @@ double elementAsDouble(const HostTensor &tensor, size_t i) {
   case KILN_DTYPE_U64:
     return static_cast<double>(raw);
   case KILN_DTYPE_INVALID:
+  case KILN_DTYPE_MAX_ENUM:
     break;
   }
   return 0;

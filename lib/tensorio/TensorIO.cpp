@@ -98,6 +98,7 @@ int32_t dtypeToOnnx(kilnDType dtype) {
   case KILN_DTYPE_BF16:
     return 16;
   case KILN_DTYPE_INVALID:
+  case KILN_DTYPE_MAX_ENUM:
     break;
   }
   return 0;
