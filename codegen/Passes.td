@@ -165,10 +165,36 @@ def VectorizeContractionsPass : Pass<"kiln-cpu-vectorize-contractions", "::mlir:
     linalg.matmul ins(%a, %b : memref<128x768xf32>, memref<768x3072xf32>) outs(%c : ...)
     ```
     becomes loops over 8x32 tiles whose body is `vector.fma` on `vector<32xf32>` rows.
+    A packed contraction (kiln-cpu-pack-contractions) gets register tiles of 8 rows x one
+    32-wide panel (16 x 16 for 16-wide panels), the panel loop outside the row loop, and
+    its accumulator hoisted by kiln's own hoisting (upstream refuses view-like bases).
   }];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect", "::mlir::transform::TransformDialect"];
+}
+
+def PackContractionsPass : Pass<"kiln-cpu-pack-contractions", "::mlir::ModuleOp"> {
+  let summary = "Pack the B operand of f32 matmuls into contiguous column panels";
+  let description = [{
+    On tensors, after kiln-cpu-tile-work-items. A static f32 `linalg.matmul` A[M,K] x
+    B[K,N] with N a multiple of 16 becomes a copy of B into panels Bp[N/P, K, P] (P = 32,
+    or 16) and a `linalg.contract` C[m, n0, n1] += A[m, k] * Bp[n0, k, n1] on the init
+    seen as [M, N/P, P], so that the register-blocked schedule reads B from consecutive
+    addresses. An index-only producer of B (the im2col of a convolution) is rewritten to
+    write the panels itself, without a copy.
+
+    ```mlir
+    %c = linalg.matmul ins(%a, %b : tensor<128x768xf32>, tensor<768x256xf32>) outs(%f : ...)
+    ```
+    becomes
+    ```mlir
+    %bp = linalg.transpose ins(%b3 : tensor<768x8x32xf32>) outs(%e) permutation = [1, 0, 2]
+    %c3 = linalg.contract indexing_maps = [...] ins(%a, %bp) outs(%f3 : tensor<128x8x32xf32>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
 }
 
 def TileWorkItemsPass : Pass<"kiln-cpu-tile-work-items", "::mlir::ModuleOp"> {

@@ -22,7 +22,10 @@ namespace {
 constexpr llvm::StringLiteral kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries=1 "
     "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-results-to-out-params{hoist-static-allocs=1},canonicalize,cse";
+    "buffer-results-to-out-params{hoist-static-allocs=1},canonicalize,cse,"
+    // CSE leaves `memref.copy %x, %x` where a result was reshaped back to the buffer it
+    // was computed in (the packed matmul's expand/collapse): canonicalize erases it.
+    "canonicalize";
 
 // Kernels on memrefs -> LLVM dialect, bare pointers for memrefs (static shapes).
 constexpr llvm::StringLiteral kLowerToLLVM =
@@ -66,6 +69,7 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
   pm.addPass(createTileWorkItemsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createPackContractionsPass());
   if (failed(parsePassPipeline(kBufferize, pm))) {
     return failure();
   }

@@ -8,6 +8,8 @@
 // the k loop unrolled by 4. The schedule is a transform-dialect script applied to each
 // kernel function; the fill that initializes the output is register-tiled beside it so
 // that vectorization never meets a large untiled op (a pitfall the recipe records).
+// Kernels whose matmul kiln-cpu-pack-contractions packed (a linalg.contract reading B in
+// column panels) get the same register tiles over panels instead (kPackedSchedule).
 //
 //===----------------------------------------------------------------------------===//
 #include "codegen/Passes.h"
@@ -17,9 +19,12 @@
 #include "mlir/Dialect/Transform/IR/TransformOps.h"
 #include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
-#include <cstring>
 
 #define DEBUG_TYPE "kiln-cpu-vectorize-contractions"
 
@@ -32,12 +37,10 @@ using namespace mlir;
 
 namespace {
 
-// %root is the kernel function. Steps as in the recipe; the k-loop unroll is optional
-// (a partial tile that did not vectorize has no vector.fma to find).
-constexpr llvm::StringLiteral kSchedule = R"mlir(
-module attributes {transform.with_named_sequence} {
-  transform.named_sequence @__transform_main(%root: !transform.any_op) {
-    %fills = transform.structured.match ops{["linalg.fill", "linalg.broadcast", "linalg.generic"]} in %root
+// Both schedules first tile the ops that initialize or feed the output (fills, bias
+// broadcasts; in the plain schedule every generic too) to 8 x 32 register tiles.
+constexpr llvm::StringLiteral kTileFills = R"mlir(
+    %fills = transform.structured.match ops{[@FILL_OPS@]} in %root
         : (!transform.any_op) -> !transform.any_op
     transform.foreach %fills : !transform.any_op {
     ^bb0(%fill: !transform.any_op):
@@ -46,7 +49,14 @@ module attributes {transform.with_named_sequence} {
         %tf, %lf:2 = transform.structured.tile_using_for %f tile_sizes [8, 32]
           : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
       }
-    }
+    })mlir";
+
+// %root is the kernel function. Steps as in the recipe up to the hoisting of the
+// accumulators; kLowerSchedule below then lowers contractions to FMAs.
+constexpr llvm::StringLiteral kSchedule = R"mlir(
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op) {
+@FILLS@
     %mms = transform.structured.match ops{["linalg.matmul"]} in %root
         : (!transform.any_op) -> !transform.any_op
     transform.foreach %mms : !transform.any_op {
@@ -77,6 +87,74 @@ module attributes {transform.with_named_sequence} {
     transform.apply_cse to %fv : !transform.any_op
     %fh = transform.structured.hoist_redundant_vector_transfers %fv
         : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+)mlir";
+
+// Kernels whose matmul kiln-cpu-pack-contractions turned into a linalg.contract over
+// (m, n0, n1, k) with B in panels Bp[n0, k, n1]: the packing copies (transpose or the
+// rewritten im2col generic) are tiled to 8 panel rows, the copy out of a padded
+// accumulator to rows, the contraction to cache tiles
+// (n0 outside m, so that one 32 KB panel of a k tile stays in L1 while every row block
+// of A passes over it) and to [@RM@ rows, 1 panel, k 1] register tiles. The output is
+// the kernel's buffer seen through expand_shape: fold_memref_alias_ops loops forever on
+// that in MLIR 22 and hoist_redundant_vector_transfers refuses view-like bases, so the
+// schedule stops after vectorization, the C++ below hoists the accumulator, and the
+// second script lowers the contraction to FMAs.
+constexpr llvm::StringLiteral kPackedSchedule = R"mlir(
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op) {
+    %copies = transform.structured.match ops{["linalg.transpose"]} in %root
+        : (!transform.any_op) -> !transform.any_op
+    transform.foreach %copies : !transform.any_op {
+    ^bb0(%c: !transform.any_op):
+      %tc, %lc:2 = transform.structured.tile_using_for %c tile_sizes [1, 8]
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    }
+    %gens = transform.structured.match ops{["linalg.generic"]}
+        attributes {kiln.packed_operand} in %root : (!transform.any_op) -> !transform.any_op
+    transform.foreach %gens : !transform.any_op {
+    ^bb0(%g: !transform.any_op):
+      %tg, %lg:2 = transform.structured.tile_using_for %g tile_sizes [1, 8]
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    }
+    %unpacks = transform.structured.match ops{["linalg.copy"]} in %root
+        : (!transform.any_op) -> !transform.any_op
+    transform.foreach %unpacks : !transform.any_op {
+    ^bb0(%u: !transform.any_op):
+      %tu, %lu = transform.structured.tile_using_for %u tile_sizes [1, 0]
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    }
+@FILLS@
+    %mms = transform.structured.match ops{["linalg.contract"]} in %root
+        : (!transform.any_op) -> !transform.any_op
+    transform.foreach %mms : !transform.any_op {
+    ^bb0(%mm: !transform.any_op):
+      %t1, %l1:3 = transform.structured.tile_using_for %mm tile_sizes [@TM@, @TN@, 0, @TK@]
+          interchange = [1, 0, 2, 3]
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+      %t2, %l2:3 = transform.structured.tile_using_for %t1 tile_sizes [@RM@, 1, 0, 1]
+          interchange = [1, 0, 2, 3]
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    }
+    %fv = transform.structured.vectorize_children_and_apply_patterns %root
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %fv {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %fv : !transform.any_op
+    transform.yield
+  }
+}
+)mlir";
+
+// Both schedules end with this one: contractions to outer-product FMAs, the k loop
+// unrolled by 4 where there is one (a partial tile that did not vectorize has no
+// vector.fma to find).
+constexpr llvm::StringLiteral kLowerSchedule = R"mlir(
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%fh: !transform.any_op) {
     transform.apply_patterns to %fh {
       transform.apply_patterns.vector.lower_contraction lowering_strategy = outerproduct
       transform.apply_patterns.vector.lower_outerproduct
@@ -103,11 +181,95 @@ module attributes {transform.with_named_sequence} {
 }
 )mlir";
 
+/// Moves each transfer_read / transfer_write pair of an scf.for body that accesses the
+/// same loop-invariant buffer at the same loop-invariant indices out of the loop, the
+/// value carried in iter_args (upstream's hoisting without its view-like-base refusal).
+/// Only loops whose body writes memory nowhere else qualify, and the pair must be the
+/// only accesses of that base in the loop, so no other access can alias the hoisted
+/// value: the k loops of a register tile, which otherwise only read A and B panels.
+void hoistAccumulators(func::FuncOp fn) {
+  IRRewriter rewriter(fn.getContext());
+  // Subviews of the accumulator that tiling left inside the k loop go out first.
+  fn.walk([](LoopLikeOpInterface loop) { moveLoopInvariantCode(loop); });
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    fn.walk([&](scf::ForOp loop) {
+      if (changed) {
+        return WalkResult::interrupt();
+      }
+      for (auto read : loop.getBody()->getOps<vector::TransferReadOp>()) {
+        Value base = read.getBase();
+        if (read.getMask() || !loop.isDefinedOutsideOfLoop(base) ||
+            !llvm::all_of(read.getIndices(),
+                          [&](Value v) { return loop.isDefinedOutsideOfLoop(v); }) ||
+            !loop.isDefinedOutsideOfLoop(read.getPadding())) {
+          continue;
+        }
+        vector::TransferWriteOp write;
+        bool alone = true;
+        for (Operation *user : base.getUsers()) {
+          if (user == read.getOperation() || !loop->isAncestor(user)) {
+            continue;
+          }
+          auto w = dyn_cast<vector::TransferWriteOp>(user);
+          if (!write && w && w->getBlock() == loop.getBody() && !w.getMask() &&
+              read->isBeforeInBlock(w) && w.getIndices() == read.getIndices() &&
+              w.getVectorType() == read.getVectorType() &&
+              w.getPermutationMap() == read.getPermutationMap() &&
+              w.getInBoundsAttr() == read.getInBoundsAttr()) {
+            write = w;
+            continue;
+          }
+          alone = false;
+        }
+        if (!write || !alone) {
+          continue;
+        }
+        bool otherWrites = false;
+        loop.getBody()->walk([&](Operation *op) {
+          if (op == write.getOperation()) {
+            return;
+          }
+          auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+          if ((effects && effects.hasEffect<MemoryEffects::Write>()) ||
+              (!effects && !op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() &&
+               !isa<scf::YieldOp>(op))) {
+            otherWrites = true;
+          }
+        });
+        if (otherWrites) {
+          continue;
+        }
+        rewriter.moveOpBefore(read, loop);
+        Value stored = write.getVector();
+        auto newLoop = cast<scf::ForOp>(*loop.replaceWithAdditionalYields(
+            rewriter, ValueRange{read.getResult()}, /*replaceInitOperandUsesInLoop=*/false,
+            [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+              return SmallVector<Value>{stored};
+            }));
+        BlockArgument carried = newLoop.getRegionIterArgs().back();
+        rewriter.replaceUsesWithIf(read.getResult(), carried, [&](OpOperand &use) {
+          return use.getOwner() != newLoop && newLoop->isAncestor(use.getOwner());
+        });
+        rewriter.setInsertionPointAfter(newLoop);
+        vector::TransferWriteOp::create(rewriter, write.getLoc(), newLoop.getResults().back(),
+                                        base, write.getIndices(), write.getPermutationMapAttr(),
+                                        write.getInBoundsAttr());
+        rewriter.eraseOp(write);
+        changed = true;
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+  }
+}
+
 /// The first matmul-like op of the kernel, or null.
 linalg::LinalgOp findContraction(func::FuncOp fn) {
   linalg::LinalgOp found;
   fn.walk([&](Operation *op) {
-    if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op)) {
+    if (isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::ContractOp>(op)) {
       found = cast<linalg::LinalgOp>(op);
       return WalkResult::interrupt();
     }
@@ -140,15 +302,9 @@ namespace {
 /// The schedule with cache tiles fitted to the (m, n, k) sizes of `mm`.
 std::string scheduleFor(linalg::LinalgOp mm) {
   SmallVector<int64_t> ranges = mm.getStaticLoopRanges();
-  int64_t b = isa<linalg::BatchMatmulOp>(mm) ? 1 : 0;
-  int64_t m = ranges[b], n = ranges[b + 1], k = ranges[b + 2];
   auto fit = [](int64_t size, int64_t limit, int64_t quantum) {
     return ShapedType::isDynamic(size) ? limit : kiln::evenTile(size, limit, quantum);
   };
-  int64_t tm = fit(m, 128, 8), tn = fit(n, 256, 32), tk = fit(k, 256, 1);
-  // Register tiles: 8 rows x 32 columns (two zmm) where they divide the cache tile,
-  // else the widest of 16 / 8 / 7 / 4 columns (7 for 7 x 7 and 14 x 14 feature
-  // maps) and 4 / 2 / 1 rows that does.
   auto divides = [](int64_t tile, std::initializer_list<int64_t> options) {
     for (int64_t o : options) {
       if (tile % o == 0) {
@@ -157,23 +313,65 @@ std::string scheduleFor(linalg::LinalgOp mm) {
     }
     return int64_t(1);
   };
-  int64_t rm = divides(tm, {8, 4, 2, 1}), rn = divides(tn, {32, 16, 8, 7, 4, 1});
-  std::string text = kSchedule.str();
+  int64_t tm, tn, tk, rm, rn;
+  std::string text, fillOps;
+  if (isa<linalg::ContractOp>(mm)) {
+    // (m, n0, n1, k) with n1 the panel width: cache tiles count panels; a 16-wide panel
+    // (one zmm per row) takes 16 rows so that 16 accumulators hide the FMA latency.
+    int64_t m = ranges[0], panels = ranges[1], panel = ranges[2], k = ranges[3];
+    tm = fit(m, 128, 8);
+    tn = fit(panels * panel, 256, panel) / panel;
+    tk = fit(k, 256, 1);
+    rm = panel >= 32 ? divides(tm, {8, 4, 2, 1}) : divides(tm, {16, 8, 4, 2, 1});
+    rn = 1;
+    text = kPackedSchedule.str();
+    fillOps = R"("linalg.fill", "linalg.broadcast")";
+  } else {
+    int64_t b = isa<linalg::BatchMatmulOp>(mm) ? 1 : 0;
+    int64_t m = ranges[b], n = ranges[b + 1], k = ranges[b + 2];
+    tm = fit(m, 128, 8);
+    tn = fit(n, 256, 32);
+    tk = fit(k, 256, 1);
+    // Register tiles: 8 rows x 32 columns (two zmm) where they divide the cache tile,
+    // else the widest of 16 / 8 / 7 / 4 columns (7 for 7 x 7 and 14 x 14 feature
+    // maps) and 4 / 2 / 1 rows that does.
+    rm = divides(tm, {8, 4, 2, 1});
+    rn = divides(tn, {32, 16, 8, 7, 4, 1});
+    text = kSchedule.str();
+    fillOps = R"("linalg.fill", "linalg.broadcast", "linalg.generic")";
+  }
+  auto substitute = [&](StringRef key, StringRef value) {
+    for (size_t at = text.find(key); at != std::string::npos; at = text.find(key)) {
+      text.replace(at, key.size(), value.str());
+    }
+  };
+  substitute("@FILLS@", kTileFills);
+  substitute("@FILL_OPS@", fillOps);
   for (auto [key, value] : {std::pair{"@TM@", tm}, std::pair{"@TN@", tn}, std::pair{"@TK@", tk},
                             std::pair{"@RM@", rm}, std::pair{"@RN@", rn}}) {
-    for (size_t at = text.find(key); at != std::string::npos; at = text.find(key)) {
-      text.replace(at, std::strlen(key), std::to_string(value));
-    }
+    substitute(key, std::to_string(value));
   }
   return text;
 }
 
 struct VectorizeContractionsPass
     : public kiln::impl::VectorizeContractionsPassBase<VectorizeContractionsPass> {
-  void runOnOperation() override {
+  /// Parses `text` and applies it to `fn`.
+  LogicalResult apply(func::FuncOp fn, StringRef text) {
     ModuleOp module = getOperation();
     transform::TransformOptions options;
     options.enableExpensiveChecks(false);
+    OwningOpRef<ModuleOp> schedule = parseSourceString<ModuleOp>(text, module.getContext());
+    Operation *entry =
+        schedule ? transform::detail::findTransformEntryPoint(module, *schedule) : nullptr;
+    if (!entry) {
+      return module.emitError("kiln-cpu-vectorize-contractions: the schedule does not parse");
+    }
+    return transform::applyTransformNamedSequence(fn, entry, *schedule, options);
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
     for (auto fn : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (!fn->hasAttr(kiln::kKernelAttr) || fn.isDeclaration()) {
         continue;
@@ -182,15 +380,14 @@ struct VectorizeContractionsPass
       if (!mm) {
         continue;
       }
-      OwningOpRef<ModuleOp> schedule =
-          parseSourceString<ModuleOp>(scheduleFor(mm), module.getContext());
-      Operation *entry =
-          schedule ? transform::detail::findTransformEntryPoint(module, *schedule) : nullptr;
-      if (!entry) {
-        module.emitError("kiln-cpu-vectorize-contractions: the schedule does not parse");
+      bool packed = isa<linalg::ContractOp>(mm);
+      if (failed(apply(fn, scheduleFor(mm)))) {
         return signalPassFailure();
       }
-      if (failed(transform::applyTransformNamedSequence(fn, entry, *schedule, options))) {
+      if (packed) {
+        hoistAccumulators(fn);
+      }
+      if (failed(apply(fn, kLowerSchedule))) {
         return signalPassFailure();
       }
     }

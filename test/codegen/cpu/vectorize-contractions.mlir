@@ -14,3 +14,34 @@ func.func @mm(%a: memref<256x64xf32>, %b: memref<64x512xf32>, %c: memref<256x512
   linalg.matmul ins(%a, %b : memref<256x64xf32>, memref<64x512xf32>) outs(%c : memref<256x512xf32>)
   return
 }
+
+// A packed contraction (kiln-cpu-pack-contractions): B in panels Bp[n0, k, 32], C the
+// output seen through expand_shape. The panel copy is tiled to 8 rows of a panel, the
+// contraction to [8 rows, 1 panel, k 1] register tiles with the panel loop outside the
+// row loop; the accumulator (a view, which upstream hoisting refuses) is hoisted into
+// iter_args by kiln's own hoisting, and the k loop holds only reads and FMAs.
+// CHECK-LABEL: func.func @packed(
+// CHECK:         scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK:           scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK:             vector.transfer_read {{.+}} vector<8x1x32xf32>
+// CHECK:             vector.transfer_write {{.+}} vector<1x8x32xf32>
+// CHECK:         scf.for %[[P:.+]] = %c0 to %c8 step %c1 {
+// CHECK:           scf.for %[[M:.+]] = %c0 to %c128 step %c8 {
+// CHECK:             %[[ACC:.+]] = vector.transfer_read {{.+}} vector<8x1x32xf32>
+// CHECK:             %[[R:.+]] = scf.for {{.+}} iter_args(%{{.+}} = %[[ACC]]) -> (vector<8x1x32xf32>) {
+// CHECK-NOT:           vector.transfer_write
+// CHECK-COUNT-32:      vector.fma {{.+}} : vector<32xf32>
+// CHECK-NOT:           vector.transfer_write
+// CHECK:               scf.yield
+// CHECK:             vector.transfer_write %[[R]]
+func.func @packed(%a: memref<128x64xf32>, %b: memref<64x256xf32>, %c: memref<128x256xf32>) attributes {kiln.kernel} {
+  %z = arith.constant 0.0 : f32
+  linalg.fill ins(%z : f32) outs(%c : memref<128x256xf32>)
+  %b3 = memref.expand_shape %b [[0], [1, 2]] output_shape [64, 8, 32] : memref<64x256xf32> into memref<64x8x32xf32>
+  %bp = memref.alloc() : memref<8x64x32xf32>
+  linalg.transpose ins(%b3 : memref<64x8x32xf32>) outs(%bp : memref<8x64x32xf32>) permutation = [1, 0, 2]
+  %c3 = memref.expand_shape %c [[0], [1, 2]] output_shape [128, 8, 32] : memref<128x256xf32> into memref<128x8x32xf32>
+  linalg.contract indexing_maps = [affine_map<(m, n0, n1, k) -> (m, k)>, affine_map<(m, n0, n1, k) -> (n0, k, n1)>, affine_map<(m, n0, n1, k) -> (m, n0, n1)>] ins(%a, %bp : memref<128x64xf32>, memref<8x64x32xf32>) outs(%c3 : memref<128x8x32xf32>)
+  memref.dealloc %bp : memref<8x64x32xf32>
+  return
+}
