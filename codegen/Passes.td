@@ -169,6 +169,9 @@ def VectorizeContractionsPass : Pass<"kiln-cpu-vectorize-contractions", "::mlir:
     32-wide panel (16 x 16 for 16-wide panels), the panel loop outside the row loop, and
     its accumulator hoisted by kiln's own hoisting (upstream refuses view-like bases).
   }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int", /*default=*/"512",
+           "Vector register width in bits: 512 (AVX-512) or 256 (AVX2)">];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect", "::mlir::transform::TransformDialect"];
@@ -193,6 +196,9 @@ def PackContractionsPass : Pass<"kiln-cpu-pack-contractions", "::mlir::ModuleOp"
     %c3 = linalg.contract indexing_maps = [...] ins(%a, %bp) outs(%f3 : tensor<128x8x32xf32>)
     ```
   }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int", /*default=*/"512",
+           "Vector register width in bits: 512 (AVX-512) or 256 (AVX2)">];
   let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect"];
 }
@@ -201,7 +207,7 @@ def TileWorkItemsPass : Pass<"kiln-cpu-tile-work-items", "::mlir::ModuleOp"> {
   let summary = "Tile each kernel's root op into an scf.forall of work items, fusing producers";
   let description = [{
     On tensors. The op producing a kernel's result is tiled along parallel loops
-    (contractions: 128 x 256 output tiles; others: about one tile per 32 Ki units of
+    (contractions: 128 x 256 output tiles, up to 512 rows while >= 8 items remain; others: about one tile per 32 Ki units of
     work, at most 64) with every producer in the kernel fused into the tile.
 
     ```mlir

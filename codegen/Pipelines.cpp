@@ -69,14 +69,15 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
   pm.addPass(createTileWorkItemsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addPass(createPackContractionsPass());
+  pm.addPass(createPackContractionsPass(PackContractionsPassOptions{options.vectorBits}));
   if (failed(parsePassPipeline(kBufferize, pm))) {
     return failure();
   }
   pm.addPass(createForwardOutputBuffersPass());
   pm.addPass(createPlanMemoryPass());
   pm.addPass(createDistributeWorkItemsPass());
-  pm.addPass(createVectorizeContractionsPass());
+  pm.addPass(
+      createVectorizeContractionsPass(VectorizeContractionsPassOptions{options.vectorBits}));
   if (stop == "bufferized") {
     return success();
   }

@@ -18,6 +18,12 @@ struct CpuPipelineOptions : public mlir::PassPipelineOptions<CpuPipelineOptions>
       llvm::cl::desc("Last stage: kiln (outlined kernels), linalg (kernels on tensors), "
                      "bufferized (memory planned), llvm (LLVM dialect, the default)"),
       llvm::cl::init("llvm")};
+  Option<int> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("The target's vector register width in bits: 512 (AVX-512, 32 "
+                     "registers) or 256 (AVX2, 16 registers); sizes the matmul register "
+                     "tiles and panels"),
+      llvm::cl::init(512)};
 };
 
 /// kiln graph -> outlined kernels -> linalg on tensors -> bufferized kernels + memory

@@ -1,9 +1,10 @@
 //===- PackContractions.cpp - matmul B operands in contiguous column panels --===//
 //
 // On tensors, after kiln-cpu-tile-work-items: a static f32 `linalg.matmul` A[M,K] x B[K,N]
-// whose N is a multiple of 16 becomes
+// (N >= one vector register) becomes
 //
-//   Bp[N/P, K, P] = B packed into column panels of P = 32 (or 16) columns
+//   Bp[N/P, K, P] = B packed into column panels of P = 32 or 16 columns (AVX2: 16 or 8),
+//                   N padded with zero columns to a multiple of P
 //   C[M, N/P, P] += A[m, k] * Bp[n0, k, n1]          (a linalg.contract)
 //
 // with C the matmul's init seen through tensor.expand_shape (the same memory as [M, N]).
@@ -15,8 +16,8 @@
 // Packing costs one copy of the work item's B slice (K x tile-N), paid inside the work
 // item; where B is computed inside the kernel by a generic with no inputs (the im2col of
 // a convolution), that generic is rewritten to write the panels directly and the copy
-// disappears. Other matmuls (transposed operands, quantized, dynamic, N not a multiple
-// of 16) keep the plain schedule.
+// disappears. Other matmuls (transposed operands, quantized, dynamic, N below one
+// register) keep the plain schedule.
 //
 //===----------------------------------------------------------------------------===//
 #include "codegen/Passes.h"
@@ -38,20 +39,22 @@ using namespace mlir;
 
 namespace {
 
-/// The panel width for a matmul tile with N columns, or 0 when it is not packed: 32 or
-/// 16 where one divides N, else the one padding N less (32 unless 16 saves > 5 %).
-int64_t panelWidth(int64_t n) {
-  if (n % 32 == 0) {
-    return 32;
+/// The panel width for a matmul tile with N columns, or 0 when it is not packed: two
+/// vector registers (32 floats on AVX-512, 16 on AVX2) or one where that divides N, else
+/// the one padding N less (two unless one saves > 5 %); no packing below one register.
+int64_t panelWidth(int64_t n, int64_t vectorBits) {
+  int64_t one = vectorBits / 32, two = 2 * one;
+  if (n % two == 0) {
+    return two;
   }
-  if (n % 16 == 0) {
-    return 16;
+  if (n % one == 0) {
+    return one;
   }
-  if (n < 16) {
+  if (n < one) {
     return 0;
   }
-  int64_t n32 = llvm::alignTo(n, 32), n16 = llvm::alignTo(n, 16);
-  return n32 * 100 <= n16 * 105 ? 32 : 16;
+  int64_t nTwo = llvm::alignTo(n, two), nOne = llvm::alignTo(n, one);
+  return nTwo * 100 <= nOne * 105 ? two : one;
 }
 
 /// A generic that fills its single output from indices alone (no inputs, the output
@@ -166,11 +169,11 @@ bool isPlainF32Matmul(linalg::MatmulOp mm) {
   return true;
 }
 
-void packMatmul(linalg::MatmulOp mm) {
+void packMatmul(linalg::MatmulOp mm, int64_t vectorBits) {
   auto bType = cast<RankedTensorType>(mm.getDpsInputs()[1].getType());
   auto cType = cast<RankedTensorType>(mm.getDpsInits()[0].getType());
   int64_t k = bType.getDimSize(0), n = bType.getDimSize(1), m = cType.getDimSize(0);
-  int64_t panel = panelWidth(n);
+  int64_t panel = panelWidth(n, vectorBits);
   if (panel == 0 || k == 0 || m == 0) {
     return;
   }
@@ -232,7 +235,13 @@ void packMatmul(linalg::MatmulOp mm) {
 
 struct PackContractionsPass
     : public kiln::impl::PackContractionsPassBase<PackContractionsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    if (vectorBits != 256 && vectorBits != 512) {
+      getOperation().emitError("kiln-cpu-pack-contractions: vector-bits must be 256 or 512");
+      return signalPassFailure();
+    }
     SmallVector<linalg::MatmulOp> matmuls;
     for (auto fn : getOperation().getOps<func::FuncOp>()) {
       if (fn->hasAttr(kiln::kKernelAttr) && !fn.isDeclaration()) {
@@ -244,7 +253,7 @@ struct PackContractionsPass
       }
     }
     for (linalg::MatmulOp mm : matmuls) {
-      packMatmul(mm);
+      packMatmul(mm, vectorBits);
     }
   }
 };

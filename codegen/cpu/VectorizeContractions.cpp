@@ -300,7 +300,7 @@ int64_t kiln::evenTile(int64_t size, int64_t limit, int64_t quantum) {
 namespace {
 
 /// The schedule with cache tiles fitted to the (m, n, k) sizes of `mm`.
-std::string scheduleFor(linalg::LinalgOp mm) {
+std::string scheduleFor(linalg::LinalgOp mm, int64_t vectorBits) {
   SmallVector<int64_t> ranges = mm.getStaticLoopRanges();
   auto fit = [](int64_t size, int64_t limit, int64_t quantum) {
     return ShapedType::isDynamic(size) ? limit : kiln::evenTile(size, limit, quantum);
@@ -313,16 +313,28 @@ std::string scheduleFor(linalg::LinalgOp mm) {
     }
     return int64_t(1);
   };
+  // Accumulators: 16 of the 32 zmm registers on AVX-512 (the recipe's measured 8 x 32),
+  // 12 of the 16 ymm on AVX2, leaving registers for the B row and the A broadcast.
+  int64_t lanes = vectorBits / 32, budget = vectorBits >= 512 ? 16 : 12;
+  auto rowsFor = [&](int64_t tile, int64_t columns) {
+    int64_t perRow = (columns + lanes - 1) / lanes;
+    for (int64_t r : {16, 8, 6, 4, 2, 1}) {
+      if (r * perRow <= budget && tile % r == 0 && (r <= 8 || perRow == 1)) {
+        return r;
+      }
+    }
+    return int64_t(1);
+  };
   int64_t tm, tn, tk, rm, rn;
   std::string text, fillOps;
   if (isa<linalg::ContractOp>(mm)) {
-    // (m, n0, n1, k) with n1 the panel width: cache tiles count panels; a 16-wide panel
-    // (one zmm per row) takes 16 rows so that 16 accumulators hide the FMA latency.
+    // (m, n0, n1, k) with n1 the panel width: cache tiles count panels; a one-register
+    // panel takes up to 16 rows so that enough accumulators hide the FMA latency.
     int64_t m = ranges[0], panels = ranges[1], panel = ranges[2], k = ranges[3];
     tm = fit(m, 128, 8);
     tn = fit(panels * panel, 256, panel) / panel;
     tk = fit(k, 256, 1);
-    rm = panel >= 32 ? divides(tm, {8, 4, 2, 1}) : divides(tm, {16, 8, 4, 2, 1});
+    rm = rowsFor(tm, panel);
     rn = 1;
     text = kPackedSchedule.str();
     fillOps = R"("linalg.fill", "linalg.broadcast")";
@@ -332,11 +344,11 @@ std::string scheduleFor(linalg::LinalgOp mm) {
     tm = fit(m, 128, 8);
     tn = fit(n, 256, 32);
     tk = fit(k, 256, 1);
-    // Register tiles: 8 rows x 32 columns (two zmm) where they divide the cache tile,
-    // else the widest of 16 / 8 / 7 / 4 columns (7 for 7 x 7 and 14 x 14 feature
-    // maps) and 4 / 2 / 1 rows that does.
-    rm = divides(tm, {8, 4, 2, 1});
-    rn = divides(tn, {32, 16, 8, 7, 4, 1});
+    // Register tiles: two registers of columns (32 on AVX-512) where they divide the
+    // cache tile, else the widest of one register / 8 / 7 / 4 columns (7 for 7 x 7 and
+    // 14 x 14 feature maps), and as many rows as the accumulator budget allows.
+    rn = divides(tn, {2 * lanes, lanes, 8, 7, 4, 1});
+    rm = std::min<int64_t>(rowsFor(tm, rn), 8);
     text = kSchedule.str();
     fillOps = R"("linalg.fill", "linalg.broadcast", "linalg.generic")";
   }
@@ -356,6 +368,8 @@ std::string scheduleFor(linalg::LinalgOp mm) {
 
 struct VectorizeContractionsPass
     : public kiln::impl::VectorizeContractionsPassBase<VectorizeContractionsPass> {
+  using Base::Base;
+
   /// Parses `text` and applies it to `fn`.
   LogicalResult apply(func::FuncOp fn, StringRef text) {
     ModuleOp module = getOperation();
@@ -372,6 +386,10 @@ struct VectorizeContractionsPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (vectorBits != 256 && vectorBits != 512) {
+      module.emitError("kiln-cpu-vectorize-contractions: vector-bits must be 256 or 512");
+      return signalPassFailure();
+    }
     for (auto fn : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (!fn->hasAttr(kiln::kKernelAttr) || fn.isDeclaration()) {
         continue;
@@ -381,7 +399,7 @@ struct VectorizeContractionsPass
         continue;
       }
       bool packed = isa<linalg::ContractOp>(mm);
-      if (failed(apply(fn, scheduleFor(mm)))) {
+      if (failed(apply(fn, scheduleFor(mm, vectorBits)))) {
         return signalPassFailure();
       }
       if (packed) {

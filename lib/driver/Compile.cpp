@@ -413,7 +413,12 @@ bool compileModel(const std::string &modelPath, const CompileSettings &s, std::s
   }
   timer.done("import");
 
+  FailureOr<Target> target = createTarget(s, errors);
+  if (failed(target)) {
+    return false;
+  }
   CpuPipelineOptions options;
+  options.vectorBits = llvm::is_contained(target->features, "avx512f") ? 512 : 256;
   options.stopAfter = s.emit == "kiln"          ? "kiln"
                       : s.emit == "linalg"      ? "linalg"
                       : s.emit == "bufferized"  ? "bufferized"
@@ -443,10 +448,6 @@ bool compileModel(const std::string &modelPath, const CompileSettings &s, std::s
     return true;
   }
 
-  FailureOr<Target> target = createTarget(s, errors);
-  if (failed(target)) {
-    return false;
-  }
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(*module, llvmContext);
   if (!llvmModule) {

@@ -1,8 +1,15 @@
 // RUN: kiln-opt %s --kiln-cpu-pack-contractions --canonicalize --split-input-file | FileCheck %s
+// RUN: kiln-opt %s --kiln-cpu-pack-contractions=vector-bits=256 --canonicalize --split-input-file | FileCheck %s --check-prefix=AVX2
+// RUN: not kiln-opt %s --kiln-cpu-pack-contractions=vector-bits=128 --split-input-file 2>&1 | FileCheck %s --check-prefix=BITS
+// BITS: vector-bits must be 256 or 512
 // f32 matmuls in kernels get their B operand in contiguous column panels Bp[N/P, K, P]
 // and become a linalg.contract over (m, n0, n1, k); an index-only producer of B (im2col)
 // writes the panels itself; other matmuls are left alone.
 
+// AVX2 (16 ymm registers): panels of two ymm, 16 columns.
+// AVX2-LABEL: func.func @mm(
+// AVX2:         linalg.transpose ins(%{{.+}} : tensor<64x16x16xf32>) outs(%{{.+}} : tensor<16x64x16xf32>)
+// AVX2:         linalg.contract {{.+}} outs(%{{.+}} : tensor<128x16x16xf32>)
 // N = 256: 32-wide panels, B transposed from its [K, N/32, 32] view, C seen as [M, 8, 32].
 // CHECK-LABEL: func.func @mm(
 // CHECK-SAME:    %[[A:.+]]: tensor<128x64xf32>, %[[B:.+]]: tensor<64x256xf32>, %[[C:.+]]: tensor<128x256xf32>
@@ -88,7 +95,9 @@ func.func @im2col(%x: tensor<4x10xf32>, %w: tensor<8x4xf32>, %c: tensor<8x48xf32
 
 // -----
 
-// Must not fire: fewer than 16 columns, outside a kernel, integer operands, transposed B.
+// AVX2-LABEL: func.func @narrow(
+// AVX2:         linalg.contract {{.+}} outs(%{{.+}} : tensor<8x1x8xf32>)
+// Must not fire on AVX-512: fewer than 16 columns (one register), outside a kernel, integer operands, transposed B.
 // CHECK-LABEL: func.func @narrow(
 // CHECK:         linalg.matmul
 // CHECK-NOT:     linalg.contract

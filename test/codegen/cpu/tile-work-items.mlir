@@ -18,6 +18,17 @@ func.func @mm(%a: tensor<256x64xf32>, %b: tensor<64x512xf32>) -> tensor<256x512x
 
 // -----
 
+// A tall matmul: 512-row items still leave 8 of them, so each packs its B columns once
+// per 512 rows instead of per 128.
+// CHECK-LABEL: func.func @tall(
+// CHECK:         scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (1024, 1024) step (512, 256)
+func.func @tall(%a: tensor<1024x64xf32>, %b: tensor<64x1024xf32>, %c: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> attributes {kiln.kernel} {
+  %m = linalg.matmul ins(%a, %b : tensor<1024x64xf32>, tensor<64x1024xf32>) outs(%c : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
+  return %m : tensor<1024x1024xf32>
+}
+
+// -----
+
 // Elementwise over 64 x 4096: about one item per 32 Ki elements, from the outer dim.
 // CHECK-LABEL: func.func @relu(
 // CHECK:         scf.forall (%{{.+}}) = (0) to (64) step (8)
