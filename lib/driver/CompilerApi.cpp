@@ -22,6 +22,20 @@ namespace {
 kilnStatus invalid(const std::string &message) {
   return kilnStatusCreate(KILN_INVALID_ARGUMENT, message.c_str());
 }
+
+/// Applies `change` to a copy of the settings and keeps it only if it validates, so a
+/// rejected value never lingers to fail a later, valid call.
+template <typename Change>
+kilnStatus update(kilnCompileOptions options, Change change) {
+  kiln::driver::CompileSettings next = options->settings;
+  change(next);
+  std::string bad = kiln::driver::validateSettings(next);
+  if (!bad.empty()) {
+    return invalid(bad);
+  }
+  options->settings = std::move(next);
+  return nullptr;
+}
 } // namespace
 
 extern "C" {
@@ -40,9 +54,7 @@ kilnStatus kilnCompileOptionsSetTarget(kilnCompileOptions options, const char *t
   if (!options || !target) {
     return invalid("kilnCompileOptionsSetTarget: NULL argument");
   }
-  options->settings.target = target;
-  std::string bad = kiln::driver::validateSettings(options->settings);
-  return bad.empty() ? nullptr : invalid(bad);
+  return update(options, [&](kiln::driver::CompileSettings &s) { s.target = target; });
 }
 
 kilnStatus kilnCompileOptionsSetCpu(kilnCompileOptions options, const char *cpu) {
@@ -57,18 +69,14 @@ kilnStatus kilnCompileOptionsSetOptLevel(kilnCompileOptions options, int level) 
   if (!options) {
     return invalid("kilnCompileOptionsSetOptLevel: options is NULL");
   }
-  options->settings.optLevel = level;
-  std::string bad = kiln::driver::validateSettings(options->settings);
-  return bad.empty() ? nullptr : invalid(bad);
+  return update(options, [&](kiln::driver::CompileSettings &s) { s.optLevel = level; });
 }
 
 kilnStatus kilnCompileOptionsSetEmit(kilnCompileOptions options, const char *stage) {
   if (!options || !stage) {
     return invalid("kilnCompileOptionsSetEmit: NULL argument");
   }
-  options->settings.emit = stage;
-  std::string bad = kiln::driver::validateSettings(options->settings);
-  return bad.empty() ? nullptr : invalid(bad);
+  return update(options, [&](kiln::driver::CompileSettings &s) { s.emit = stage; });
 }
 
 kilnStatus kilnCompileOptionsSetInputShape(kilnCompileOptions options, const char *name,
