@@ -1,8 +1,8 @@
 //===- OutlineKernels.cpp - one function per kernel ------------------------===//
 //
-// Splits the entry function of a kiln graph into kernels: every compute op (later every
-// kiln.fusion group) moves into its own private function marked `kiln.kernel` and is
-// replaced by a call. What stays in the entry function is the host program: constants,
+// Splits the entry function of a kiln graph into kernels: every compute op outside a
+// group and every kiln.fusion group (its body inlined) moves into its own private
+// function marked `kiln.kernel` and is replaced by a call. What stays in the entry function is the host program: constants,
 // reshapes (which become aliases, not copies) and the calls. Small constants a kernel
 // reads are cloned into it (they become immediates); large ones stay outside and reach
 // the kernel as buffers of the artifact's constant section.
@@ -194,8 +194,10 @@ struct OutlineKernelsPass : public kiln::impl::OutlineKernelsPassBase<OutlineKer
         args.push_back(v);
       }
     }
+    auto fusion = dyn_cast<FusionOp>(op);
     std::string name = "kernel" + std::to_string(index) + "_" +
-                       op->getName().stripDialect().str();
+                       (fusion ? "fused_" + stringifyFusionScheme(fusion.getScheme()).str()
+                               : op->getName().stripDialect().str());
     builder.setInsertionPoint(op->getParentOfType<func::FuncOp>());
     auto fn = func::FuncOp::create(builder, op->getLoc(), name,
                                    builder.getFunctionType(ValueRange(args).getTypes(),
@@ -216,8 +218,24 @@ struct OutlineKernelsPass : public kiln::impl::OutlineKernelsPassBase<OutlineKer
         mapping.map(v, builder.clone(*v.getDefiningOp())->getResult(0));
       }
     }
-    Operation *clone = builder.clone(*op, mapping);
-    func::ReturnOp::create(builder, op->getLoc(), clone->getResults());
+    if (fusion) {
+      // The group's body becomes the kernel's body: block arguments are the operands.
+      Block &group = fusion.getBody().front();
+      for (auto [operand, arg] : llvm::zip(op->getOperands(), group.getArguments())) {
+        mapping.map(arg, mapping.lookup(operand));
+      }
+      for (Operation &member : group.without_terminator()) {
+        builder.clone(member, mapping);
+      }
+      SmallVector<Value> results;
+      for (Value v : group.getTerminator()->getOperands()) {
+        results.push_back(mapping.lookup(v));
+      }
+      func::ReturnOp::create(builder, op->getLoc(), results);
+    } else {
+      Operation *clone = builder.clone(*op, mapping);
+      func::ReturnOp::create(builder, op->getLoc(), clone->getResults());
+    }
 
     builder.setInsertionPoint(op);
     auto call = func::CallOp::create(builder, op->getLoc(), fn, args);

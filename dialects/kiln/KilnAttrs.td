@@ -39,4 +39,11 @@ def Kiln_GeluApproximation : I32EnumAttr<"GeluApproximation", "GELU form", [
   let cppNamespace = "::kiln";
 }
 
+// The kernel scheme of a kiln.fusion group (DESIGN.md, Fusion).
+def Kiln_FusionScheme : I32EnumAttr<"FusionScheme", "fusion kernel scheme", [
+    I32EnumAttrCase<"loop", 0>, I32EnumAttrCase<"row_reduction", 1>,
+    I32EnumAttrCase<"contraction", 2>, I32EnumAttrCase<"attention", 3>]> {
+  let cppNamespace = "::kiln";
+}
+
 #endif // KILN_ATTRS_TD

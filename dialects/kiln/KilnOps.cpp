@@ -186,6 +186,110 @@ LogicalResult DequantizeOp::verify() {
   return verifyQuantPair(*this, "dequantize", getOutput().getType(), getInput().getType());
 }
 
+//===----------------------------------------------------------------------------===//
+// kiln.fusion
+//===----------------------------------------------------------------------------===//
+
+void FusionOp::build(OpBuilder &b, OperationState &state, FusionScheme scheme,
+                     ValueRange inputs, TypeRange resultTypes) {
+  state.addAttribute(getSchemeAttrName(state.name),
+                     FusionSchemeAttr::get(b.getContext(), scheme));
+  state.addOperands(inputs);
+  state.addTypes(resultTypes);
+  Region *body = state.addRegion();
+  Block *block = new Block();
+  body->push_back(block);
+  for (Value v : inputs) {
+    block->addArgument(v.getType(), v.getLoc());
+  }
+}
+
+// kiln.fusion <scheme> (%a, %b) : (A, B) -> (R) { ^bb0(%x: A, %y: B): ... kiln.yield }
+void FusionOp::print(OpAsmPrinter &p) {
+  p << " " << stringifyFusionScheme(getScheme()) << " (" << getInputs() << ") : ";
+  p.printFunctionalType(getInputs().getTypes(), getResultTypes());
+  p.printOptionalAttrDictWithKeyword((*this)->getAttrs(), {getSchemeAttrName()});
+  p << " ";
+  p.printRegion(getBody(), /*printEntryBlockArgs=*/true, /*printBlockTerminators=*/true);
+}
+
+ParseResult FusionOp::parse(OpAsmParser &parser, OperationState &state) {
+  StringRef keyword;
+  SMLoc at = parser.getCurrentLocation();
+  if (parser.parseKeyword(&keyword)) {
+    return failure();
+  }
+  std::optional<FusionScheme> scheme = symbolizeFusionScheme(keyword);
+  if (!scheme) {
+    return parser.emitError(at, "unknown fusion scheme '")
+           << keyword << "' (loop, row_reduction, contraction, attention)";
+  }
+  state.addAttribute(getSchemeAttrName(state.name),
+                     FusionSchemeAttr::get(parser.getContext(), *scheme));
+  SmallVector<OpAsmParser::UnresolvedOperand> operands;
+  FunctionType type;
+  SMLoc operandsAt = parser.getCurrentLocation();
+  if (parser.parseOperandList(operands, OpAsmParser::Delimiter::Paren) ||
+      parser.parseColonType(type) ||
+      parser.resolveOperands(operands, type.getInputs(), operandsAt, state.operands) ||
+      parser.parseOptionalAttrDictWithKeyword(state.attributes)) {
+    return failure();
+  }
+  state.addTypes(type.getResults());
+  return parser.parseRegion(*state.addRegion(), /*arguments=*/{});
+}
+
+LogicalResult FusionOp::verifyRegions() {
+  Block &body = getBody().front();
+  if (body.getArgumentTypes() != getInputs().getTypes()) {
+    return emitOpError("body arguments must have the types of the group's inputs");
+  }
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield || yield.getValues().getTypes() != getResultTypes()) {
+    return emitOpError("body must end in kiln.yield of the group's result types");
+  }
+  int contractions = 0, reductions = 0, softmaxes = 0;
+  for (Operation &op : body.without_terminator()) {
+    if (isa<FusionOp>(op)) {
+      return op.emitOpError("cannot nest inside another kiln.fusion group");
+    }
+    FusionClass cls = getFusionClass(&op);
+    if (cls == FusionClass::Opaque) {
+      return op.emitOpError("is opaque to fusion and cannot be part of a kiln.fusion group");
+    }
+    contractions += cls == FusionClass::Contraction;
+    reductions += cls == FusionClass::Reduction;
+    softmaxes += isa<SoftmaxOp>(op);
+  }
+  auto misfit = [&](StringRef why) {
+    return emitOpError("body does not fit the '")
+           << stringifyFusionScheme(getScheme()) << "' scheme: " << why;
+  };
+  switch (getScheme()) {
+  case FusionScheme::loop:
+    if (contractions || reductions) {
+      return misfit("a loop group holds only elementwise, broadcast and data-movement ops");
+    }
+    break;
+  case FusionScheme::row_reduction:
+    if (contractions || !reductions) {
+      return misfit("a row-reduction group needs a reduction and no matmul or conv");
+    }
+    break;
+  case FusionScheme::contraction:
+    if (contractions != 1 || reductions) {
+      return misfit("a contraction group holds exactly one matmul or conv and no reduction");
+    }
+    break;
+  case FusionScheme::attention:
+    if (contractions != 2 || softmaxes != 1 || reductions != 1) {
+      return misfit("an attention group holds two matmuls and one softmax");
+    }
+    break;
+  }
+  return success();
+}
+
 } // namespace kiln
 
 #define GET_OP_CLASSES

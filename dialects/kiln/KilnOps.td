@@ -611,4 +611,53 @@ def Kiln_DequantizeOp : Kiln_Op<"dequantize", "Elementwise", [SameOperandsAndRes
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------------===//
+// Fusion groups
+//===----------------------------------------------------------------------------===//
+
+def Kiln_FusionOp : Op<Kiln_Dialect, "fusion", [
+    IsolatedFromAbove, RecursiveMemoryEffects, RecursivelySpeculatable,
+    SingleBlockImplicitTerminator<"::kiln::YieldOp">]> {
+  let summary = "a group of kiln ops that becomes one kernel";
+  let description = [{
+    Formed by `--kiln-fuse`. Operands are the group's inputs (the body's block arguments,
+    same types), results are what `kiln.yield` returns. `scheme` names the kernel shape
+    (DESIGN.md, Fusion) and the verifier checks that the body fits it:
+
+    - `loop`: elementwise, broadcast and data-movement ops only;
+    - `row_reduction`: at least one reduction (softmax, norms, reduce), no contraction;
+    - `contraction`: exactly one matmul or conv, no reduction;
+    - `attention`: two contractions and one softmax.
+
+    ```mlir
+    %r = kiln.fusion contraction (%x, %w, %b) : (tensor<8x16xf32>, tensor<16x32xf32>,
+                                                 tensor<32xf32>) -> tensor<8x32xf32> {
+    ^bb0(%a: tensor<8x16xf32>, %c: tensor<16x32xf32>, %d: tensor<32xf32>):
+      %m = kiln.matmul %a, %c : (tensor<8x16xf32>, tensor<16x32xf32>) -> tensor<8x32xf32>
+      %s = kiln.add %m, %d : (tensor<8x32xf32>, tensor<32xf32>) -> tensor<8x32xf32>
+      %y = kiln.relu %s : tensor<8x32xf32>
+      kiln.yield %y : tensor<8x32xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Kiln_FusionScheme:$scheme, Variadic<AnyRankedTensor>:$inputs);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let hasCustomAssemblyFormat = 1;
+  let hasRegionVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [
+    OpBuilder<(ins "::kiln::FusionScheme":$scheme, "::mlir::ValueRange":$inputs,
+                   "::mlir::TypeRange":$resultTypes)>
+  ];
+}
+
+def Kiln_YieldOp : Op<Kiln_Dialect, "yield", [
+    Pure, Terminator, HasParent<"::kiln::FusionOp">]> {
+  let summary = "the results of a kiln.fusion group";
+  let arguments = (ins Variadic<AnyRankedTensor>:$values);
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
+  let builders = [OpBuilder<(ins), [{ /* nothing */ }]>];
+}
+
 #endif // KILN_OPS_TD

@@ -425,6 +425,11 @@ io::HostTensor toHost(const Tensor &t, const std::string &name) {
 // Evaluation
 //===----------------------------------------------------------------------------===//
 
+namespace {
+FailureOr<SmallVector<Tensor>> evaluateBlock(Block &body, ArrayRef<Tensor> arguments,
+                                             Operation *owner);
+} // namespace
+
 LogicalResult evaluateOp(Operation *op, ArrayRef<Tensor> operands,
                          SmallVectorImpl<Tensor> &results) {
   results.clear();
@@ -435,6 +440,16 @@ LogicalResult evaluateOp(Operation *op, ArrayRef<Tensor> operands,
              << t << " is not a statically shaped tensor; fix the input shapes first "
              << "(--input-shape NAME=DIMS)";
     }
+  }
+  // A fusion group computes what its body computes, op by op.
+  if (auto fusion = dyn_cast<FusionOp>(op)) {
+    FailureOr<SmallVector<Tensor>> values =
+        evaluateBlock(fusion.getBody().front(), operands, op);
+    if (failed(values)) {
+      return failure();
+    }
+    results.assign(values->begin(), values->end());
+    return success();
   }
   for (auto family : {evalDataMovement, evalElementwise, evalReduction, evalContraction}) {
     if (FamilyResult r = family(op, operands, results)) {
@@ -449,13 +464,12 @@ LogicalResult evaluateOp(Operation *op, ArrayRef<Tensor> operands,
          << op->getName() << "'; this op cannot be interpreted yet";
 }
 
-FailureOr<SmallVector<Tensor>> evaluateFunction(func::FuncOp fn, ArrayRef<Tensor> arguments) {
-  Block &body = fn.getBody().front();
-  if (arguments.size() != body.getNumArguments()) {
-    fn.emitError("interpreter: function takes ")
-        << body.getNumArguments() << " arguments but " << arguments.size() << " were given";
-    return failure();
-  }
+namespace {
+
+/// Evaluates the ops of `body` on `arguments` up to its terminator (func.return or
+/// kiln.yield), whose operands are the results. `owner` names the region in errors.
+FailureOr<SmallVector<Tensor>> evaluateBlock(Block &body, ArrayRef<Tensor> arguments,
+                                             Operation *owner) {
   // Values die after their last use so peak memory stays near the live set.
   DenseMap<Operation *, SmallVector<Value>> dyingAfter;
   {
@@ -466,17 +480,9 @@ FailureOr<SmallVector<Tensor>> evaluateFunction(func::FuncOp fn, ArrayRef<Tensor
       }
     }
     for (auto &[v, user] : lastUser) {
-      if (!isa<func::ReturnOp>(user)) {
+      if (!user->hasTrait<OpTrait::IsTerminator>()) {
         dyingAfter[user].push_back(v);
       }
-    }
-  }
-  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
-    if (arguments[i].getType() != arg.getType()) {
-      fn.emitError("interpreter: argument ")
-          << i << " has type " << arguments[i].getType() << " but the function takes "
-          << arg.getType();
-      return failure();
     }
   }
   DenseMap<Value, Tensor> env;
@@ -494,7 +500,7 @@ FailureOr<SmallVector<Tensor>> evaluateFunction(func::FuncOp fn, ArrayRef<Tensor
       }
       operands.push_back(it->second);
     }
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+    if (isa<func::ReturnOp, YieldOp>(op)) {
       return SmallVector<Tensor>(operands.begin(), operands.end());
     }
     if (failed(evaluateOp(&op, operands, results))) {
@@ -507,8 +513,28 @@ FailureOr<SmallVector<Tensor>> evaluateFunction(func::FuncOp fn, ArrayRef<Tensor
       env.erase(v);
     }
   }
-  fn.emitError("interpreter: function has no return");
+  owner->emitError("interpreter: region has no terminator");
   return failure();
+}
+
+} // namespace
+
+FailureOr<SmallVector<Tensor>> evaluateFunction(func::FuncOp fn, ArrayRef<Tensor> arguments) {
+  Block &body = fn.getBody().front();
+  if (arguments.size() != body.getNumArguments()) {
+    fn.emitError("interpreter: function takes ")
+        << body.getNumArguments() << " arguments but " << arguments.size() << " were given";
+    return failure();
+  }
+  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
+    if (arguments[i].getType() != arg.getType()) {
+      fn.emitError("interpreter: argument ")
+          << i << " has type " << arguments[i].getType() << " but the function takes "
+          << arg.getType();
+      return failure();
+    }
+  }
+  return evaluateBlock(body, arguments, fn);
 }
 
 } // namespace kiln::interp

@@ -1312,3 +1312,86 @@ func.func @pool2d_pad_overflow(%x: tensor<1x3x8x8xf32>) -> tensor<1x3x1x8xf32> {
   %0 = kiln.pool2d max %x kernel = [4611686018427387904, 1] {pads = array<i64: 4611686018427387903, 0, 4611686018427387903, 0>} : (tensor<1x3x8x8xf32>) -> tensor<1x3x1x8xf32>
   return %0 : tensor<1x3x1x8xf32>
 }
+
+// -----
+
+// kiln.fusion: the body must fit the scheme.
+func.func @fusion_loop_with_matmul(%x: tensor<2x4xf32>, %w: tensor<4x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{body does not fit the 'loop' scheme: a loop group holds only elementwise, broadcast and data-movement ops}}
+  %r = kiln.fusion loop (%x, %w) : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32> {
+  ^bb0(%a: tensor<2x4xf32>, %b: tensor<4x3xf32>):
+    %m = kiln.matmul %a, %b : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+    kiln.yield %m : tensor<2x3xf32>
+  }
+  return %r : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @fusion_two_contractions(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  // expected-error @+1 {{body does not fit the 'contraction' scheme: a contraction group holds exactly one matmul or conv and no reduction}}
+  %r = kiln.fusion contraction (%x) : (tensor<2x2xf32>) -> tensor<2x2xf32> {
+  ^bb0(%a: tensor<2x2xf32>):
+    %m = kiln.matmul %a, %a : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+    %n = kiln.matmul %m, %a : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+    kiln.yield %n : tensor<2x2xf32>
+  }
+  return %r : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @fusion_row_reduction_without_reduction(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  // expected-error @+1 {{body does not fit the 'row_reduction' scheme}}
+  %r = kiln.fusion row_reduction (%x) : (tensor<2x2xf32>) -> tensor<2x2xf32> {
+  ^bb0(%a: tensor<2x2xf32>):
+    %e = kiln.exp %a : tensor<2x2xf32>
+    kiln.yield %e : tensor<2x2xf32>
+  }
+  return %r : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @fusion_opaque_member(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %r = kiln.fusion loop (%x) : (tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%a: tensor<2xf32>):
+    // expected-error @+1 {{is opaque to fusion and cannot be part of a kiln.fusion group}}
+    %e = arith.negf %a : tensor<2xf32>
+    kiln.yield %e : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @fusion_yield_types(%x: tensor<2xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{body must end in kiln.yield of the group's result types}}
+  %r = kiln.fusion loop (%x) : (tensor<2xf32>) -> tensor<3xf32> {
+  ^bb0(%a: tensor<2xf32>):
+    kiln.yield %a : tensor<2xf32>
+  }
+  return %r : tensor<3xf32>
+}
+
+// -----
+
+func.func @fusion_argument_types(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{body arguments must have the types of the group's inputs}}
+  %r = kiln.fusion loop (%x) : (tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%a: tensor<3xf32>):
+    kiln.yield %a : tensor<3xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @fusion_unknown_scheme(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{unknown fusion scheme 'fast' (loop, row_reduction, contraction, attention)}}
+  %r = kiln.fusion fast (%x) : (tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%a: tensor<2xf32>):
+    kiln.yield %a : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
