@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------------===//
 #include "codegen/Pipelines.h"
 #include "codegen/Passes.h"
+#include "passes/Passes.h"
 
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -45,6 +46,7 @@ static void registerPipelinePasses() {
   static const bool once = [] {
     registerAllPasses();
     registerKilnCodegenPasses();
+    registerKilnPasses();
     return true;
   }();
   (void)once;
@@ -55,6 +57,9 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
   StringRef stop = options.stopAfter;
   if (stop != "kiln" && stop != "linalg" && stop != "bufferized" && stop != "llvm") {
     return failure();
+  }
+  if (options.fusion) {
+    pm.addPass(createFusePass());
   }
   pm.addPass(createOutlineKernelsPass());
   if (stop == "kiln") {

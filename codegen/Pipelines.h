@@ -18,6 +18,10 @@ struct CpuPipelineOptions : public mlir::PassPipelineOptions<CpuPipelineOptions>
       llvm::cl::desc("Last stage: kiln (outlined kernels), linalg (kernels on tensors), "
                      "bufferized (memory planned), llvm (LLVM dialect, the default)"),
       llvm::cl::init("llvm")};
+  Option<bool> fusion{*this, "fusion",
+                      llvm::cl::desc("Form kiln.fusion groups (--kiln-fuse) before outlining "
+                                     "kernels; false keeps one kernel per op"),
+                      llvm::cl::init(true)};
   Option<int> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("The target's vector register width in bits: 512 (AVX-512, 32 "

@@ -31,4 +31,34 @@ def PrintFusionInfoPass : Pass<"kiln-print-fusion-info"> {
   }];
 }
 
+//===----------------------------------------------------------------------------===//
+// Fusion
+//===----------------------------------------------------------------------------===//
+
+def FusePass : Pass<"kiln-fuse", "::mlir::ModuleOp"> {
+  let summary = "Group ops into kiln.fusion regions, one kernel each";
+  let description = [{
+    Greedy in program order over every graph function: each matmul / conv takes the
+    chain of elementwise ops after it (contraction scheme), then chains of elementwise
+    ops left over form loop groups. An edge is fused only when the cost model
+    (passes/fusion/CostModel.h) accepts it: the value has that one consumer, keeps its
+    shape and is static, so the intermediate never reaches memory, nothing is recomputed
+    and the modeled peak memory cannot grow. Opaque ops are never crossed.
+
+    ```mlir
+    %m = kiln.matmul %x, %w : ...
+    %s = kiln.add %m, %b : ...
+    %y = kiln.relu %s : ...
+    ```
+    becomes
+    ```mlir
+    %y = kiln.fusion contraction (%x, %w, %b) : (...) -> ... {
+    ^bb0(%a, %c, %d): %m = kiln.matmul ... %s = kiln.add ... %r = kiln.relu ...
+      kiln.yield %r
+    }
+    ```
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
 #endif // KILN_PASSES_TD

@@ -21,6 +21,8 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -36,6 +38,23 @@ using namespace mlir;
 
 namespace kiln {
 
+/// The matmul whose result an elementwise 2-D epilogue reads element for element (a
+/// fused contraction group after the epilogue was collapsed to the matmul's shape).
+linalg::LinalgOp epilogueContraction(linalg::LinalgOp op) {
+  if (op.getNumLoops() != 2 || op.getNumParallelLoops() != 2 || op.getNumDpsInits() != 1) {
+    return {};
+  }
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    auto producer = input->get().getDefiningOp<linalg::LinalgOp>();
+    if (producer && isa<linalg::MatmulOp>(producer) &&
+        op.getMatchingIndexingMap(input).isIdentity() &&
+        input->get().getType() == op.getDpsInits()[0].getType()) {
+      return producer;
+    }
+  }
+  return {};
+}
+
 SmallVector<int64_t> chooseWorkItemTiles(Operation *op) {
   auto tileable = dyn_cast<TilingInterface>(op);
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
@@ -48,6 +67,14 @@ SmallVector<int64_t> chooseWorkItemTiles(Operation *op) {
     return {};
   }
   SmallVector<int64_t> tiles(sizes.size(), 0);
+  // An epilogue over a matmul's result is tiled like the matmul, so the matmul fuses
+  // into the same tiles and the epilogue reads each tile while it is in cache.
+  if (linalg::LinalgOp mm = epilogueContraction(linalgOp)) {
+    SmallVector<int64_t> mmTiles = chooseWorkItemTiles(mm);
+    if (mmTiles.size() == 3) {
+      return {mmTiles[0], mmTiles[1]};
+    }
+  }
   if (linalg::isaContractionOpInterface(linalgOp)) {
     FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(linalgOp);
     if (succeeded(dims) && dims->m.size() == 1 && dims->n.size() == 1) {
@@ -109,7 +136,25 @@ struct TileWorkItemsPass : public kiln::impl::TileWorkItemsPassBase<TileWorkItem
     }
   }
 
+  /// A fused group's epilogue, written against the group's shapes, is merged into one
+  /// generic and, where a convolution's matmul was expanded to NCHW before it,
+  /// collapsed back to the matmul's 2-D shape (the expand_shape moves after it), so
+  /// that it can be tiled like the matmul.
+  void prepareEpilogues(func::FuncOp fn) {
+    RewritePatternSet patterns(fn.getContext());
+    linalg::populateElementwiseOpsFusionPatterns(patterns, [](OpOperand *operand) {
+      auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+      return producer && producer.getNumDpsInputs() > 0 && operand->get().hasOneUse();
+    });
+    linalg::populateFoldReshapeOpsByCollapsingPatterns(patterns, [](OpOperand *operand) {
+      auto expand = operand->get().getDefiningOp<tensor::ExpandShapeOp>();
+      return expand && expand.getSrc().getDefiningOp<linalg::MatmulOp>();
+    });
+    (void)applyPatternsGreedily(fn, std::move(patterns));
+  }
+
   void tileKernel(func::FuncOp fn) {
+    prepareEpilogues(fn);
     auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
     if (ret.getNumOperands() != 1) {
       return; // several outputs (split): one work item

@@ -119,6 +119,13 @@ module attributes {transform.with_named_sequence} {
       %tg, %lg:2 = transform.structured.tile_using_for %g tile_sizes [1, 8]
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
     }
+    %epilogues = transform.structured.match ops{["linalg.generic"]}
+        attributes {kiln.epilogue} in %root : (!transform.any_op) -> !transform.any_op
+    transform.foreach %epilogues : !transform.any_op {
+    ^bb0(%e: !transform.any_op):
+      %te, %le:2 = transform.structured.tile_using_for %e tile_sizes [8, 32]
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+    }
     %unpacks = transform.structured.match ops{["linalg.copy"]} in %root
         : (!transform.any_op) -> !transform.any_op
     transform.foreach %unpacks : !transform.any_op {
@@ -399,6 +406,16 @@ struct VectorizeContractionsPass
         continue;
       }
       bool packed = isa<linalg::ContractOp>(mm);
+      if (packed) {
+        // The elementwise epilogue of a fused group, reading the accumulator tile:
+        // register-tiled like the fills (kiln.epilogue marks it for the schedule).
+        fn.walk([&](linalg::GenericOp g) {
+          if (!g->hasAttr("kiln.packed_operand") && g.getNumLoops() == 2 &&
+              g.getNumParallelLoops() == 2) {
+            g->setAttr("kiln.epilogue", UnitAttr::get(g.getContext()));
+          }
+        });
+      }
       if (failed(apply(fn, scheduleFor(mm, vectorBits)))) {
         return signalPassFailure();
       }

@@ -37,6 +37,9 @@ kilnStatus kilnCompileOptionsSetInputShape(kilnCompileOptions options, const cha
  * shape or parameter computations on it fold away; the input leaves the signature. */
 kilnStatus kilnCompileOptionsSetConstantInput(kilnCompileOptions options, const char *name,
                                               const char *path);
+/* Non-zero (the default): group ops into fused kernels (kiln.fusion, --kiln-fuse);
+ * zero: one kernel per op, for comparison and bisecting (kiln-compile --no-fusion). */
+kilnStatus kilnCompileOptionsSetFusion(kilnCompileOptions options, int enable);
 /* Prints the time of every stage to stderr when non-zero. */
 kilnStatus kilnCompileOptionsSetTiming(kilnCompileOptions options, int enable);
 /* The command line to record in the artifact (for humans). */

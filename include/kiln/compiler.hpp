@@ -86,6 +86,9 @@ public:
     return Status::fromC(
         kilnCompileOptionsSetConstantInput(handle_, name.c_str(), path.c_str()));
   }
+  Status setFusion(bool enable) {
+    return Status::fromC(kilnCompileOptionsSetFusion(handle_, enable ? 1 : 0));
+  }
   Status setTiming(bool enable) {
     return Status::fromC(kilnCompileOptionsSetTiming(handle_, enable ? 1 : 0));
   }

@@ -25,6 +25,9 @@ struct CompileSettings {
   std::string emit = "artifact";
   onnx_import::ImportOptions import;
   bool timing = false;
+  /// --kiln-fuse before outlining (kiln.fusion groups, one kernel each); false: one
+  /// kernel per op, for comparison and bisecting.
+  bool fusion = true;
   std::string flags;
 };
 

@@ -107,6 +107,14 @@ kilnStatus kilnCompileOptionsSetConstantInput(kilnCompileOptions options, const 
   return nullptr;
 }
 
+kilnStatus kilnCompileOptionsSetFusion(kilnCompileOptions options, int enable) {
+  if (!options) {
+    return invalid("kilnCompileOptionsSetFusion: options is NULL");
+  }
+  options->settings.fusion = enable != 0;
+  return nullptr;
+}
+
 kilnStatus kilnCompileOptionsSetTiming(kilnCompileOptions options, int enable) {
   if (!options) {
     return invalid("kilnCompileOptionsSetTiming: options is NULL");

@@ -4,6 +4,7 @@
 //       [--cpu=host|x86-64-v3|x86-64-v4|<llvm cpu>] [-O0..-O3]
 //       [--emit=kiln|linalg|bufferized|llvm-mlir|llvm-ir|asm|artifact]
 //       [--input-shape NAME=1x3x224x224] [--constant-input NAME=@file] [--timing]
+//       [--no-fusion]
 //
 // A thin main over the C compile API (include/kiln/compiler.h). The MLIR debugging flags
 // (--mlir-print-ir-after-all, --mlir-pass-pipeline-crash-reproducer=FILE, --mlir-timing)
@@ -58,6 +59,9 @@ int main(int argc, char **argv) {
       "constant-input",
       cl::desc("NAME=@file.npy|@file.pb: a graph input fixed at compile time"));
   cl::opt<bool> timing("timing", cl::desc("print the time of every stage"));
+  cl::opt<bool> noFusion("no-fusion",
+                         cl::desc("one kernel per op (no kiln.fusion groups), for comparison "
+                                  "and bisecting"));
   mlir::registerMLIRContextCLOptions();
   mlir::registerAsmPrinterCLOptions();
   mlir::registerPassManagerCLOptions();
@@ -77,6 +81,7 @@ int main(int argc, char **argv) {
              report(kilnCompileOptionsSetOptLevel(options, optLevel - '0')) ||
              report(kilnCompileOptionsSetEmit(options, emit.c_str())) ||
              report(kilnCompileOptionsSetTiming(options, timing)) ||
+             report(kilnCompileOptionsSetFusion(options, !noFusion)) ||
              report(kilnCompileOptionsSetFlags(options, flags.c_str()));
   for (const std::string &s : shapes) {
     kiln::onnx_import::ImportOptions parsed;

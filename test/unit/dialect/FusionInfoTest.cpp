@@ -36,6 +36,11 @@ TEST_F(FusionInfoTest, EveryKilnOpImplementsTheInterface) {
     if (name.getDialectNamespace() != "kiln") {
       continue;
     }
+    // The grouping structure itself: a formed group is opaque, never fused again.
+    if (name.getStringRef() == "kiln.fusion" || name.getStringRef() == "kiln.yield") {
+      EXPECT_FALSE(name.hasInterface<kiln::FusionOpInterface>()) << name.getStringRef().str();
+      continue;
+    }
     ++count;
     EXPECT_TRUE(name.hasInterface<kiln::FusionOpInterface>())
         << name.getStringRef().str() << " is not classified for fusion";

@@ -1,0 +1,46 @@
+//===- CostModel.h - what fusing an edge saves and costs ---------*- C++ -*-===//
+//
+// The fusion decisions of --kiln-fuse, in one place: an edge producer -> consumer is
+// fused when the intermediate never has to exist in memory (its bytes written once and
+// read once are saved), nothing is recomputed, and the modeled peak memory does not
+// grow. Every refusal carries a reason, which the fusion report prints. Decisions depend
+// only on the IR, so they are deterministic.
+//
+//===----------------------------------------------------------------------------===//
+#ifndef KILN_PASSES_FUSION_COSTMODEL_H
+#define KILN_PASSES_FUSION_COSTMODEL_H
+
+#include "mlir/IR/Operation.h"
+
+#include <cstdint>
+#include <string>
+
+namespace kiln::fusion {
+
+/// Bytes of a statically shaped tensor value, or -1 when its shape is dynamic.
+int64_t tensorBytes(mlir::Value v);
+
+/// The verdict on fusing `producer` into the group of its only consumer `consumer`.
+struct EdgeDecision {
+  bool fuse = false;
+  /// Memory traffic the fusion removes: the intermediate written and read back.
+  int64_t savedBytes = 0;
+  /// Arithmetic repeated because of the fusion (0: single-consumer edges only).
+  int64_t recomputeFlops = 0;
+  /// Why not, when `fuse` is false ("opaque consumer", "several consumers", ...).
+  std::string reason;
+};
+
+/// Epilogue edge: the value `v` (result of the group's last op) feeding `consumer`.
+/// Fusable when `v` has `consumer` as its only user, `consumer` is elementwise, its
+/// result has `v`'s shape (the epilogue runs on the accumulator tile as is) and every
+/// shape is static.
+EdgeDecision decideEpilogueEdge(mlir::Value v, mlir::Operation *consumer);
+
+/// Loop edge: an elementwise producer whose result `v` feeds an elementwise `consumer`
+/// of the same shape, `v` used nowhere else.
+EdgeDecision decideLoopEdge(mlir::Value v, mlir::Operation *consumer);
+
+} // namespace kiln::fusion
+
+#endif // KILN_PASSES_FUSION_COSTMODEL_H

@@ -1,0 +1,108 @@
+// RUN: kiln-opt %s --kiln-fuse --split-input-file | FileCheck %s
+// RUN: kiln-opt %s --kiln-fuse --split-input-file --mlir-print-debuginfo | FileCheck %s --check-prefix=LOC
+// --kiln-fuse: contraction groups (matmul / conv + elementwise epilogue chain) and loop
+// groups (elementwise chains), each edge fused only when its value has that one
+// consumer, keeps its shape and is static; opaque ops are never crossed.
+
+// CHECK-LABEL: func.func @matmul_bias_relu(
+// CHECK-SAME:    %[[X:.+]]: tensor<8x16xf32>, %[[W:.+]]: tensor<16x32xf32>, %[[B:.+]]: tensor<32xf32>
+// CHECK:         %[[R:.+]] = kiln.fusion contraction (%[[X]], %[[W]], %[[B]]) : (tensor<8x16xf32>, tensor<16x32xf32>, tensor<32xf32>) -> tensor<8x32xf32> {
+// CHECK:           kiln.matmul
+// CHECK:           kiln.add
+// CHECK:           kiln.relu
+// CHECK:           kiln.yield
+// CHECK:         }
+// CHECK:         return %[[R]]
+// The group's location fuses its members' (kernel labels list the ONNX nodes).
+// LOC: #[[MM:loc[0-9]+]] = loc("mm"(
+// LOC: #[[BIAS:loc[0-9]+]] = loc("bias"(
+// LOC: #[[ACT:loc[0-9]+]] = loc("act"(
+// LOC: = loc(fused[#[[MM]], #[[BIAS]], #[[ACT]]])
+func.func @matmul_bias_relu(%x: tensor<8x16xf32>, %w: tensor<16x32xf32>, %b: tensor<32xf32>) -> tensor<8x32xf32> {
+  %m = kiln.matmul %x, %w : (tensor<8x16xf32>, tensor<16x32xf32>) -> tensor<8x32xf32> loc("mm"("MatMul"))
+  %s = kiln.add %m, %b : (tensor<8x32xf32>, tensor<32xf32>) -> tensor<8x32xf32> loc("bias"("Add"))
+  %y = kiln.relu %s : tensor<8x32xf32> loc("act"("Relu"))
+  return %y : tensor<8x32xf32>
+}
+
+// -----
+
+// Conv + residual add + relu: one contraction group.
+// CHECK-LABEL: func.func @conv_residual_relu(
+// CHECK:         kiln.fusion contraction
+// CHECK:           kiln.conv2d
+// CHECK:           kiln.add
+// CHECK:           kiln.relu
+// CHECK-NOT:     kiln.fusion
+func.func @conv_residual_relu(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>, %r: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %c = kiln.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+  %a = kiln.add %c, %r : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %y = kiln.relu %a : tensor<1x4x8x8xf32>
+  return %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// Must not fire: the matmul result has two consumers (fusing would recompute the matmul
+// or keep it in memory anyway); the two relus form no chain either.
+// CHECK-LABEL: func.func @multi_consumer(
+// CHECK-NOT:     kiln.fusion
+// CHECK:         kiln.matmul
+// CHECK:         kiln.relu
+// CHECK:         kiln.neg
+func.func @multi_consumer(%x: tensor<8x16xf32>, %w: tensor<16x32xf32>) -> (tensor<8x32xf32>, tensor<8x32xf32>) {
+  %m = kiln.matmul %x, %w : (tensor<8x16xf32>, tensor<16x32xf32>) -> tensor<8x32xf32>
+  %a = kiln.relu %m : tensor<8x32xf32>
+  %b = kiln.neg %m : tensor<8x32xf32>
+  return %a, %b : tensor<8x32xf32>, tensor<8x32xf32>
+}
+
+// -----
+
+// Must not fire: an opaque op (another dialect) between the matmul and the relu.
+// CHECK-LABEL: func.func @opaque_between(
+// CHECK-NOT:     kiln.fusion
+// CHECK:         kiln.matmul
+// CHECK:         arith.negf
+// CHECK:         kiln.relu
+func.func @opaque_between(%x: tensor<8x16xf32>, %w: tensor<16x32xf32>) -> tensor<8x32xf32> {
+  %m = kiln.matmul %x, %w : (tensor<8x16xf32>, tensor<16x32xf32>) -> tensor<8x32xf32>
+  %n = arith.negf %m : tensor<8x32xf32>
+  %y = kiln.relu %n : tensor<8x32xf32>
+  return %y : tensor<8x32xf32>
+}
+
+// -----
+
+// Must not fire: the consumer broadcasts the matmul result to a larger shape (the
+// epilogue would not run on the accumulator tile as is).
+// CHECK-LABEL: func.func @incompatible_broadcast(
+// CHECK-NOT:     kiln.fusion
+func.func @incompatible_broadcast(%x: tensor<8x16xf32>, %w: tensor<16x32xf32>, %z: tensor<4x8x32xf32>) -> tensor<4x8x32xf32> {
+  %m = kiln.matmul %x, %w : (tensor<8x16xf32>, tensor<16x32xf32>) -> tensor<8x32xf32>
+  %a = kiln.add %m, %z : (tensor<8x32xf32>, tensor<4x8x32xf32>) -> tensor<4x8x32xf32>
+  return %a : tensor<4x8x32xf32>
+}
+
+// -----
+
+// Loop groups: exp -> neg -> tanh is one group; the softmax (a reduction) is not an
+// elementwise consumer and ends it, and its own consumer chain (mul -> sqrt) is another.
+// CHECK-LABEL: func.func @loop_chains(
+// CHECK:         %[[L:.+]] = kiln.fusion loop (%{{.+}}) : (tensor<2x8xf32>) -> tensor<2x8xf32> {
+// CHECK:           kiln.exp
+// CHECK:           kiln.neg
+// CHECK:           kiln.tanh
+// CHECK:         %[[S:.+]] = kiln.softmax %[[L]]
+// CHECK:         kiln.fusion loop (%[[S]]) : (tensor<2x8xf32>) -> tensor<2x8xf32> {
+// CHECK:           kiln.mul
+// CHECK:           kiln.sqrt
+func.func @loop_chains(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %e = kiln.exp %x : tensor<2x8xf32>
+  %n = kiln.neg %e : tensor<2x8xf32>
+  %t = kiln.tanh %n : tensor<2x8xf32>
+  %s = kiln.softmax %t axis = 1 : tensor<2x8xf32>
+  %m = kiln.mul %s, %s : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %q = kiln.sqrt %m : tensor<2x8xf32>
+  return %q : tensor<2x8xf32>
+}
