@@ -5,7 +5,9 @@ Exports ResNet-18, MobileNetV2 and the transformer block of test/models/export_m
 (random init, eval mode), compiles each with kiln-compile, and for 1 and 2 threads times
 `kiln-run --benchmark` and PyTorch eager (torch.set_num_threads, no_grad) on the same input,
 interleaved over --rounds rounds; prints medians, the spread ((p90 - min) / median) and
-the ratio kiln / PyTorch latency (below 1 is faster than PyTorch).
+the ratio kiln / PyTorch latency (below 1 is faster than PyTorch). Each model is compiled
+twice, fused (the default) and with --no-fusion (one kernel per op), in the same run: the
+table gives both latencies, their ratio and the kernel counts.
 
   bench/models.py --bin build/bin [--runs 20] [--rounds 3]
 
@@ -50,6 +52,12 @@ def torch_ms(model, x, runs, threads):
     return [ts[0], statistics.median(ts), ts[int(0.9 * (len(ts) - 1))]]
 
 
+def kernel_count(binary, artifact):
+    out = subprocess.run([os.path.join(binary, "kiln-run"), "--inspect", artifact],
+                         capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^kernels: (\d+)", out, re.M).group(1))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -58,8 +66,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     print("| model | threads | kiln ms | PyTorch eager ms | kiln / PyTorch latency | "
-          "spread kiln, torch | compile s |")
-    print("|---|---|---|---|---|---|---|")
+          "--no-fusion ms | speed-up of fusion | kernels fused / unfused | "
+          "spread kiln, unfused, torch | compile s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         export_models.export(tmp)
         models = export_models.build_models()
@@ -69,21 +78,28 @@ def main():
             inp = os.path.join(tmp, name + ".input.npy")
             x = torch.from_numpy(np.load(inp))
             artifact = os.path.join(tmp, name + ".kiln")
+            unfused = os.path.join(tmp, name + ".unfused.kiln")
             t0 = time.time()
             subprocess.run([os.path.join(args.bin, "kiln-compile"),
                             os.path.join(tmp, name + ".onnx"), "-o", artifact], check=True)
             compile_s = time.time() - t0
+            subprocess.run([os.path.join(args.bin, "kiln-compile"), "--no-fusion",
+                            os.path.join(tmp, name + ".onnx"), "-o", unfused], check=True)
+            kernels = "%d / %d" % (kernel_count(args.bin, artifact),
+                                   kernel_count(args.bin, unfused))
             for threads in (1, 2):
-                ks, ts = [], []
+                ks, us, ts = [], [], []
                 for _ in range(args.rounds):
                     ks.append(kiln_ms(args.bin, artifact, inp, args.runs, threads))
+                    us.append(kiln_ms(args.bin, unfused, inp, args.runs, threads))
                     ts.append(torch_ms(model, x, args.runs, threads))
                 k = statistics.median(v[1] for v in ks)
+                u = statistics.median(v[1] for v in us)
                 t = statistics.median(v[1] for v in ts)
-                print("| %s | %d | %.3f | %.3f | %.2f | %.0f%%, %.0f%% | %.1f |" % (
-                    name, threads, k, t, k / t,
-                    100 * statistics.median((v[2] - v[0]) / v[1] for v in ks),
-                    100 * statistics.median((v[2] - v[0]) / v[1] for v in ts), compile_s))
+                spread = lambda vs: 100 * statistics.median((v[2] - v[0]) / v[1] for v in vs)
+                print("| %s | %d | %.3f | %.3f | %.2f | %.3f | %.2fx | %s | %.0f%%, %.0f%%, "
+                      "%.0f%% | %.1f |" % (name, threads, k, t, k / t, u, u / k, kernels,
+                                           spread(ks), spread(us), spread(ts), compile_s))
     return 0
 
 

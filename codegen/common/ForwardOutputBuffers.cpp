@@ -57,8 +57,10 @@ bool forward(memref::CopyOp copy) {
     return false;
   }
   for (Operation *user : alloc->getUsers()) {
+    // Users nested in loops (a work-item forall) count at their loop's position.
+    Operation *at = copy->getBlock()->findAncestorOpInBlock(*user);
     if (user != reshape && !isa<memref::DeallocOp>(user) &&
-        copy->isBeforeInBlock(user)) {
+        (!at || copy->isBeforeInBlock(at))) {
       return false;
     }
   }
