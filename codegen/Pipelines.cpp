@@ -59,7 +59,7 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
     return failure();
   }
   if (options.fusion) {
-    pm.addPass(createFusePass());
+    pm.addPass(createFusePass(FusePassOptions{options.fusionReport}));
   }
   pm.addPass(createOutlineKernelsPass());
   if (stop == "kiln") {

@@ -22,6 +22,10 @@ struct CpuPipelineOptions : public mlir::PassPipelineOptions<CpuPipelineOptions>
                       llvm::cl::desc("Form kiln.fusion groups (--kiln-fuse) before outlining "
                                      "kernels; false keeps one kernel per op"),
                       llvm::cl::init(true)};
+  Option<std::string> fusionReport{
+      *this, "fusion-report",
+      llvm::cl::desc("Write the fusion report (.json, .dot or .html) to this file"),
+      llvm::cl::init("")};
   Option<int> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("The target's vector register width in bits: 512 (AVX-512, 32 "

@@ -58,6 +58,11 @@ def FusePass : Pass<"kiln-fuse", "::mlir::ModuleOp"> {
     }
     ```
   }];
+  let options = [
+    Option<"report", "report", "std::string", /*default=*/"\"\"",
+           "Write the fusion report here (.json, .dot or .html): every group with its "
+           "member nodes, scheme and modeled bytes, every edge left unfused with the "
+           "reason">];
   let dependentDialects = ["::kiln::KilnDialect"];
 }
 

@@ -13,6 +13,8 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   # tests
   libgtest-dev libgmock-dev
+  # the fusion report's graph (kiln-compile --fusion-report=x.html renders it with dot)
+  graphviz
   # later layers: ONNX import, Halide, test data, Python references
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata libhalide14-0-dev
   python3 python3-onnx python3-numpy python3-torch python3-torchvision

@@ -40,6 +40,9 @@ kilnStatus kilnCompileOptionsSetConstantInput(kilnCompileOptions options, const 
 /* Non-zero (the default): group ops into fused kernels (kiln.fusion, --kiln-fuse);
  * zero: one kernel per op, for comparison and bisecting (kiln-compile --no-fusion). */
 kilnStatus kilnCompileOptionsSetFusion(kilnCompileOptions options, int enable);
+/* Writes the fusion report to `path` during compilation: .json, .dot or .html (the graph
+ * coloured by group, rendered by Graphviz when installed). NULL or "" for none. */
+kilnStatus kilnCompileOptionsSetFusionReport(kilnCompileOptions options, const char *path);
 /* Prints the time of every stage to stderr when non-zero. */
 kilnStatus kilnCompileOptionsSetTiming(kilnCompileOptions options, int enable);
 /* The command line to record in the artifact (for humans). */

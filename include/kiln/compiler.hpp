@@ -89,6 +89,9 @@ public:
   Status setFusion(bool enable) {
     return Status::fromC(kilnCompileOptionsSetFusion(handle_, enable ? 1 : 0));
   }
+  Status setFusionReport(const std::string &path) {
+    return Status::fromC(kilnCompileOptionsSetFusionReport(handle_, path.c_str()));
+  }
   Status setTiming(bool enable) {
     return Status::fromC(kilnCompileOptionsSetTiming(handle_, enable ? 1 : 0));
   }

@@ -420,6 +420,7 @@ bool compileModel(const std::string &modelPath, const CompileSettings &s, std::s
   CpuPipelineOptions options;
   options.vectorBits = llvm::is_contained(target->features, "avx512f") ? 512 : 256;
   options.fusion = s.fusion;
+  options.fusionReport = s.fusionReport;
   options.stopAfter = s.emit == "kiln"          ? "kiln"
                       : s.emit == "linalg"      ? "linalg"
                       : s.emit == "bufferized"  ? "bufferized"

@@ -28,6 +28,8 @@ struct CompileSettings {
   /// --kiln-fuse before outlining (kiln.fusion groups, one kernel each); false: one
   /// kernel per op, for comparison and bisecting.
   bool fusion = true;
+  /// Where --kiln-fuse writes its report (.json, .dot, .html); empty: none.
+  std::string fusionReport;
   std::string flags;
 };
 

@@ -9,6 +9,8 @@
 #include "lib/driver/Compile.h"
 #include "lib/tensorio/TensorIO.h"
 
+#include "llvm/Support/Path.h"
+
 #include <cstdio>
 #include <sys/stat.h>
 #include <fstream>
@@ -112,6 +114,19 @@ kilnStatus kilnCompileOptionsSetFusion(kilnCompileOptions options, int enable) {
     return invalid("kilnCompileOptionsSetFusion: options is NULL");
   }
   options->settings.fusion = enable != 0;
+  return nullptr;
+}
+
+kilnStatus kilnCompileOptionsSetFusionReport(kilnCompileOptions options, const char *path) {
+  if (!options) {
+    return invalid("kilnCompileOptionsSetFusionReport: options is NULL");
+  }
+  std::string p = path ? path : "";
+  llvm::StringRef ext = llvm::sys::path::extension(p);
+  if (!p.empty() && ext != ".json" && ext != ".dot" && ext != ".html" && ext != ".htm") {
+    return invalid("fusion report '" + p + "': unknown format (use .json, .dot or .html)");
+  }
+  options->settings.fusionReport = p;
   return nullptr;
 }
 

@@ -16,6 +16,7 @@
 #include "dialects/kiln/KilnOps.h"
 #include "passes/Passes.h"
 #include "passes/fusion/CostModel.h"
+#include "passes/fusion/FusionReport.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -95,16 +96,128 @@ void formGroup(const Group &group) {
   }
 }
 
+/// The model's node name of `op` (the importer's NameLoc), else its op name and
+/// position.
+std::string nodeName(Operation *op, int64_t position) {
+  std::string name;
+  op->getLoc()->walk([&](Location l) {
+    if (auto named = dyn_cast<NameLoc>(l)) {
+      name = named.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return name.empty() ? op->getName().getStringRef().str() + "#" + std::to_string(position)
+                      : name;
+}
+
+/// The report of one function's decisions, before the groups are formed.
+fusion::FusionReport describe(Block &block, ArrayRef<Group> groups, StringRef function) {
+  fusion::FusionReport report;
+  report.function = function.str();
+  DenseMap<Operation *, int64_t> nodeOf, groupOf;
+  for (Operation &op : block) {
+    if (isa<ConstantOp, ReshapeOp>(op) || op.hasTrait<OpTrait::IsTerminator>()) {
+      continue;
+    }
+    nodeOf[&op] = static_cast<int64_t>(report.nodes.size());
+    report.nodes.push_back({nodeName(&op, nodeOf[&op]), op.getName().getStringRef().str(), -1});
+  }
+  auto bytesOf = [](ValueRange values) {
+    int64_t sum = 0;
+    for (Value v : values) {
+      sum += std::max<int64_t>(fusion::tensorBytes(v), 0);
+    }
+    return sum;
+  };
+  for (auto [g, group] : llvm::enumerate(groups)) {
+    fusion::ReportGroup rg;
+    rg.scheme = stringifyFusionScheme(group.scheme).str();
+    DenseSet<Value> inside, counted;
+    for (Operation *op : group.members) {
+      groupOf[op] = static_cast<int64_t>(g);
+      report.nodes[nodeOf[op]].group = static_cast<int64_t>(g);
+      rg.members.push_back(nodeOf[op]);
+      inside.insert(op->result_begin(), op->result_end());
+    }
+    for (Operation *op : group.members) {
+      for (Value v : op->getOperands()) {
+        if (inside.contains(v)) {
+          rg.savedBytes += 2 * std::max<int64_t>(fusion::tensorBytes(v), 0);
+        } else if (counted.insert(v).second) {
+          rg.bytesIn += std::max<int64_t>(fusion::tensorBytes(v), 0);
+        }
+      }
+    }
+    rg.bytesOut = bytesOf(group.members.back()->getResults());
+    report.bytesAfter += rg.bytesIn + rg.bytesOut;
+    report.groups.push_back(std::move(rg));
+  }
+  for (Operation &op : block) {
+    auto node = nodeOf.find(&op);
+    if (node == nodeOf.end()) {
+      continue;
+    }
+    int64_t traffic = bytesOf(op.getOperands()) + bytesOf(op.getResults());
+    report.bytesBefore += traffic;
+    if (!groupOf.contains(&op)) {
+      report.bytesAfter += traffic;
+    }
+    for (Value v : op.getResults()) {
+      for (Operation *user : v.getUsers()) {
+        auto consumer = nodeOf.find(user);
+        if (consumer == nodeOf.end()) {
+          continue;
+        }
+        fusion::ReportEdge edge{node->second, consumer->second,
+                                std::max<int64_t>(fusion::tensorBytes(v), 0), false, ""};
+        auto pg = groupOf.find(&op), cg = groupOf.find(user);
+        if (pg != groupOf.end() && cg != groupOf.end() && pg->second == cg->second) {
+          edge.fused = true;
+        } else {
+          fusion::EdgeDecision d = getFusionClass(&op) == FusionClass::Contraction
+                                       ? fusion::decideEpilogueEdge(v, user)
+                                       : fusion::decideLoopEdge(v, user);
+          FusionClass cls = getFusionClass(&op);
+          if (!d.fuse && cls != FusionClass::Elementwise && cls != FusionClass::Contraction) {
+            edge.reason = "producer is " + stringifyFusionClass(cls).str() +
+                          ": no group of this kind is formed yet";
+          } else if (!d.fuse) {
+            edge.reason = d.reason;
+          } else if (cg != groupOf.end()) {
+            edge.reason = "consumer already belongs to group " + std::to_string(cg->second);
+          } else {
+            edge.reason = "producer's group chain ended before this consumer";
+          }
+        }
+        report.edges.push_back(std::move(edge));
+      }
+    }
+  }
+  return report;
+}
+
 struct FusePass : public impl::FusePassBase<FusePass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    std::vector<fusion::FusionReport> reports;
     for (auto fn : getOperation().getOps<func::FuncOp>()) {
       if (!fn.isDeclaration() && !fn->hasAttr("kiln.kernel")) {
-        fuseBlock(fn.getBody().front());
+        fuseBlock(fn.getBody().front(), fn.getSymName(), reports);
+      }
+    }
+    if (!report.empty()) {
+      std::string error;
+      if (!fusion::writeFusionReport(reports, report, error)) {
+        getOperation().emitError("kiln-fuse: ") << error;
+        return signalPassFailure();
       }
     }
   }
 
-  void fuseBlock(Block &block) {
+  void fuseBlock(Block &block, StringRef function,
+                 std::vector<fusion::FusionReport> &reports) {
     SmallVector<Group> groups;
     DenseSet<Operation *> taken;
     auto record = [&](Group group) {
@@ -127,6 +240,9 @@ struct FusePass : public impl::FusePassBase<FusePass> {
         growChain(group, taken, fusion::decideLoopEdge);
         record(std::move(group));
       }
+    }
+    if (!report.empty()) {
+      reports.push_back(describe(block, groups, function));
     }
     for (const Group &group : groups) {
       formGroup(group);

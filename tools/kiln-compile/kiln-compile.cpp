@@ -4,7 +4,7 @@
 //       [--cpu=host|x86-64-v3|x86-64-v4|<llvm cpu>] [-O0..-O3]
 //       [--emit=kiln|linalg|bufferized|llvm-mlir|llvm-ir|asm|artifact]
 //       [--input-shape NAME=1x3x224x224] [--constant-input NAME=@file] [--timing]
-//       [--no-fusion]
+//       [--no-fusion] [--fusion-report=report.json|.dot|.html]
 //
 // A thin main over the C compile API (include/kiln/compiler.h). The MLIR debugging flags
 // (--mlir-print-ir-after-all, --mlir-pass-pipeline-crash-reproducer=FILE, --mlir-timing)
@@ -59,6 +59,10 @@ int main(int argc, char **argv) {
       "constant-input",
       cl::desc("NAME=@file.npy|@file.pb: a graph input fixed at compile time"));
   cl::opt<bool> timing("timing", cl::desc("print the time of every stage"));
+  cl::opt<std::string> fusionReport(
+      "fusion-report", cl::value_desc("report.json|report.dot|report.html"),
+      cl::desc("write every fusion group (member nodes, scheme, modeled bytes) and every "
+               "edge left unfused with the reason"));
   cl::opt<bool> noFusion("no-fusion",
                          cl::desc("one kernel per op (no kiln.fusion groups), for comparison "
                                   "and bisecting"));
@@ -82,6 +86,7 @@ int main(int argc, char **argv) {
              report(kilnCompileOptionsSetEmit(options, emit.c_str())) ||
              report(kilnCompileOptionsSetTiming(options, timing)) ||
              report(kilnCompileOptionsSetFusion(options, !noFusion)) ||
+             report(kilnCompileOptionsSetFusionReport(options, fusionReport.c_str())) ||
              report(kilnCompileOptionsSetFlags(options, flags.c_str()));
   for (const std::string &s : shapes) {
     kiln::onnx_import::ImportOptions parsed;
