@@ -35,6 +35,25 @@ def PrintFusionInfoPass : Pass<"kiln-print-fusion-info"> {
 // Fusion
 //===----------------------------------------------------------------------------===//
 
+def RaiseDecompositionsPass : Pass<"kiln-raise-decompositions"> {
+  let summary = "Turn exporters' LayerNorm and GELU op chains back into kiln ops";
+  let description = [{
+    LayerNorm spelled as ReduceMean, Sub, Pow, ReduceMean, Add(eps), Sqrt, Div
+    [, Mul(gamma) [, Add(beta)]] over trailing axes becomes `kiln.layer_norm`; GELU
+    spelled x * 0.5 * (1 + erf(x / sqrt 2)) becomes `kiln.gelu`. Intermediates must have
+    no other users. Runs before --kiln-fuse, whose groups it opens up.
+
+    ```mlir
+    %m = kiln.reduce mean %x axes = [2] keep_dims ...   %d = kiln.sub %x, %m ...
+    ... %n = kiln.div %d, %r ...  %y = kiln.mul %n, %g ...  %z = kiln.add %y, %b ...
+    ```
+    becomes
+    ```mlir
+    %z = kiln.layer_norm %x scale %g bias %b axis = 2 epsilon = 1.0e-05 : ...
+    ```
+  }];
+}
+
 def FusePass : Pass<"kiln-fuse", "::mlir::ModuleOp"> {
   let summary = "Group ops into kiln.fusion regions, one kernel each";
   let description = [{
