@@ -72,6 +72,31 @@ EdgeDecision decideEpilogueEdge(Value v, Operation *consumer) {
   return d;
 }
 
+EdgeDecision decidePrologueEdge(Value v, Operation *contraction) {
+  EdgeDecision d;
+  Operation *producer = v.getDefiningOp();
+  if (!producer || !isa<TransposeOp>(producer)) {
+    d.reason = "producer is not a transpose";
+    return d;
+  }
+  if (!v.hasOneUse()) {
+    d.reason = "several consumers: fusing would recompute or keep the value in memory";
+    return d;
+  }
+  int64_t bytes = tensorBytes(v);
+  if (bytes < 0 || tensorBytes(producer->getOperand(0)) < 0) {
+    d.reason = "dynamic shape";
+    return d;
+  }
+  // The permuted copy never exists: the contraction reads the original layout.
+  d.savedBytes = 2 * bytes;
+  d.fuse = getFusionClass(contraction) == FusionClass::Contraction;
+  if (!d.fuse) {
+    d.reason = "consumer is not a contraction";
+  }
+  return d;
+}
+
 EdgeDecision decideLoopEdge(Value v, Operation *consumer) {
   EdgeDecision d;
   Operation *producer = v.getDefiningOp();

@@ -37,6 +37,11 @@ struct EdgeDecision {
 /// shape is static.
 EdgeDecision decideEpilogueEdge(mlir::Value v, mlir::Operation *consumer);
 
+/// Prologue edge: `producer` (a transpose) feeding operand `v` of the group's
+/// contraction. Fusable when the contraction is its only consumer and shapes are static:
+/// the contraction's tiles then read the operand through the permutation.
+EdgeDecision decidePrologueEdge(mlir::Value v, mlir::Operation *contraction);
+
 /// Loop edge: an elementwise producer whose result `v` feeds an elementwise `consumer`
 /// of the same shape, `v` used nowhere else.
 EdgeDecision decideLoopEdge(mlir::Value v, mlir::Operation *consumer);

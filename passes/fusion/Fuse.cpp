@@ -2,9 +2,10 @@
 //
 // Greedy, in program order, over each graph function (kernels are left alone):
 //
-//   1. contraction groups: every matmul / conv takes the chain of elementwise ops after
-//      it (bias, activation, residual add, scaling, cast, quantize) while each edge is
-//      fusable by the cost model (CostModel.h: one consumer, same shape, static);
+//   1. contraction groups: every matmul / conv takes the transposes that feed only it
+//      (prologue) and the chain of elementwise ops after it (bias, activation, residual
+//      add, scaling, cast, quantize) while each edge is fusable by the cost model
+//      (CostModel.h: one consumer, same shape, static);
 //   2. loop groups: chains of elementwise ops left over, under the same edge rule.
 //
 // A group of one op is not formed (it is a kernel anyway). Each group is a kiln.fusion
@@ -229,6 +230,17 @@ struct FusePass : public impl::FusePassBase<FusePass> {
     for (Operation &op : block) {
       if (getFusionClass(&op) == FusionClass::Contraction && op.getNumResults() == 1) {
         Group group{FusionScheme::contraction, {&op}};
+        // Prologue: transposes feeding only this contraction, in program order.
+        SmallVector<Operation *> prologue;
+        for (Value operand : op.getOperands()) {
+          Operation *producer = operand.getDefiningOp();
+          if (producer && !taken.contains(producer) && !llvm::is_contained(prologue, producer) &&
+              fusion::decidePrologueEdge(operand, &op).fuse) {
+            prologue.push_back(producer);
+          }
+        }
+        llvm::sort(prologue, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+        group.members.insert(group.members.begin(), prologue.begin(), prologue.end());
         growChain(group, taken, fusion::decideEpilogueEdge);
         record(std::move(group));
       }

@@ -106,3 +106,24 @@ func.func @loop_chains(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %q = kiln.sqrt %m : tensor<2x8xf32>
   return %q : tensor<2x8xf32>
 }
+
+// -----
+
+// Prologue: transposes that feed only the contraction join its group (the matmul reads
+// the operands through the permutation; the permuted copies never exist). A transpose
+// with another consumer stays outside.
+// CHECK-LABEL: func.func @transpose_prologue(
+// CHECK:         %[[T:.+]] = kiln.transpose %{{.+}} permutation = [0, 2, 1, 3]
+// CHECK:         kiln.fusion contraction
+// CHECK:           kiln.transpose {{.+}} permutation = [0, 2, 3, 1]
+// CHECK:           kiln.matmul
+// CHECK:           kiln.div
+// CHECK:         return
+func.func @transpose_prologue(%q: tensor<1x4x16x16xf32>, %k: tensor<1x16x4x16xf32>, %v: tensor<1x16x4x16xf32>, %s: tensor<f32>) -> (tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>) {
+  %vt = kiln.transpose %v permutation = [0, 2, 1, 3] : tensor<1x16x4x16xf32> -> tensor<1x4x16x16xf32>
+  %kt = kiln.transpose %k permutation = [0, 2, 3, 1] : tensor<1x16x4x16xf32> -> tensor<1x4x16x16xf32>
+  %m = kiln.matmul %q, %kt : (tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>) -> tensor<1x4x16x16xf32>
+  %d = kiln.div %m, %s : (tensor<1x4x16x16xf32>, tensor<f32>) -> tensor<1x4x16x16xf32>
+  %n = kiln.matmul %d, %vt : (tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>) -> tensor<1x4x16x16xf32>
+  return %n, %vt : tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>
+}
