@@ -40,7 +40,9 @@ def RaiseDecompositionsPass : Pass<"kiln-raise-decompositions"> {
   let description = [{
     LayerNorm spelled as ReduceMean, Sub, Pow, ReduceMean, Add(eps), Sqrt, Div
     [, Mul(gamma) [, Add(beta)]] over trailing axes becomes `kiln.layer_norm`; GELU
-    spelled x * 0.5 * (1 + erf(x / sqrt 2)) becomes `kiln.gelu`. Intermediates must have
+    spelled x * 0.5 * (1 + erf(x / sqrt 2)) becomes `kiln.gelu`, and its tanh form
+    x * 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))) `kiln.gelu approximate = tanh`.
+    Intermediates must have
     no other users. Runs before --kiln-fuse, whose groups it opens up.
 
     ```mlir

@@ -13,7 +13,10 @@
 //     n = div d, (sqrt (add v, eps))   [; mul n, gamma [; add _, beta]]
 //     gamma / beta of shape x.shape[a:]; every intermediate used only inside the chain.
 //   GELU (erf form): mul (mul x, (add (erf (div x, sqrt 2 | mul x, 1/sqrt 2)), 1)), 0.5
-//     with the 0.5 also accepted on x: mul (mul x, 0.5), (add (erf ...), 1).
+//     with the 0.5 also accepted on x: mul (mul x, 0.5), (add (erf ...), 1);
+//   GELU (tanh form, approximate = tanh): the same with
+//     tanh (sqrt(2/pi) * (x + 0.044715 * x^3)) in place of erf, x^3 as pow(x, 3) or
+//     x * (x * x).
 //
 //===----------------------------------------------------------------------------===//
 #include "dialects/kiln/KilnOps.h"
@@ -169,36 +172,96 @@ struct RaiseLayerNorm : OpRewritePattern<DivOp> {
 struct RaiseGelu : OpRewritePattern<MulOp> {
   using OpRewritePattern::OpRewritePattern;
 
-  /// `add (erf (x / sqrt 2 | x * 1/sqrt 2)), 1` in either order: returns x, or null.
-  static Value onePlusErf(Value v, SmallVectorImpl<Location> &locs) {
+  /// `x * x * x` as pow(x, 3) or two multiplications in any order: returns x, or null.
+  static Value cubeOf(Value v) {
+    Operation *op = v.getDefiningOp();
+    if (!op || !op->hasOneUse()) {
+      return {};
+    }
+    if (auto pow = dyn_cast<PowOp>(op)) {
+      return near(scalarConstant(pow.getRhs()), 3.0) ? pow.getLhs() : Value();
+    }
+    auto mul = dyn_cast<MulOp>(op);
+    if (!mul) {
+      return {};
+    }
+    for (auto [single, square] : {std::pair{mul.getLhs(), mul.getRhs()},
+                                  std::pair{mul.getRhs(), mul.getLhs()}}) {
+      auto sq = square.getDefiningOp<MulOp>();
+      if (sq && sq->hasOneUse() && sq.getLhs() == single && sq.getRhs() == single) {
+        return single;
+      }
+    }
+    return {};
+  }
+
+  /// For the tanh form: `sqrt(2/pi) * (x + 0.044715 * x^3)` (products and the sum in
+  /// either order): returns x, or null.
+  static Value tanhArgument(Value v) {
+    auto outer = v.getDefiningOp<MulOp>();
+    if (!outer || !outer->hasOneUse()) {
+      return {};
+    }
+    for (auto [c1, sum] : {std::pair{outer.getLhs(), outer.getRhs()},
+                           std::pair{outer.getRhs(), outer.getLhs()}}) {
+      auto add = sum.getDefiningOp<AddOp>();
+      if (!near(scalarConstant(c1), std::sqrt(2.0 / M_PI)) || !add || !add->hasOneUse()) {
+        continue;
+      }
+      for (auto [x, term] : {std::pair{add.getLhs(), add.getRhs()},
+                             std::pair{add.getRhs(), add.getLhs()}}) {
+        auto scaled = term.getDefiningOp<MulOp>();
+        if (!scaled || !scaled->hasOneUse()) {
+          continue;
+        }
+        for (auto [c2, cube] : {std::pair{scaled.getLhs(), scaled.getRhs()},
+                                std::pair{scaled.getRhs(), scaled.getLhs()}}) {
+          if (near(scalarConstant(c2), 0.044715) && cubeOf(cube) == x) {
+            return x;
+          }
+        }
+      }
+    }
+    return {};
+  }
+
+  /// `add (erf (x / sqrt 2 | x * 1/sqrt 2)), 1` or `add (tanh (tanhArgument)), 1`, in
+  /// either order: returns x (and which form), or null.
+  static Value onePlusErf(Value v, SmallVectorImpl<Location> &locs, GeluApproximation &form) {
     auto add = v.getDefiningOp<AddOp>();
     if (!add || !add->hasOneUse()) {
       return {};
     }
-    ErfOp erf = add.getLhs().getDefiningOp<ErfOp>();
-    Value one = add.getRhs();
-    if (!erf) {
-      erf = add.getRhs().getDefiningOp<ErfOp>();
-      one = add.getLhs();
-    }
-    if (!erf || !erf->hasOneUse() || !near(scalarConstant(one), 1.0)) {
-      return {};
-    }
-    Operation *scaled = erf.getInput().getDefiningOp();
-    if (!scaled || !scaled->hasOneUse()) {
-      return {};
-    }
-    locs.append({scaled->getLoc(), erf.getLoc(), add.getLoc()});
-    if (auto div = dyn_cast<DivOp>(scaled)) {
-      return near(scalarConstant(div.getRhs()), std::sqrt(2.0)) ? div.getLhs() : Value();
-    }
-    if (auto mul = dyn_cast<MulOp>(scaled)) {
-      for (auto [x, c] : {std::pair{mul.getLhs(), mul.getRhs()},
-                          std::pair{mul.getRhs(), mul.getLhs()}}) {
-        if (near(scalarConstant(c), 1.0 / std::sqrt(2.0))) {
-          return x;
+    for (auto [unary, one] : {std::pair{add.getLhs(), add.getRhs()},
+                              std::pair{add.getRhs(), add.getLhs()}}) {
+      Operation *op = unary.getDefiningOp();
+      if (!isa_and_nonnull<ErfOp, TanhOp>(op) || !op->hasOneUse() ||
+          !near(scalarConstant(one), 1.0)) {
+        continue;
+      }
+      locs.append({op->getLoc(), add.getLoc()});
+      if (isa<TanhOp>(op)) {
+        form = GeluApproximation::tanh;
+        return tanhArgument(op->getOperand(0));
+      }
+      form = GeluApproximation::none;
+      Operation *scaled = op->getOperand(0).getDefiningOp();
+      if (!scaled || !scaled->hasOneUse()) {
+        return {};
+      }
+      locs.push_back(scaled->getLoc());
+      if (auto div = dyn_cast<DivOp>(scaled)) {
+        return near(scalarConstant(div.getRhs()), std::sqrt(2.0)) ? div.getLhs() : Value();
+      }
+      if (auto mul = dyn_cast<MulOp>(scaled)) {
+        for (auto [x, c] : {std::pair{mul.getLhs(), mul.getRhs()},
+                            std::pair{mul.getRhs(), mul.getLhs()}}) {
+          if (near(scalarConstant(c), 1.0 / std::sqrt(2.0))) {
+            return x;
+          }
         }
       }
+      return {};
     }
     return {};
   }
@@ -214,7 +277,8 @@ struct RaiseGelu : OpRewritePattern<MulOp> {
       for (auto [a, b] : {std::pair{inner.getLhs(), inner.getRhs()},
                           std::pair{inner.getRhs(), inner.getLhs()}}) {
         SmallVector<Location> locs;
-        Value x = onePlusErf(b, locs);
+        GeluApproximation form = GeluApproximation::none;
+        Value x = onePlusErf(b, locs, form);
         if (!x) {
           continue;
         }
@@ -230,19 +294,22 @@ struct RaiseGelu : OpRewritePattern<MulOp> {
         }
         locs.append({inner.getLoc(), outer.getLoc()});
         rewriter.setInsertionPoint(outer);
-        auto gelu = GeluOp::create(rewriter, rewriter.getFusedLoc(locs), x.getType(), x);
+        auto gelu =
+            GeluOp::create(rewriter, rewriter.getFusedLoc(locs), x.getType(), x, form);
         rewriter.replaceOp(outer, gelu.getResult());
         return success();
       }
       // mul (mul x, 0.5), (1 + erf(x / sqrt 2)).
       SmallVector<Location> locs;
-      Value x = onePlusErf(c, locs);
+      GeluApproximation form = GeluApproximation::none;
+      Value x = onePlusErf(c, locs, form);
       if (x && inner.getType() == x.getType() && outer.getType() == x.getType() &&
           ((inner.getLhs() == x && near(scalarConstant(inner.getRhs()), 0.5)) ||
            (inner.getRhs() == x && near(scalarConstant(inner.getLhs()), 0.5)))) {
         locs.append({inner.getLoc(), outer.getLoc()});
         rewriter.setInsertionPoint(outer);
-        auto gelu = GeluOp::create(rewriter, rewriter.getFusedLoc(locs), x.getType(), x);
+        auto gelu =
+            GeluOp::create(rewriter, rewriter.getFusedLoc(locs), x.getType(), x, form);
         rewriter.replaceOp(outer, gelu.getResult());
         return success();
       }

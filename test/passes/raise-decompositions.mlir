@@ -125,3 +125,73 @@ func.func @not_gelu(%x: tensor<8xf32>) -> tensor<8xf32> {
   %y = kiln.mul %m, %c : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
   return %y : tensor<8xf32>
 }
+
+// -----
+
+// The tanh form (torch's gelu(approximate='tanh') as exported): x^3 as pow(x, 3).
+// CHECK-LABEL: func.func @gelu_tanh(
+// CHECK-SAME:    %[[X:.+]]: tensor<4x32xf32>
+// CHECK:         %[[Y:.+]] = kiln.gelu %[[X]] approximate = tanh : tensor<4x32xf32>
+// CHECK-NEXT:    return %[[Y]]
+func.func @gelu_tanh(%x: tensor<4x32xf32>) -> tensor<4x32xf32> {
+  %three = kiln.constant dense<3.0> : tensor<f32>
+  %k = kiln.constant dense<0.044715> : tensor<f32>
+  %c = kiln.constant dense<0.797884583> : tensor<f32>
+  %one = kiln.constant dense<1.0> : tensor<f32>
+  %half = kiln.constant dense<0.5> : tensor<f32>
+  %p = kiln.pow %x, %three : (tensor<4x32xf32>, tensor<f32>) -> tensor<4x32xf32>
+  %q = kiln.mul %k, %p : (tensor<f32>, tensor<4x32xf32>) -> tensor<4x32xf32>
+  %s = kiln.add %x, %q : (tensor<4x32xf32>, tensor<4x32xf32>) -> tensor<4x32xf32>
+  %t = kiln.mul %s, %c : (tensor<4x32xf32>, tensor<f32>) -> tensor<4x32xf32>
+  %h = kiln.tanh %t : tensor<4x32xf32>
+  %a = kiln.add %h, %one : (tensor<4x32xf32>, tensor<f32>) -> tensor<4x32xf32>
+  %m = kiln.mul %x, %a : (tensor<4x32xf32>, tensor<4x32xf32>) -> tensor<4x32xf32>
+  %y = kiln.mul %m, %half : (tensor<4x32xf32>, tensor<f32>) -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
+}
+
+// -----
+
+// x^3 as x * (x * x), the 0.5 on x first.
+// CHECK-LABEL: func.func @gelu_tanh_products(
+// CHECK:         kiln.gelu %{{.+}} approximate = tanh
+// CHECK-NOT:     kiln.tanh
+func.func @gelu_tanh_products(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %k = kiln.constant dense<0.044715> : tensor<f32>
+  %c = kiln.constant dense<0.797884583> : tensor<f32>
+  %one = kiln.constant dense<1.0> : tensor<f32>
+  %half = kiln.constant dense<0.5> : tensor<f32>
+  %hx = kiln.mul %x, %half : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+  %x2 = kiln.mul %x, %x : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  %x3 = kiln.mul %x, %x2 : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  %q = kiln.mul %x3, %k : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+  %s = kiln.add %q, %x : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  %t = kiln.mul %c, %s : (tensor<f32>, tensor<8xf32>) -> tensor<8xf32>
+  %h = kiln.tanh %t : tensor<8xf32>
+  %a = kiln.add %one, %h : (tensor<f32>, tensor<8xf32>) -> tensor<8xf32>
+  %y = kiln.mul %hx, %a : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// Must not fire: 0.05 is not the tanh form's 0.044715.
+// CHECK-LABEL: func.func @not_gelu_tanh(
+// CHECK-NOT:     kiln.gelu
+// CHECK:         kiln.tanh
+func.func @not_gelu_tanh(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %three = kiln.constant dense<3.0> : tensor<f32>
+  %k = kiln.constant dense<0.05> : tensor<f32>
+  %c = kiln.constant dense<0.797884583> : tensor<f32>
+  %one = kiln.constant dense<1.0> : tensor<f32>
+  %half = kiln.constant dense<0.5> : tensor<f32>
+  %p = kiln.pow %x, %three : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+  %q = kiln.mul %k, %p : (tensor<f32>, tensor<8xf32>) -> tensor<8xf32>
+  %s = kiln.add %x, %q : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  %t = kiln.mul %s, %c : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+  %h = kiln.tanh %t : tensor<8xf32>
+  %a = kiln.add %h, %one : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+  %m = kiln.mul %x, %a : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  %y = kiln.mul %m, %half : (tensor<8xf32>, tensor<f32>) -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
