@@ -282,14 +282,8 @@ struct RaiseGelu : OpRewritePattern<MulOp> {
         if (!x) {
           continue;
         }
-        Value halfOf = nullptr;
-        if (near(scalarConstant(c), 0.5) && a == x) {
-          halfOf = x; // mul (mul x, 1 + erf), 0.5
-        }
-        if (!halfOf) {
-          continue;
-        }
-        if (outer.getType() != x.getType()) {
+        // mul (mul x, 1 + erf), 0.5
+        if (a != x || !near(scalarConstant(c), 0.5) || outer.getType() != x.getType()) {
           continue;
         }
         locs.append({inner.getLoc(), outer.getLoc()});
