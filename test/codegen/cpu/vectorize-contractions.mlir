@@ -45,3 +45,26 @@ func.func @packed(%a: memref<128x64xf32>, %b: memref<64x256xf32>, %c: memref<128
   memref.dealloc %bp : memref<8x64x32xf32>
   return
 }
+
+// A fused group's epilogue in a packed kernel reads the accumulator temporary: it is
+// register-tiled like the fills (kiln.epilogue), never vectorized whole (which would be
+// one vector<128x256xf32>).
+// CHECK-LABEL: func.func @packed_epilogue(
+// CHECK:         scf.for
+// CHECK:           arith.maximumf %{{.+}}, %{{.+}} : vector<8x32xf32>
+// CHECK-NOT:     vector<128x256xf32>
+func.func @packed_epilogue(%a: memref<128x64xf32>, %bp: memref<8x64x32xf32>, %out: memref<128x256xf32>) attributes {kiln.kernel} {
+  %z = arith.constant 0.0 : f32
+  %t = memref.alloc() : memref<128x256xf32>
+  linalg.fill ins(%z : f32) outs(%t : memref<128x256xf32>)
+  %t3 = memref.expand_shape %t [[0], [1, 2]] output_shape [128, 8, 32] : memref<128x256xf32> into memref<128x8x32xf32>
+  linalg.contract indexing_maps = [affine_map<(m, n0, n1, k) -> (m, k)>, affine_map<(m, n0, n1, k) -> (n0, k, n1)>, affine_map<(m, n0, n1, k) -> (m, n0, n1)>] ins(%a, %bp : memref<128x64xf32>, memref<8x64x32xf32>) outs(%t3 : memref<128x8x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%t : memref<128x256xf32>) outs(%out : memref<128x256xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %c0 = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %c0 : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %t : memref<128x256xf32>
+  return
+}
