@@ -153,6 +153,23 @@ def PlanMemoryPass : Pass<"kiln-plan-memory", "::mlir::ModuleOp"> {
 // cpu: tile-and-fuse, vectorize, bufferize and lower to LLVM for x86-64
 //===----------------------------------------------------------------------------===//
 
+def LowerAttentionPass : Pass<"kiln-cpu-lower-attention", "::mlir::ModuleOp"> {
+  let summary = "Attention kernels as a blockwise online softmax (no score matrix)";
+  let description = [{
+    On kiln kernels, before kiln-lower-to-linalg: a kernel outlined from an attention
+    group (`kiln.scheme = "attention"`: matmul -> scale -> softmax -> matmul with the
+    transposes around it) becomes an `scf.forall` over (batch..., query rows) whose items
+    loop over query blocks and key blocks with a running max and sum per row (online
+    softmax), computing one block of scores at a time with `linalg.matmul`. Memory is
+    linear in the sequence length. The matmuls and the kernel are marked
+    `kiln.attention`.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::math::MathDialect",
+    "::mlir::arith::ArithDialect"];
+}
+
 def VectorizeContractionsPass : Pass<"kiln-cpu-vectorize-contractions", "::mlir::ModuleOp"> {
   let summary = "The register-blocked CPU matmul schedule for kernels with matmuls";
   let description = [{

@@ -66,6 +66,7 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
   if (stop == "kiln") {
     return success();
   }
+  pm.addPass(createLowerAttentionPass());
   pm.addPass(createLowerKilnToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -22,6 +22,11 @@ namespace kiln {
 inline constexpr llvm::StringLiteral kKernelAttr = "kiln.kernel";
 /// String attribute on a kernel: the ONNX nodes it computes, "conv1 (Conv), relu1 (Relu)".
 inline constexpr llvm::StringLiteral kLabelAttr = "kiln.label";
+/// String attribute on a kernel outlined from a kiln.fusion group: its scheme ("loop",
+/// "row_reduction", "contraction", "attention").
+inline constexpr llvm::StringLiteral kSchemeAttr = "kiln.scheme";
+/// Unit attribute on a kernel lowered by kiln-cpu-lower-attention, and on its matmuls.
+inline constexpr llvm::StringLiteral kAttentionAttr = "kiln.attention";
 /// i64 attribute on a kernel: its work items (>= 1); see docs/artifact.md.
 inline constexpr llvm::StringLiteral kWorkItemsAttr = "kiln.work_items";
 /// Module attribute: {inputs = [{name, type}], outputs = [...], entry = "main"}, with

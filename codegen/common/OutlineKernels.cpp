@@ -205,6 +205,10 @@ struct OutlineKernelsPass : public kiln::impl::OutlineKernelsPassBase<OutlineKer
     fn.setPrivate();
     fn->setAttr(kKernelAttr, builder.getUnitAttr());
     fn->setAttr(kLabelAttr, builder.getStringAttr(getKernelLabel(op->getLoc())));
+    if (fusion) {
+      fn->setAttr(kSchemeAttr,
+                  builder.getStringAttr(stringifyFusionScheme(fusion.getScheme())));
+    }
     symbols.insert(fn); // renames on a clash
 
     Block *body = fn.addEntryBlock();

@@ -244,7 +244,9 @@ struct PackContractionsPass
     }
     SmallVector<linalg::MatmulOp> matmuls;
     for (auto fn : getOperation().getOps<func::FuncOp>()) {
-      if (fn->hasAttr(kiln::kKernelAttr) && !fn.isDeclaration()) {
+      // Attention kernels multiply small blocks already laid out for the register tiles.
+      if (fn->hasAttr(kiln::kKernelAttr) && !fn.isDeclaration() &&
+          !fn->hasAttr(kiln::kAttentionAttr)) {
         fn.walk([&](linalg::MatmulOp mm) {
           if (isPlainF32Matmul(mm)) {
             matmuls.push_back(mm);

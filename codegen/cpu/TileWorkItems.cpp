@@ -130,7 +130,8 @@ using namespace kiln;
 struct TileWorkItemsPass : public kiln::impl::TileWorkItemsPassBase<TileWorkItemsPass> {
   void runOnOperation() override {
     for (auto fn : getOperation().getOps<func::FuncOp>()) {
-      if (fn->hasAttr(kKernelAttr) && !fn.isDeclaration()) {
+      // Attention kernels come with their work items (kiln-cpu-lower-attention).
+      if (fn->hasAttr(kKernelAttr) && !fn.isDeclaration() && !fn->hasAttr(kAttentionAttr)) {
         tileKernel(fn);
       }
     }

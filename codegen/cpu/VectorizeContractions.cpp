@@ -25,6 +25,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
+#include <numeric>
+
 
 #define DEBUG_TYPE "kiln-cpu-vectorize-contractions"
 
@@ -151,6 +153,47 @@ module attributes {transform.with_named_sequence} {
       transform.apply_patterns.canonicalization
     } : !transform.any_op
     transform.apply_cse to %fv : !transform.any_op
+    transform.yield
+  }
+}
+)mlir";
+
+// Attention kernels (kiln-cpu-lower-attention): their matmuls multiply blocks of at most
+// 64 x 64 that sit in L1 already, so they get register tiles only, as do the elementwise
+// and row-reduction generics of the online softmax and the copies of Q and K^T; the
+// running row statistics (1-D) are vectorized whole.
+constexpr llvm::StringLiteral kAttentionSchedule = R"mlir(
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op) {
+    %fills = transform.structured.match ops{["linalg.fill", "linalg.generic"]} in %root
+        : (!transform.any_op) -> !transform.any_op
+    transform.foreach %fills : !transform.any_op {
+    ^bb0(%fill: !transform.any_op):
+      transform.sequence %fill : !transform.any_op failures(suppress) {
+      ^bb1(%f: !transform.any_op):
+        %tf, %lf:2 = transform.structured.tile_using_for %f tile_sizes [8, @RN@]
+          : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
+      }
+    }
+    %mms = transform.structured.match ops{["linalg.matmul"]} in %root
+        : (!transform.any_op) -> !transform.any_op
+    transform.foreach %mms : !transform.any_op {
+    ^bb0(%mm: !transform.any_op):
+      %t2, %l2:3 = transform.structured.tile_using_for %mm tile_sizes [@RM@, @RN@, 1]
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
+    }
+    %fv = transform.structured.vectorize_children_and_apply_patterns %root
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %fv {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %fv : !transform.any_op
+    transform.apply_patterns to %fv {
+      transform.apply_patterns.memref.fold_memref_alias_ops
+    } : !transform.any_op
+    transform.apply_cse to %fv : !transform.any_op
+    %fh = transform.structured.hoist_redundant_vector_transfers %fv
+        : (!transform.any_op) -> !transform.any_op
     transform.yield
   }
 }
@@ -332,9 +375,21 @@ std::string scheduleFor(linalg::LinalgOp mm, int64_t vectorBits) {
     }
     return int64_t(1);
   };
-  int64_t tm, tn, tk, rm, rn;
+  int64_t tm = 0, tn = 0, tk = 0, rm, rn;
   std::string text, fillOps;
-  if (isa<linalg::ContractOp>(mm)) {
+  if (mm->hasAttr(kiln::kAttentionAttr)) {
+    // Scores [BQ, BK, D] and values [BQ, Dv, BK]: columns that divide both BK and Dv.
+    auto fn = mm->getParentOfType<func::FuncOp>();
+    int64_t columns = 0, rows = 0;
+    fn.walk([&](linalg::MatmulOp op) {
+      SmallVector<int64_t> r = op.getStaticLoopRanges();
+      columns = std::gcd(columns, r[1]);
+      rows = std::gcd(rows, r[0]);
+    });
+    rn = divides(columns, {2 * lanes, lanes, 8, 4, 1});
+    rm = std::min<int64_t>(rowsFor(rows, rn), 8);
+    text = kAttentionSchedule.str();
+  } else if (isa<linalg::ContractOp>(mm)) {
     // (m, n0, n1, k) with n1 the panel width: cache tiles count panels; a one-register
     // panel takes up to 16 rows so that enough accumulators hide the FMA latency.
     int64_t m = ranges[0], panels = ranges[1], panel = ranges[2], k = ranges[3];
@@ -419,7 +474,9 @@ struct VectorizeContractionsPass
       if (failed(apply(fn, scheduleFor(mm, vectorBits)))) {
         return signalPassFailure();
       }
-      if (packed) {
+      // Upstream's hoisting leaves the accumulators of attention kernels in the k loop
+      // (their tiles are views of buffers the key loop reuses): kiln's hoisting takes them.
+      if (packed || fn->hasAttr(kiln::kAttentionAttr)) {
         hoistAccumulators(fn);
       }
       if (failed(apply(fn, kLowerSchedule))) {

@@ -109,4 +109,39 @@ EdgeDecision decideLoopEdge(Value v, Operation *consumer) {
   return d;
 }
 
+int64_t attentionBlock(int64_t length) {
+  for (int64_t t = std::min<int64_t>(length, 64); t >= 8; --t) {
+    if (length % t == 0) {
+      return t;
+    }
+  }
+  return length <= 256 ? length : 0;
+}
+
+EdgeDecision decideAttention(Value scores, int64_t chainOps, int64_t scratchBytes) {
+  EdgeDecision d;
+  auto type = dyn_cast<RankedTensorType>(scores.getType());
+  int64_t bytes = tensorBytes(scores);
+  if (bytes < 0) {
+    d.reason = "dynamic shape";
+    return d;
+  }
+  if (!type.getElementType().isF32()) {
+    d.reason = "attention groups are formed for f32 scores only";
+    return d;
+  }
+  int64_t rank = type.getRank();
+  if (!attentionBlock(type.getDimSize(rank - 2)) || !attentionBlock(type.getDimSize(rank - 1))) {
+    d.reason = "no block size divides the sequence length (a divisor in [8, 64], or at most 256)";
+    return d;
+  }
+  if (scratchBytes >= bytes) {
+    d.reason = "the blockwise scratch would not be smaller than the score matrix";
+    return d;
+  }
+  d.savedBytes = 2 * bytes * (chainOps + 1);
+  d.fuse = true;
+  return d;
+}
+
 } // namespace kiln::fusion

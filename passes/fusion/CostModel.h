@@ -46,6 +46,21 @@ EdgeDecision decidePrologueEdge(mlir::Value v, mlir::Operation *contraction);
 /// of the same shape, `v` used nowhere else.
 EdgeDecision decideLoopEdge(mlir::Value v, mlir::Operation *consumer);
 
+/// Attention: the score matrix `scores` (the first matmul's result) flows through
+/// `chain` (scaling, then softmax) into the second matmul. Fused, the group computes it
+/// blockwise with an online softmax and never stores it: the saved bytes are the score
+/// matrix written and read back once per op of the chain plus the first matmul's write
+/// and the second's read. The peak guard compares the scores against the scratch a work
+/// item keeps instead (`scratchBytes`: one block of scores and its row statistics).
+/// Refused for dynamic or non-f32 scores.
+/// Also refused when a sequence length has no block size (attentionBlock).
+EdgeDecision decideAttention(mlir::Value scores, int64_t chainOps, int64_t scratchBytes);
+
+/// The block of `length` (query rows or keys) an attention group is computed in on CPU:
+/// the largest divisor in [8, 64] (a 64 x 64 score block is 16 KiB, in L1 beside the
+/// blocks of Q, K^T and V), else the whole length up to 256; 0 when neither exists.
+int64_t attentionBlock(int64_t length);
+
 } // namespace kiln::fusion
 
 #endif // KILN_PASSES_FUSION_COSTMODEL_H

@@ -2,6 +2,10 @@
 //
 // Greedy, in program order, over each graph function (kernels are left alone):
 //
+//   0. attention groups: matmul (scores) -> scaling by a scalar -> softmax over the last
+//      axis -> matmul by the values, with the transposes that feed only its operands
+//      (heads split out of [B, S, H, D]) and the transpose after it (heads merged back);
+//      codegen computes it blockwise with an online softmax (no score matrix);
 //   1. contraction groups: every matmul / conv takes the transposes that feed only it
 //      (prologue) and the chain of elementwise ops after it (bias, activation, residual
 //      add, scaling, cast, quantize) while each edge is fusable by the cost model
@@ -56,6 +60,104 @@ void growChain(Group &group, const DenseSet<Operation *> &taken, Decide decide) 
     }
     group.members.push_back(consumer);
   }
+}
+
+/// A rank-0 or single-element constant (the 1/sqrt(d) of attention).
+bool isScalarConstant(Value v) {
+  auto constant = v.getDefiningOp<ConstantOp>();
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return constant && type && type.hasStaticShape() && type.getNumElements() == 1;
+}
+
+/// The single user of `v`, or null.
+Operation *onlyUser(Value v) {
+  return v.hasOneUse() ? *v.getUsers().begin() : nullptr;
+}
+
+/// The attention group around `softmax`, or nothing (see the file comment). Shapes must
+/// be static f32 of one rank >= 3 with equal batch dims (no broadcasting), softmax over
+/// the last axis, and every intermediate used once.
+std::optional<Group> matchAttention(SoftmaxOp softmax, const DenseSet<Operation *> &taken) {
+  auto scoresType = cast<RankedTensorType>(softmax.getType());
+  int64_t rank = scoresType.getRank();
+  if (rank < 3 || static_cast<int64_t>(softmax.getAxis()) != rank - 1 || !scoresType.hasStaticShape()) {
+    return std::nullopt;
+  }
+  // Backwards from the softmax: scalings, then the scores matmul.
+  SmallVector<Operation *> chain;
+  Value v = softmax.getInput();
+  MatmulOp qk;
+  while (true) {
+    Operation *def = v.getDefiningOp();
+    if (!def || !v.hasOneUse() || taken.contains(def)) {
+      return std::nullopt;
+    }
+    if (auto mm = dyn_cast<MatmulOp>(def)) {
+      qk = mm;
+      break;
+    }
+    if (!isa<MulOp, DivOp>(def) || def->getResult(0).getType() != scoresType) {
+      return std::nullopt;
+    }
+    Value other;
+    if (def->getOperand(0).getType() == scoresType && isScalarConstant(def->getOperand(1))) {
+      other = def->getOperand(0);
+    } else if (isa<MulOp>(def) && def->getOperand(1).getType() == scoresType &&
+               isScalarConstant(def->getOperand(0))) {
+      other = def->getOperand(1);
+    } else {
+      return std::nullopt;
+    }
+    chain.insert(chain.begin(), def);
+    v = other;
+  }
+  auto pv = dyn_cast_or_null<MatmulOp>(onlyUser(softmax.getResult()));
+  if (!pv || taken.contains(pv) || pv.getLhs() != softmax.getResult() || pv.getTransposeA() ||
+      qk.getTransposeA() || qk.getType() != scoresType) {
+    return std::nullopt;
+  }
+  auto sameBatch = [&](Value x) {
+    auto t = dyn_cast<RankedTensorType>(x.getType());
+    return t && t.hasStaticShape() && t.getRank() == rank && t.getElementType().isF32() &&
+           t.getShape().drop_back(2) == scoresType.getShape().drop_back(2);
+  };
+  if (!sameBatch(qk.getLhs()) || !sameBatch(qk.getRhs()) || !sameBatch(pv.getRhs()) ||
+      !sameBatch(pv.getResult())) {
+    return std::nullopt;
+  }
+  // What a work item keeps instead of the scores: one block of them (at most 64 x 64)
+  // and the running max and sum of its rows (its copies of one head's Q, K^T and V
+  // replace the transposed tensors the unfused graph materializes anyway).
+  int64_t sq = scoresType.getShape()[rank - 2], sk = scoresType.getShape()[rank - 1];
+  int64_t blockRows = std::min<int64_t>(sq, 64);
+  int64_t scratch = 4 * (blockRows * std::min<int64_t>(sk, 64) + 2 * blockRows);
+  if (!fusion::decideAttention(qk.getResult(), static_cast<int64_t>(chain.size()) + 1, scratch)
+           .fuse) {
+    return std::nullopt;
+  }
+  Group group{FusionScheme::attention, {}};
+  for (Value operand : {qk.getLhs(), qk.getRhs(), pv.getRhs()}) {
+    Operation *producer = operand.getDefiningOp();
+    if (producer && isa<TransposeOp>(producer) && !taken.contains(producer) &&
+        operand.hasOneUse()) {
+      group.members.push_back(producer);
+    }
+  }
+  group.members.push_back(qk);
+  group.members.append(chain.begin(), chain.end());
+  group.members.push_back(softmax);
+  group.members.push_back(pv);
+  // Heads merged back: a transpose that keeps the rows before the columns.
+  if (auto merge = dyn_cast_or_null<TransposeOp>(onlyUser(pv.getResult()))) {
+    ArrayRef<int64_t> perm = merge.getPermutation();
+    auto rowAt = llvm::find(perm, rank - 2) - perm.begin();
+    auto colAt = llvm::find(perm, rank - 1) - perm.begin();
+    if (!taken.contains(merge) && rowAt < colAt) {
+      group.members.push_back(merge);
+    }
+  }
+  llvm::sort(group.members, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  return group;
 }
 
 void formGroup(const Group &group) {
@@ -228,6 +330,16 @@ struct FusePass : public impl::FusePassBase<FusePass> {
       }
     };
     for (Operation &op : block) {
+      if (auto softmax = dyn_cast<SoftmaxOp>(op)) {
+        if (std::optional<Group> group = matchAttention(softmax, taken)) {
+          record(std::move(*group));
+        }
+      }
+    }
+    for (Operation &op : block) {
+      if (taken.contains(&op)) {
+        continue;
+      }
       if (getFusionClass(&op) == FusionClass::Contraction && op.getNumResults() == 1) {
         Group group{FusionScheme::contraction, {&op}};
         // Prologue: transposes feeding only this contraction, in program order.

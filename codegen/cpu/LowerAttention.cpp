@@ -1,0 +1,436 @@
+//===- LowerAttention.cpp - attention groups as a blockwise online softmax ---===//
+//
+// A kernel outlined from an attention group (kiln-fuse) computes
+//
+//   O = softmax(scale * Q K^T) V        per batch index (batch and heads),
+//
+// with Q, K, V and O reached through the group's transposes (heads split out of and
+// merged back into [B, S, H, D]). Lowered op by op it would materialize the
+// [.., Sq, Sk] score matrix; here it becomes, on tensors, before kiln-lower-to-linalg:
+//
+//   scf.forall (batch..., query rows step QI) {          // the kernel's work items
+//     Qs = scale * Q[b][rows]   [QI, D]   K^T = K[b]^T  [D, Sk]   (V[b] read in place)
+//     for each block of BQ query rows:
+//       m = -inf, l = 0, acc = 0
+//       for each block of BK keys:                       // online softmax
+//         S = Qs[blk] K^T[:, keys]                       // [BQ, BK], linalg.matmul
+//         m' = max(m, rowmax S);  P = exp(S - m');  c = exp(m - m')
+//         l = l * c + rowsum P;   acc = acc * c + P V[keys]   (linalg.matmul)
+//         m = m'
+//       O[b][blk] = acc / l
+//   }
+//
+// so a work item keeps one BQ x BK block of scores and its row statistics: memory is
+// linear in the sequence length. Block sizes come from the cost model
+// (fusion::attentionBlock); QI shrinks (by halves, down to 64 rows) until there are at
+// least 8 work items. The scale is applied to Q once (exact for the usual powers of
+// two, 1/sqrt(64) = 1/8). The matmuls are marked `kiln.attention` so that
+// kiln-cpu-pack-contractions leaves them alone and kiln-cpu-vectorize-contractions
+// gives them register tiles.
+//
+//===----------------------------------------------------------------------------===//
+#include "codegen/Passes.h"
+#include "codegen/common/ElementSemantics.h"
+#include "codegen/common/KernelInfo.h"
+#include "codegen/common/LinalgBuilders.h"
+#include "dialects/kiln/KilnOps.h"
+#include "passes/fusion/CostModel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+
+#include <limits>
+
+#define DEBUG_TYPE "kiln-cpu-lower-attention"
+
+namespace kiln {
+#define GEN_PASS_DEF_LOWERATTENTIONPASS
+#include "codegen/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln::codegen;
+
+namespace kiln {
+
+namespace {
+
+/// A logical operand of the attention seen through the transposes before it: logical
+/// dim k is dim perm[k] of `source`.
+struct Traced {
+  Value source;
+  SmallVector<int64_t> perm;
+  SmallVector<Operation *> transposes;
+};
+
+Traced trace(Value v, bool swapLast) {
+  auto rank = cast<RankedTensorType>(v.getType()).getRank();
+  Traced t{v, llvm::to_vector(llvm::seq<int64_t>(0, rank)), {}};
+  while (auto transpose = t.source.getDefiningOp<TransposeOp>()) {
+    ArrayRef<int64_t> p = transpose.getPermutation();
+    for (int64_t &d : t.perm) {
+      d = p[d];
+    }
+    t.transposes.push_back(transpose);
+    t.source = transpose.getInput();
+  }
+  if (swapLast) {
+    std::swap(t.perm[rank - 2], t.perm[rank - 1]);
+  }
+  return t;
+}
+
+/// The matched attention of one kernel.
+struct Attention {
+  MatmulOp qk, pv;
+  SoftmaxOp softmax;
+  SmallVector<Operation *> chain; // scalings between qk and softmax
+  double scale = 1.0;
+  Traced q, kt, v;
+  Value result;                   // the kernel's returned value
+  SmallVector<int64_t> outPerm;   // physical dim k of `result` is logical dim outPerm[k]
+  TransposeOp merge;
+};
+
+double scalarValue(Value v) {
+  auto constant = v.getDefiningOp<ConstantOp>();
+  auto dense = constant ? dyn_cast<DenseFPElementsAttr>(constant.getValue()) : nullptr;
+  return dense ? (*dense.getValues<APFloat>().begin()).convertToDouble()
+               : std::numeric_limits<double>::quiet_NaN();
+}
+
+FailureOr<Attention> match(func::FuncOp fn) {
+  Attention a;
+  fn.walk([&](SoftmaxOp s) { a.softmax = s; });
+  if (!a.softmax) {
+    return failure();
+  }
+  Value v = a.softmax.getInput();
+  while (!(a.qk = v.getDefiningOp<MatmulOp>())) {
+    Operation *def = v.getDefiningOp();
+    if (!isa_and_nonnull<MulOp, DivOp>(def)) {
+      return failure();
+    }
+    bool lhsIsChain = def->getOperand(0).getType() == v.getType();
+    double c = scalarValue(def->getOperand(lhsIsChain ? 1 : 0));
+    if (std::isnan(c)) {
+      return failure();
+    }
+    a.scale *= isa<DivOp>(def) ? 1.0 / c : c;
+    a.chain.push_back(def);
+    v = def->getOperand(lhsIsChain ? 0 : 1);
+  }
+  a.pv = dyn_cast<MatmulOp>(*a.softmax->getUsers().begin());
+  if (!a.pv) {
+    return failure();
+  }
+  a.q = trace(a.qk.getLhs(), false);
+  a.kt = trace(a.qk.getRhs(), a.qk.getTransposeB());
+  a.v = trace(a.pv.getRhs(), a.pv.getTransposeB());
+  auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+  if (ret.getNumOperands() != 1) {
+    return failure();
+  }
+  a.result = ret.getOperand(0);
+  int64_t rank = a.pv.getType().getRank();
+  a.outPerm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  if (a.result != a.pv.getResult()) {
+    a.merge = a.result.getDefiningOp<TransposeOp>();
+    if (!a.merge || a.merge.getInput() != a.pv.getResult()) {
+      return failure();
+    }
+    a.outPerm = llvm::to_vector(a.merge.getPermutation());
+  }
+  return a;
+}
+
+/// Offsets / sizes of a 2-D logical tile (rows, cols) of a rank-r tensor whose logical
+/// dim k is dim perm[k], at batch index `batch`.
+void tileBox(OpBuilder &b, ArrayRef<int64_t> perm, ValueRange batch, OpFoldResult row,
+             int64_t rows, OpFoldResult col, int64_t cols, SmallVector<OpFoldResult> &offsets,
+             SmallVector<OpFoldResult> &sizes) {
+  size_t rank = perm.size();
+  offsets.assign(rank, b.getIndexAttr(0));
+  sizes.assign(rank, b.getIndexAttr(1));
+  for (size_t k = 0; k + 2 < rank; ++k) {
+    offsets[perm[k]] = batch[k];
+  }
+  offsets[perm[rank - 2]] = row;
+  sizes[perm[rank - 2]] = b.getIndexAttr(rows);
+  offsets[perm[rank - 1]] = col;
+  sizes[perm[rank - 1]] = b.getIndexAttr(cols);
+}
+
+/// The logical [rows, cols] tile of `t` at `batch`, contiguous, times `scale` when it is
+/// not 1 (a copy, transposed when the source holds it columns first).
+Value copyTile(OpBuilder &b, Location loc, const Traced &t, ValueRange batch, OpFoldResult row,
+               int64_t rows, int64_t cols, double scale, bool forceCopy) {
+  SmallVector<OpFoldResult> offsets, sizes;
+  tileBox(b, t.perm, batch, row, rows, b.getIndexAttr(0), cols, offsets, sizes);
+  size_t rank = t.perm.size();
+  bool transposed = t.perm[rank - 2] > t.perm[rank - 1];
+  Type f32 = b.getF32Type();
+  auto sliceType = RankedTensorType::get(transposed ? ArrayRef<int64_t>{cols, rows}
+                                                    : ArrayRef<int64_t>{rows, cols},
+                                         f32);
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  Value slice =
+      tensor::ExtractSliceOp::create(b, loc, sliceType, t.source, offsets, sizes, strides);
+  if (!transposed && scale == 1.0 && !forceCopy) {
+    return slice;
+  }
+  MLIRContext *ctx = b.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap in = transposed ? AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0}, ctx) : id;
+  Value init = createEmptyTensor(b, loc, {rows, cols}, f32);
+  return createGenericOp(b, loc, TypeRange{init.getType()}, ValueRange{slice}, ValueRange{init},
+                         {in, id}, getParallelIterators(2),
+                         [&](OpBuilder &nb, Location l, ValueRange args) -> SmallVector<Value> {
+                           if (scale == 1.0) {
+                             return {args[0]};
+                           }
+                           Value c = arith::ConstantOp::create(
+                               nb, l, nb.getF32FloatAttr(static_cast<float>(scale)));
+                           return {arith::MulFOp::create(nb, l, args[0], c)};
+                         })
+      .getResult(0);
+}
+
+LogicalResult lower(func::FuncOp fn, Attention &a) {
+  Location loc = a.softmax.getLoc();
+  MLIRContext *ctx = fn.getContext();
+  auto scores = cast<RankedTensorType>(a.qk.getType());
+  int64_t rank = scores.getRank();
+  int64_t sq = scores.getDimSize(rank - 2), sk = scores.getDimSize(rank - 1);
+  int64_t d = cast<RankedTensorType>(a.qk.getLhs().getType()).getDimSize(rank - 1);
+  int64_t dv = a.pv.getType().getDimSize(rank - 1);
+  ArrayRef<int64_t> batchShape = scores.getShape().drop_back(2);
+  int64_t batchItems = 1;
+  for (int64_t s : batchShape) {
+    batchItems *= s;
+  }
+  int64_t qi = sq;
+  while (batchItems * (sq / qi) < 8 && qi % 2 == 0 && qi / 2 >= 64) {
+    qi /= 2;
+  }
+  int64_t bq = fusion::attentionBlock(qi), bk = fusion::attentionBlock(sk);
+  if (!bq || !bk) {
+    return a.softmax.emitError("kiln-cpu-lower-attention: no block size for ")
+           << sq << " query rows and " << sk
+           << " keys (kiln-fuse should not have formed this group; compile with --no-fusion)";
+  }
+  Type f32 = Float32Type::get(ctx);
+  // Physical position of each logical output dim.
+  SmallVector<int64_t> outPos(rank);
+  for (int64_t k = 0; k < rank; ++k) {
+    outPos[a.outPerm[k]] = k;
+  }
+
+  OpBuilder b(a.result.getDefiningOp());
+  b.setInsertionPoint(fn.getBody().front().getTerminator());
+  auto resultType = cast<RankedTensorType>(a.result.getType());
+  Value out = createEmptyTensor(b, loc, resultType.getShape(), f32);
+  SmallVector<OpFoldResult> lbs(rank - 1, b.getIndexAttr(0)), ubs, steps(rank - 1, b.getIndexAttr(1));
+  for (int64_t s : batchShape) {
+    ubs.push_back(b.getIndexAttr(s));
+  }
+  ubs.push_back(b.getIndexAttr(sq));
+  steps.back() = b.getIndexAttr(qi);
+  auto forall = scf::ForallOp::create(b, loc, lbs, ubs, steps, ValueRange{out}, std::nullopt);
+  b.setInsertionPointToStart(forall.getBody());
+  SmallVector<Value> ivs = forall.getInductionVars();
+  ValueRange batch = ValueRange(ivs).drop_back();
+  Value row0 = ivs.back();
+
+  // Per work item: scaled Q rows, K^T of the batch index, V in place (or transposed).
+  Value qs = copyTile(b, loc, a.q, batch, row0, qi, d, a.scale, /*forceCopy=*/true);
+  Value kt = copyTile(b, loc, a.kt, batch, b.getIndexAttr(0), d, sk, 1.0, /*forceCopy=*/false);
+  Value vh = copyTile(b, loc, a.v, batch, b.getIndexAttr(0), sk, dv, 1.0, /*forceCopy=*/false);
+
+  AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap rowOf = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
+  AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
+  auto rowReduce = getReductionIterators(2, {1});
+  Value zeroIdx = arith::ConstantIndexOp::create(b, loc, 0);
+  Value item = createEmptyTensor(b, loc, {qi, dv}, f32);
+  auto mark = [&](Operation *op) {
+    op->setAttr(kAttentionAttr, UnitAttr::get(ctx));
+    return op->getResult(0);
+  };
+
+  auto rowLoop = scf::ForOp::create(
+      b, loc, zeroIdx, arith::ConstantIndexOp::create(b, loc, qi),
+      arith::ConstantIndexOp::create(b, loc, bq), ValueRange{item},
+      [&](OpBuilder &rb, Location l, Value r, ValueRange rowArgs) {
+        Value qBlock = tensor::ExtractSliceOp::create(
+            rb, l, RankedTensorType::get({bq, d}, f32), qs, ArrayRef<OpFoldResult>{r, rb.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{rb.getIndexAttr(bq), rb.getIndexAttr(d)},
+            ArrayRef<OpFoldResult>{rb.getIndexAttr(1), rb.getIndexAttr(1)});
+        Value m0 = createFilledTensor(rb, l, {bq}, f32,
+                                      rb.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+        Value l0 = createFilledTensor(rb, l, {bq}, f32, rb.getF32FloatAttr(0.0f));
+        Value acc0 = createFilledTensor(rb, l, {bq, dv}, f32, rb.getF32FloatAttr(0.0f));
+        auto keyLoop = scf::ForOp::create(
+            rb, l, zeroIdx, arith::ConstantIndexOp::create(rb, l, sk),
+            arith::ConstantIndexOp::create(rb, l, bk), ValueRange{m0, l0, acc0},
+            [&](OpBuilder &kb, Location l2, Value k, ValueRange st) {
+              Value m = st[0], sum = st[1], acc = st[2];
+              auto one = kb.getIndexAttr(1);
+              Value ktBlock = tensor::ExtractSliceOp::create(
+                  kb, l2, RankedTensorType::get({d, bk}, f32), kt,
+                  ArrayRef<OpFoldResult>{kb.getIndexAttr(0), k},
+                  ArrayRef<OpFoldResult>{kb.getIndexAttr(d), kb.getIndexAttr(bk)},
+                  ArrayRef<OpFoldResult>{one, one});
+              Value vBlock = tensor::ExtractSliceOp::create(
+                  kb, l2, RankedTensorType::get({bk, dv}, f32), vh,
+                  ArrayRef<OpFoldResult>{k, kb.getIndexAttr(0)},
+                  ArrayRef<OpFoldResult>{kb.getIndexAttr(bk), kb.getIndexAttr(dv)},
+                  ArrayRef<OpFoldResult>{one, one});
+              Value s0 = createFilledTensor(kb, l2, {bq, bk}, f32, kb.getF32FloatAttr(0.0f));
+              Value s = mark(linalg::MatmulOp::create(kb, l2, TypeRange{s0.getType()},
+                                                      ValueRange{qBlock, ktBlock}, ValueRange{s0}));
+              // r = rowmax s; c = exp(m - max(m, r)); m' = max(m, r), in place of m
+              // (computed after c, the last reader of m, so that m' can take m's buffer
+              // and the loop carries it without a copy).
+              Value r0 = createFilledTensor(
+                  kb, l2, {bq}, f32, kb.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+              Value r = createGenericOp(kb, l2, TypeRange{m.getType()}, ValueRange{s}, ValueRange{r0},
+                                        {id2, rowOf}, rowReduce,
+                                        [&](OpBuilder &gb, Location gl, ValueRange args) -> SmallVector<Value> {
+                                          return {createFloatMax(gb, gl, args[1], args[0])};
+                                        })
+                            .getResult(0);
+              Value c = createGenericOp(
+                            kb, l2, TypeRange{m.getType()}, ValueRange{m, r},
+                            ValueRange{createEmptyTensor(kb, l2, {bq}, f32)}, {id1, id1, id1},
+                            getParallelIterators(1),
+                            [&](OpBuilder &gb, Location gl, ValueRange args) -> SmallVector<Value> {
+                              Value mx = createFloatMax(gb, gl, args[0], args[1]);
+                              return {math::ExpOp::create(
+                                  gb, gl, arith::SubFOp::create(gb, gl, args[0], mx))};
+                            })
+                            .getResult(0);
+              Value mNew = createGenericOp(
+                               kb, l2, TypeRange{m.getType()}, ValueRange{r}, ValueRange{m}, {id1, id1},
+                               getParallelIterators(1),
+                               [&](OpBuilder &gb, Location gl, ValueRange args) -> SmallVector<Value> {
+                                 return {createFloatMax(gb, gl, args[1], args[0])};
+                               })
+                               .getResult(0);
+              // P = exp(s - m'), in place of s
+              Value p =
+                  createGenericOp(kb, l2, TypeRange{s.getType()}, ValueRange{mNew}, ValueRange{s},
+                                  {rowOf, id2}, getParallelIterators(2),
+                                  [&](OpBuilder &gb, Location gl, ValueRange args) -> SmallVector<Value> {
+                                    return {math::ExpOp::create(
+                                        gb, gl, arith::SubFOp::create(gb, gl, args[1], args[0]))};
+                                  })
+                      .getResult(0);
+              // l = l * c + rowsum P
+              Value scaled = createGenericOp(
+                                 kb, l2, TypeRange{sum.getType()}, ValueRange{c}, ValueRange{sum},
+                                 {id1, id1}, getParallelIterators(1),
+                                 [&](OpBuilder &gb, Location gl, ValueRange args) -> SmallVector<Value> {
+                                   return {arith::MulFOp::create(gb, gl, args[1], args[0])};
+                                 })
+                                 .getResult(0);
+              Value sumNew =
+                  createGenericOp(kb, l2, TypeRange{sum.getType()}, ValueRange{p}, ValueRange{scaled},
+                                  {id2, rowOf}, rowReduce,
+                                  [&](OpBuilder &gb, Location gl, ValueRange args) -> SmallVector<Value> {
+                                    return {arith::AddFOp::create(gb, gl, args[1], args[0])};
+                                  })
+                      .getResult(0);
+              // acc = acc * c + P V
+              Value accScaled =
+                  createGenericOp(kb, l2, TypeRange{acc.getType()}, ValueRange{c}, ValueRange{acc},
+                                  {rowOf, id2}, getParallelIterators(2),
+                                  [&](OpBuilder &gb, Location gl, ValueRange args) -> SmallVector<Value> {
+                                    return {arith::MulFOp::create(gb, gl, args[1], args[0])};
+                                  })
+                      .getResult(0);
+              Value accNew = mark(linalg::MatmulOp::create(kb, l2, TypeRange{acc.getType()},
+                                                           ValueRange{p, vBlock},
+                                                           ValueRange{accScaled}));
+              scf::YieldOp::create(kb, l2, ValueRange{mNew, sumNew, accNew});
+            });
+        Value sum = keyLoop.getResult(1), acc = keyLoop.getResult(2);
+        Value o = createGenericOp(rb, l, TypeRange{acc.getType()}, ValueRange{sum}, ValueRange{acc},
+                                  {rowOf, id2}, getParallelIterators(2),
+                                  [&](OpBuilder &gb, Location gl, ValueRange args) -> SmallVector<Value> {
+                                    return {arith::DivFOp::create(gb, gl, args[1], args[0])};
+                                  })
+                      .getResult(0);
+        auto one = rb.getIndexAttr(1);
+        Value next = tensor::InsertSliceOp::create(
+            rb, l, o, rowArgs[0], ArrayRef<OpFoldResult>{r, rb.getIndexAttr(0)},
+            ArrayRef<OpFoldResult>{rb.getIndexAttr(bq), rb.getIndexAttr(dv)},
+            ArrayRef<OpFoldResult>{one, one});
+        scf::YieldOp::create(rb, l, next);
+      });
+
+  // The item's rows into the output (heads merged back where the group's transpose did).
+  SmallVector<OpFoldResult> offsets, sizes;
+  tileBox(b, outPos, batch, row0, qi, b.getIndexAttr(0), dv, offsets, sizes);
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  b.setInsertionPointToStart(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, rowLoop.getResult(0),
+                                        forall.getRegionIterArgs()[0], offsets, sizes, strides);
+
+  // The group's ops are dead now.
+  Value result = a.result;
+  result.replaceAllUsesExcept(forall.getResult(0), forall);
+  SmallVector<Operation *> dead;
+  if (a.merge) {
+    dead.push_back(a.merge);
+  }
+  dead.push_back(a.pv);
+  dead.push_back(a.softmax);
+  dead.append(a.chain.rbegin(), a.chain.rend());
+  dead.push_back(a.qk);
+  for (Traced *t : {&a.v, &a.kt, &a.q}) {
+    dead.append(t->transposes.begin(), t->transposes.end());
+  }
+  for (Operation *op : dead) {
+    if (op->use_empty()) {
+      op->erase();
+    }
+  }
+  for (auto constant : llvm::to_vector(fn.getOps<ConstantOp>())) {
+    if (constant->use_empty()) {
+      constant->erase();
+    }
+  }
+  fn->setAttr(kAttentionAttr, UnitAttr::get(ctx));
+  return success();
+}
+
+struct LowerAttentionPass : public kiln::impl::LowerAttentionPassBase<LowerAttentionPass> {
+  void runOnOperation() override {
+    for (auto fn : llvm::to_vector(getOperation().getOps<func::FuncOp>())) {
+      auto scheme = fn->getAttrOfType<StringAttr>(kSchemeAttr);
+      if (!fn->hasAttr(kKernelAttr) || fn.isDeclaration() || !scheme ||
+          scheme.getValue() != "attention") {
+        continue;
+      }
+      FailureOr<Attention> a = match(fn);
+      if (failed(a)) {
+        fn.emitError("kiln-cpu-lower-attention: kernel '")
+            << fn.getSymName()
+            << "' is an attention group but does not hold matmul -> scale -> softmax -> "
+               "matmul (compile with --no-fusion to bypass)";
+        return signalPassFailure();
+      }
+      if (failed(lower(fn, *a))) {
+        return signalPassFailure();
+      }
+    }
+  }
+};
+
+} // namespace
+} // namespace kiln
