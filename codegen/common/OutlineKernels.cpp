@@ -123,9 +123,11 @@ struct OutlineKernelsPass : public kiln::impl::OutlineKernelsPassBase<OutlineKer
       }
     }
     for (Operation *op : compute) {
-      if (op->getNumRegions() != 0 && !isa<KilnDialect>(op->getDialect())) {
-        op->emitError("kiln-outline-kernels: op with regions outside the kiln dialect "
-                      "cannot become a kernel");
+      if (!isa<KilnDialect>(op->getDialect())) {
+        op->emitError("kiln-outline-kernels: '")
+            << op->getName()
+            << "' is not a kiln op and cannot become a kernel (a model graph holds kiln ops "
+               "only: write its kiln equivalent, or import the model from ONNX)";
         return signalPassFailure();
       }
       outline(op, symbols, index++);

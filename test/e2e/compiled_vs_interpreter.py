@@ -10,6 +10,10 @@ the output's largest magnitude for sums of many terms), f16 / bf16 1e-2, integer
 bools exactly.
 
   compiled_vs_interpreter.py --bin build/bin FILE.mlir... [--seed 7] [--skip NAME]...
+                             [--unfused]
+
+With --unfused every case is also compiled with --no-fusion (one kernel per op) and
+both artifacts are compared against the interpreter: fused, unfused and reference.
 
 A case whose function has dynamic dims is skipped (the compiler needs static shapes and
 says so); --skip names cases that are expected not to compile, with the reason printed.
@@ -84,12 +88,17 @@ def run_case(args, name, text):
         src = os.path.join(tmp, "case.mlir")
         with open(src, "w") as f:
             f.write(text)
-        artifact = os.path.join(tmp, "case.kiln")
-        p = subprocess.run([os.path.join(args.bin, "kiln-compile"), src, "-o", artifact],
-                           capture_output=True, text=True, timeout=600)
-        if p.returncode != 0:
-            why = (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[0]
-            return name, "fail", "kiln-compile: " + why
+        variants = [("", [])] + ([(" --no-fusion", ["--no-fusion"])] if args.unfused else [])
+        artifacts = []
+        for label, flags in variants:
+            artifact = os.path.join(tmp, "case%d.kiln" % len(artifacts))
+            p = subprocess.run([os.path.join(args.bin, "kiln-compile"), src, "-o", artifact]
+                               + flags, capture_output=True, text=True, timeout=600)
+            if p.returncode != 0:
+                why = (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[0]
+                return name, "fail", "kiln-compile%s: %s" % (label, why)
+            artifacts.append((label, artifact))
+        artifact = artifacts[0][1]
         info = subprocess.run([os.path.join(args.bin, "kiln-run"), "--inspect", artifact],
                               capture_output=True, text=True).stdout
         m = re.search(r"^outputs: (\d+)", info, flags=re.M)
@@ -102,15 +111,16 @@ def run_case(args, name, text):
                            capture_output=True, text=True, timeout=600)
         if p.returncode != 0:
             return name, "fail", "kiln-interpret: " + p.stderr.strip()[:200]
-        p = subprocess.run([os.path.join(args.bin, "kiln-run"), artifact,
-                            "--random-inputs=%d" % args.seed] + ["--output=@" + o for o in outs],
-                           capture_output=True, text=True, timeout=600)
-        if p.returncode != 0:
-            return name, "fail", "kiln-run: " + p.stderr.strip()[:200]
-        for i, (r, o) in enumerate(zip(refs, outs)):
-            why = compare(load_pb(r), load_pb(o))
-            if why:
-                return name, "fail", "output %d: %s" % (i, why)
+        for label, artifact in artifacts:
+            p = subprocess.run([os.path.join(args.bin, "kiln-run"), artifact,
+                                "--random-inputs=%d" % args.seed] + ["--output=@" + o for o in outs],
+                               capture_output=True, text=True, timeout=600)
+            if p.returncode != 0:
+                return name, "fail", "kiln-run%s: %s" % (label, p.stderr.strip()[:200])
+            for i, (r, o) in enumerate(zip(refs, outs)):
+                why = compare(load_pb(r), load_pb(o))
+                if why:
+                    return name, "fail", "output %d%s: %s" % (i, label, why)
     return name, "ok", ""
 
 
@@ -123,6 +133,8 @@ def main():
     ap.add_argument("--skip", action="append", default=[],
                     help="NAME=REASON: a case expected not to compile")
     ap.add_argument("--filter", default="")
+    ap.add_argument("--unfused", action="store_true",
+                    help="also compile every case with --no-fusion and check it too")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
     skips = dict(s.split("=", 1) for s in args.skip)

@@ -3,7 +3,7 @@
 // A kiln.fusion group becomes one kernel whose body is the group's body; a small
 // constant operand of the group is cloned into the kernel like any other.
 // CHECK-LABEL: func.func private @kernel0_fused_contraction(
-// CHECK-SAME:    %[[A:.+]]: tensor<8x16xf32>, %[[W:.+]]: tensor<16x32xf32>) -> tensor<8x32xf32> attributes {kiln.kernel, kiln.label = "mm (MatMul), act (Relu)"}
+// CHECK-SAME:    %[[A:.+]]: tensor<8x16xf32>, %[[W:.+]]: tensor<16x32xf32>) -> tensor<8x32xf32> attributes {kiln.kernel, kiln.label = "mm (MatMul), act (Relu)", kiln.scheme = "contraction"}
 // CHECK:         %[[B:.+]] = kiln.constant dense<1.000000e+00> : tensor<32xf32>
 // CHECK:         %[[M:.+]] = kiln.matmul %[[A]], %[[W]]
 // CHECK:         %[[S:.+]] = kiln.add %[[M]], %[[B]]

@@ -1,0 +1,56 @@
+// RUN: kiln-opt %s --kiln-cpu-lower-attention --split-input-file --verify-diagnostics | FileCheck %s
+// kiln-cpu-lower-attention: an attention kernel becomes work items over (batch, head,
+// 64 query rows), each looping over query blocks and key blocks with an online softmax;
+// no score matrix of the whole sequence and no kiln op are left.
+
+// 128 queries and keys in 2 heads of 16: items of 64 rows (>= 8 items is not reachable
+// below 64 rows), 64 x 64 score blocks, two key blocks per query block.
+// CHECK-LABEL: func.func private @kernel0_fused_attention(
+// CHECK-SAME:    attributes {kiln.attention,
+// CHECK-NOT:     = kiln.
+// CHECK:         scf.forall (%[[B:.+]], %[[H:.+]], %[[R:.+]]) = (0, 0, 0) to (1, 2, 128) step (1, 1, 64)
+// Q rows of the item, scaled by 1/4 (the division by 4 folded into Q):
+// CHECK:           tensor.extract_slice %arg0[%[[B]], %[[R]], %[[H]], 0] [1, 64, 1, 16]
+// CHECK:           arith.mulf %{{.+}}, %{{.+}} : f32
+// K^T of the head, transposed once per item:
+// CHECK:           tensor.extract_slice %arg1[%[[B]], 0, %[[H]], 0] [1, 128, 1, 16]
+// CHECK:           linalg.generic {indexing_maps = [#{{.+}}, #{{.+}}], iterator_types = ["parallel", "parallel"]} ins(%{{.+}} : tensor<128x16xf32>) outs(%{{.+}} : tensor<16x128xf32>)
+// V read in place:
+// CHECK:           %[[V:.+]] = tensor.extract_slice %arg2[%[[B]], 0, %[[H]], 0] [1, 128, 1, 16]
+// CHECK:           scf.for %{{.+}} = %{{.+}} to %c64 step %c64
+// CHECK:             scf.for %[[K:.+]] = %{{.+}} to %c128 step %c64{{.*}} iter_args({{.+}}) -> (tensor<64xf32>, tensor<64xf32>, tensor<64x16xf32>)
+// CHECK:               tensor.extract_slice %[[V]][%[[K]], 0] [64, 16]
+// CHECK:               %[[S:.+]] = linalg.matmul {kiln.attention} ins({{.+}} : tensor<64x16xf32>, tensor<16x64xf32>) outs({{.+}} : tensor<64x64xf32>)
+// Running max, its correction exp(m - m'), P = exp(s - m'), the rescaled sums:
+// CHECK:               iterator_types = ["parallel", "reduction"]} ins(%[[S]] : tensor<64x64xf32>)
+// CHECK:               math.exp
+// CHECK:               math.exp
+// CHECK:               linalg.matmul {kiln.attention} ins({{.+}} : tensor<64x64xf32>, tensor<64x16xf32>) outs({{.+}} : tensor<64x16xf32>)
+// CHECK:               scf.yield
+// CHECK:             arith.divf
+// CHECK:             tensor.insert_slice
+// Heads merged back: the item's rows land at [b, rows, h, :].
+// CHECK:           tensor.parallel_insert_slice %{{.+}} into %{{.+}}[%[[B]], %[[R]], %[[H]], 0] [1, 64, 1, 16]
+// CHECK-NOT:     = kiln.
+// CHECK:         return
+func.func private @kernel0_fused_attention(%q: tensor<1x128x2x16xf32>, %k: tensor<1x128x2x16xf32>, %v: tensor<1x128x2x16xf32>) -> tensor<1x128x2x16xf32> attributes {kiln.kernel, kiln.label = "", kiln.scheme = "attention"} {
+    %qt = kiln.transpose %q permutation = [0, 2, 1, 3] : tensor<1x128x2x16xf32> -> tensor<1x2x128x16xf32>
+    %kt = kiln.transpose %k permutation = [0, 2, 3, 1] : tensor<1x128x2x16xf32> -> tensor<1x2x16x128xf32>
+    %vt = kiln.transpose %v permutation = [0, 2, 1, 3] : tensor<1x128x2x16xf32> -> tensor<1x2x128x16xf32>
+    %s = kiln.matmul %qt, %kt : (tensor<1x2x128x16xf32>, tensor<1x2x16x128xf32>) -> tensor<1x2x128x128xf32>
+    %c = kiln.constant dense<4.0> : tensor<f32>
+    %d = kiln.div %s, %c : (tensor<1x2x128x128xf32>, tensor<f32>) -> tensor<1x2x128x128xf32>
+    %p = kiln.softmax %d axis = 3 : tensor<1x2x128x128xf32>
+    %o = kiln.matmul %p, %vt : (tensor<1x2x128x128xf32>, tensor<1x2x128x16xf32>) -> tensor<1x2x128x16xf32>
+    %r = kiln.transpose %o permutation = [0, 2, 1, 3] : tensor<1x2x128x16xf32> -> tensor<1x128x2x16xf32>
+    return %r : tensor<1x128x2x16xf32>
+}
+
+// -----
+
+// An attention kernel whose body is not the pattern (edited by hand): an error.
+// expected-error @+1 {{kiln-cpu-lower-attention: kernel 'kernel0_fused_attention' is an attention group but does not hold matmul -> scale -> softmax -> matmul (compile with --no-fusion to bypass)}}
+func.func private @kernel0_fused_attention(%s: tensor<2x16x16xf32>) -> tensor<2x16x16xf32> attributes {kiln.kernel, kiln.label = "", kiln.scheme = "attention"} {
+  %p = kiln.softmax %s axis = 2 : tensor<2x16x16xf32>
+  return %p : tensor<2x16x16xf32>
+}
