@@ -9,6 +9,17 @@ using namespace mlir;
 
 namespace kiln::fusion {
 
+Operation *getSoleUser(Value v) {
+  Operation *sole = nullptr;
+  for (Operation *user : v.getUsers()) {
+    if (sole && user != sole) {
+      return nullptr;
+    }
+    sole = user;
+  }
+  return sole;
+}
+
 int64_t tensorBytes(Value v) {
   auto type = dyn_cast<RankedTensorType>(v.getType());
   if (!type || !type.hasStaticShape()) {
@@ -26,7 +37,7 @@ namespace {
 
 /// The checks both kinds of edge share; fills `d.reason` and returns false on refusal.
 bool commonChecks(Value v, Operation *consumer, EdgeDecision &d) {
-  if (!v.hasOneUse()) {
+  if (!getSoleUser(v)) {
     d.reason = "several consumers: fusing would recompute or keep the value in memory";
     return false;
   }
@@ -79,7 +90,7 @@ EdgeDecision decidePrologueEdge(Value v, Operation *contraction) {
     d.reason = "producer is not a transpose";
     return d;
   }
-  if (!v.hasOneUse()) {
+  if (!getSoleUser(v)) {
     d.reason = "several consumers: fusing would recompute or keep the value in memory";
     return d;
   }
@@ -106,6 +117,94 @@ EdgeDecision decideLoopEdge(Value v, Operation *consumer) {
     return d;
   }
   commonChecks(v, consumer, d);
+  return d;
+}
+
+EdgeDecision decideRowPrologueEdge(Value v, Operation *reduction) {
+  EdgeDecision d;
+  Operation *producer = v.getDefiningOp();
+  if (!producer || getFusionClass(producer) != FusionClass::Elementwise ||
+      isa<ConstantOp>(producer)) {
+    d.reason = "producer is not elementwise";
+    return d;
+  }
+  if (!getSoleUser(v)) {
+    d.reason = "several consumers: fusing would recompute or keep the value in memory";
+    return d;
+  }
+  if (reduction->getNumOperands() == 0 || reduction->getOperand(0) != v) {
+    d.reason = "the value is a parameter of the reduction, not its data input";
+    return d;
+  }
+  int64_t bytes = tensorBytes(v);
+  if (bytes < 0) {
+    d.reason = "dynamic shape";
+    return d;
+  }
+  d.savedBytes = 2 * bytes;
+  d.fuse = true;
+  return d;
+}
+
+int64_t elementwiseFlops(Operation *op) {
+  if (isa<ExpOp, LogOp, ErfOp, TanhOp, SigmoidOp, GeluOp, PowOp, SinOp, CosOp>(op)) {
+    return 20;
+  }
+  if (isa<DivOp, SqrtOp>(op)) {
+    return 4;
+  }
+  return 1;
+}
+
+EdgeDecision decideRecompute(Operation *producer) {
+  EdgeDecision d;
+  if (getFusionClass(producer) != FusionClass::Elementwise || isa<ConstantOp>(producer) ||
+      producer->getNumResults() != 1) {
+    d.reason = "producer is not elementwise";
+    return d;
+  }
+  Value v = producer->getResult(0);
+  int64_t bytes = tensorBytes(v);
+  if (bytes < 0) {
+    d.reason = "dynamic shape";
+    return d;
+  }
+  SmallVector<Operation *> users;
+  for (Operation *user : v.getUsers()) {
+    if (!llvm::is_contained(users, user)) {
+      users.push_back(user);
+    }
+  }
+  if (users.size() < 2) {
+    d.reason = "one consumer: nothing to recompute";
+    return d;
+  }
+  for (Operation *user : users) {
+    if (getFusionClass(user) != FusionClass::Elementwise || isa<ConstantOp>(user) ||
+        user->getNumResults() != 1 || user->getBlock() != producer->getBlock() ||
+        cast<ShapedType>(user->getResult(0).getType()).getShape() !=
+            cast<ShapedType>(v.getType()).getShape()) {
+      d.reason = "a consumer is not an elementwise op of the same shape";
+      return d;
+    }
+  }
+  int64_t flops = elementwiseFlops(producer);
+  if (flops > kRecomputeFlops) {
+    d.reason = "too costly to recompute (" + std::to_string(flops) + " FLOPs per element)";
+    return d;
+  }
+  int64_t extra = static_cast<int64_t>(users.size()) - 1, inputBytes = 0;
+  for (Value operand : producer->getOperands()) {
+    inputBytes += std::max<int64_t>(tensorBytes(operand), 0);
+  }
+  auto elements = cast<ShapedType>(v.getType()).getNumElements();
+  d.recomputeFlops = extra * elements * flops;
+  d.savedBytes = bytes * (1 + static_cast<int64_t>(users.size())) - extra * inputBytes;
+  if (d.savedBytes <= 0) {
+    d.reason = "recomputing would read more than it saves";
+    return d;
+  }
+  d.fuse = true;
   return d;
 }
 

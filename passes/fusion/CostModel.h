@@ -17,6 +17,10 @@
 
 namespace kiln::fusion {
 
+/// The one op that uses `v` (possibly as several operands, `mul %x, %x`), or null when
+/// there is none or several: fusing a single-consumer edge never recomputes `v`.
+mlir::Operation *getSoleUser(mlir::Value v);
+
 /// Bytes of a statically shaped tensor value, or -1 when its shape is dynamic.
 int64_t tensorBytes(mlir::Value v);
 
@@ -45,6 +49,24 @@ EdgeDecision decidePrologueEdge(mlir::Value v, mlir::Operation *contraction);
 /// Loop edge: an elementwise producer whose result `v` feeds an elementwise `consumer`
 /// of the same shape, `v` used nowhere else.
 EdgeDecision decideLoopEdge(mlir::Value v, mlir::Operation *consumer);
+
+/// Row-reduction prologue edge: an elementwise producer's result `v` feeding the data
+/// input (operand 0) of `reduction` (reduce, softmax, log_softmax, layer_norm,
+/// global_pool). Fusable when `v` has that one use and the reduction's input shape, shapes
+/// are static: each row is then computed from the prologue while it is in registers.
+EdgeDecision decideRowPrologueEdge(mlir::Value v, mlir::Operation *reduction);
+
+/// Arithmetic per element of an elementwise op, in FLOPs: 1 for add, mul, max, relu and
+/// the like, 4 for div and sqrt, 20 for exp, log, erf, tanh, sigmoid, gelu, pow, sin, cos.
+int64_t elementwiseFlops(mlir::Operation *op);
+
+/// Recomputation: an elementwise `producer` whose result feeds several elementwise
+/// consumers of its shape is cloned into each consumer's loop group when it costs at most
+/// kRecomputeFlops per element. Saved: the result written once and read per consumer;
+/// paid: its inputs read once more per extra consumer (`savedBytes` is the difference)
+/// and `recomputeFlops`. The peak cannot grow: the result never exists.
+inline constexpr int64_t kRecomputeFlops = 2;
+EdgeDecision decideRecompute(mlir::Operation *producer);
 
 /// Attention: the score matrix `scores` (the first matmul's result) flows through
 /// `chain` (scaling, then softmax) into the second matmul. Fused, the group computes it

@@ -10,7 +10,13 @@
 //      (prologue) and the chain of elementwise ops after it (bias, activation, residual
 //      add, scaling, cast, quantize) while each edge is fusable by the cost model
 //      (CostModel.h: one consumer, same shape, static);
-//   2. loop groups: chains of elementwise ops left over, under the same edge rule.
+//   2. row-reduction groups: every reduce / softmax / log_softmax / layer_norm /
+//      global_pool takes the elementwise ops that feed only its data input (prologue,
+//      transitively) and the elementwise chain after it (epilogue), under the same edge
+//      rules; codegen tiles its rows so each row is computed and reduced in cache;
+//   3. recomputation: an elementwise op left over whose result feeds several elementwise
+//      consumers of its shape is cloned into each when it is cheap (CostModel.h);
+//   4. loop groups: chains of elementwise ops left over, under the same edge rule.
 //
 // A group of one op is not formed (it is a kernel anyway). Each group is a kiln.fusion
 // op placed where its last member was: its inputs are the members' operands from
@@ -50,7 +56,7 @@ template <typename Decide>
 void growChain(Group &group, const DenseSet<Operation *> &taken, Decide decide) {
   while (true) {
     Operation *last = group.members.back();
-    if (last->getNumResults() != 1 || !last->getResult(0).hasOneUse()) {
+    if (last->getNumResults() != 1 || !fusion::getSoleUser(last->getResult(0))) {
       return;
     }
     Value v = last->getResult(0);
@@ -71,7 +77,7 @@ bool isScalarConstant(Value v) {
 
 /// The single user of `v`, or null.
 Operation *onlyUser(Value v) {
-  return v.hasOneUse() ? *v.getUsers().begin() : nullptr;
+  return fusion::getSoleUser(v);
 }
 
 /// The attention group around `softmax`, or nothing (see the file comment). Shapes must
@@ -278,11 +284,15 @@ fusion::FusionReport describe(Block &block, ArrayRef<Group> groups, StringRef fu
         if (pg != groupOf.end() && cg != groupOf.end() && pg->second == cg->second) {
           edge.fused = true;
         } else {
-          fusion::EdgeDecision d = getFusionClass(&op) == FusionClass::Contraction
-                                       ? fusion::decideEpilogueEdge(v, user)
-                                       : fusion::decideLoopEdge(v, user);
           FusionClass cls = getFusionClass(&op);
-          if (!d.fuse && cls != FusionClass::Elementwise && cls != FusionClass::Contraction) {
+          fusion::EdgeDecision d =
+              cls == FusionClass::Contraction || cls == FusionClass::Reduction
+                  ? fusion::decideEpilogueEdge(v, user)
+              : getFusionClass(user) == FusionClass::Reduction
+                  ? fusion::decideRowPrologueEdge(v, user)
+                  : fusion::decideLoopEdge(v, user);
+          if (!d.fuse && cls != FusionClass::Elementwise && cls != FusionClass::Contraction &&
+              cls != FusionClass::Reduction) {
             edge.reason = "producer is " + stringifyFusionClass(cls).str() +
                           ": no group of this kind is formed yet";
           } else if (!d.fuse) {
@@ -355,6 +365,54 @@ struct FusePass : public impl::FusePassBase<FusePass> {
         group.members.insert(group.members.begin(), prologue.begin(), prologue.end());
         growChain(group, taken, fusion::decideEpilogueEdge);
         record(std::move(group));
+      }
+    }
+    for (Operation &op : block) {
+      if (!taken.contains(&op) &&
+          isa<ReduceOp, SoftmaxOp, LogSoftmaxOp, LayerNormOp, GlobalPoolOp>(op)) {
+        Group group{FusionScheme::row_reduction, {&op}};
+        SmallVector<std::pair<Value, Operation *>> edges{{op.getOperand(0), &op}};
+        while (!edges.empty()) {
+          auto [v, consumer] = edges.pop_back_val();
+          Operation *producer = v.getDefiningOp();
+          bool fusable = producer && !taken.contains(producer) &&
+                         !llvm::is_contained(group.members, producer) &&
+                         (consumer == &op ? fusion::decideRowPrologueEdge(v, consumer)
+                                          : fusion::decideLoopEdge(v, consumer))
+                             .fuse;
+          if (fusable) {
+            group.members.push_back(producer);
+            for (Value operand : producer->getOperands()) {
+              edges.push_back({operand, producer});
+            }
+          }
+        }
+        llvm::sort(group.members,
+                   [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+        growChain(group, taken, fusion::decideEpilogueEdge);
+        record(std::move(group));
+      }
+    }
+    // Cheap producers with several consumers: one clone per consumer, each of which then
+    // heads its own loop group.
+    for (Operation &op : llvm::make_early_inc_range(block)) {
+      if (taken.contains(&op) || !fusion::decideRecompute(&op).fuse ||
+          llvm::any_of(op.getUsers(), [&](Operation *u) { return taken.contains(u); })) {
+        continue;
+      }
+      SmallVector<Operation *> users;
+      for (Operation *user : op.getResult(0).getUsers()) {
+        if (!llvm::is_contained(users, user)) {
+          users.push_back(user);
+        }
+      }
+      OpBuilder b(&op);
+      b.setInsertionPointAfter(&op);
+      for (Operation *user : llvm::drop_begin(users)) {
+        Operation *clone = b.clone(op);
+        op.getResult(0).replaceUsesWithIf(clone->getResult(0), [&](OpOperand &use) {
+          return use.getOwner() == user;
+        });
       }
     }
     for (Operation &op : block) {

@@ -86,18 +86,18 @@ func.func @incompatible_broadcast(%x: tensor<8x16xf32>, %w: tensor<16x32xf32>, %
 
 // -----
 
-// Loop groups: exp -> neg -> tanh is one group; the softmax (a reduction) is not an
-// elementwise consumer and ends it, and its own consumer chain (mul -> sqrt) is another.
-// CHECK-LABEL: func.func @loop_chains(
-// CHECK:         %[[L:.+]] = kiln.fusion loop (%{{.+}}) : (tensor<2x8xf32>) -> tensor<2x8xf32> {
+// Row-reduction group: the softmax takes the elementwise chain that feeds only its input
+// (exp -> neg -> tanh, prologue) and the chain after it (mul -> sqrt, epilogue).
+// CHECK-LABEL: func.func @row_reduction(
+// CHECK:         %[[R:.+]] = kiln.fusion row_reduction (%{{.+}}) : (tensor<2x8xf32>) -> tensor<2x8xf32> {
 // CHECK:           kiln.exp
 // CHECK:           kiln.neg
 // CHECK:           kiln.tanh
-// CHECK:         %[[S:.+]] = kiln.softmax %[[L]]
-// CHECK:         kiln.fusion loop (%[[S]]) : (tensor<2x8xf32>) -> tensor<2x8xf32> {
+// CHECK:           kiln.softmax
 // CHECK:           kiln.mul
 // CHECK:           kiln.sqrt
-func.func @loop_chains(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+// CHECK:         return %[[R]]
+func.func @row_reduction(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %e = kiln.exp %x : tensor<2x8xf32>
   %n = kiln.neg %e : tensor<2x8xf32>
   %t = kiln.tanh %n : tensor<2x8xf32>
@@ -105,6 +105,88 @@ func.func @loop_chains(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %m = kiln.mul %s, %s : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
   %q = kiln.sqrt %m : tensor<2x8xf32>
   return %q : tensor<2x8xf32>
+}
+
+// -----
+
+// Row reductions: a sum over the last axis takes its prologue (the add of a bias whose
+// other operand broadcasts); layer_norm's scale is a parameter, not its data input, and
+// its producer (a negation also returned: two consumers) stays outside; the sub reading
+// the reduce's keep_dims result broadcast keeps layer_norm's shape, so it is
+// layer_norm's epilogue, and the reduce group is an input of that group.
+// CHECK-LABEL: func.func @row_reduction_edges(
+// CHECK:         %[[N:.+]] = kiln.neg
+// CHECK:         %[[S:.+]] = kiln.fusion row_reduction
+// CHECK:           kiln.add
+// CHECK:           kiln.reduce sum
+// CHECK:           kiln.yield
+// CHECK:         %[[L:.+]] = kiln.fusion row_reduction (%{{.+}}, %[[N]], %[[S]])
+// CHECK:           kiln.exp
+// CHECK:           kiln.layer_norm
+// CHECK:           kiln.sub
+// CHECK:           kiln.yield
+// CHECK:         return %[[L]], %[[N]]
+func.func @row_reduction_edges(%x: tensor<4x16xf32>, %g: tensor<16xf32>, %b: tensor<16xf32>) -> (tensor<4x16xf32>, tensor<16xf32>) {
+  %n = kiln.neg %g : tensor<16xf32>
+  %e = kiln.exp %x : tensor<4x16xf32>
+  %l = kiln.layer_norm %e scale %n axis = 1 epsilon = 1.0e-05 : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %a = kiln.add %x, %b : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %s = kiln.reduce sum %a axes = [1] keep_dims : (tensor<4x16xf32>) -> tensor<4x1xf32>
+  %d = kiln.sub %l, %s : (tensor<4x16xf32>, tensor<4x1xf32>) -> tensor<4x16xf32>
+  return %d, %n : tensor<4x16xf32>, tensor<16xf32>
+}
+
+// -----
+
+// Recomputation: a cheap producer (add) with two elementwise consumers is cloned into
+// both loop groups; an expensive one (exp, 20 FLOPs per element) is not, and a consumer
+// that broadcasts to another shape keeps its producer (mul) in memory as well.
+// CHECK-LABEL: func.func @recompute(
+// CHECK:         kiln.fusion loop (%{{.+}}, %{{.+}}) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32> {
+// CHECK:           kiln.add
+// CHECK:           kiln.relu
+// CHECK:         kiln.fusion loop (%{{.+}}, %{{.+}}) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32> {
+// CHECK:           kiln.add
+// CHECK:           kiln.neg
+// CHECK:         %[[E:.+]] = kiln.exp
+// CHECK:         kiln.tanh %[[E]]
+// CHECK:         kiln.cos %[[E]]
+// CHECK:         %[[M:.+]] = kiln.mul
+// CHECK:         kiln.sigmoid %[[M]]
+// CHECK:         kiln.add %[[M]]
+// CHECK:         return
+func.func @recompute(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>, %z: tensor<2x4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<2x4x8xf32>) {
+  %a = kiln.add %x, %y : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %r = kiln.relu %a : tensor<4x8xf32>
+  %n = kiln.neg %a : tensor<4x8xf32>
+  %e = kiln.exp %x : tensor<4x8xf32>
+  %t = kiln.tanh %e : tensor<4x8xf32>
+  %c = kiln.cos %e : tensor<4x8xf32>
+  %m = kiln.mul %y, %y : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %s = kiln.sigmoid %m : tensor<4x8xf32>
+  %w = kiln.add %m, %z : (tensor<4x8xf32>, tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %r, %n, %t, %c, %s, %w : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<2x4x8xf32>
+}
+
+// -----
+
+// Loop groups: an elementwise chain; the transpose (data movement) ends it and its
+// consumer chain is another.
+// CHECK-LABEL: func.func @loop_chains(
+// CHECK:         %[[L:.+]] = kiln.fusion loop (%{{.+}}) : (tensor<2x8xf32>) -> tensor<2x8xf32> {
+// CHECK:           kiln.exp
+// CHECK:           kiln.neg
+// CHECK:         %[[T:.+]] = kiln.transpose %[[L]]
+// CHECK:         kiln.fusion loop (%[[T]]) : (tensor<8x2xf32>) -> tensor<8x2xf32> {
+// CHECK:           kiln.mul
+// CHECK:           kiln.sqrt
+func.func @loop_chains(%x: tensor<2x8xf32>) -> tensor<8x2xf32> {
+  %e = kiln.exp %x : tensor<2x8xf32>
+  %n = kiln.neg %e : tensor<2x8xf32>
+  %t = kiln.transpose %n permutation = [1, 0] : tensor<2x8xf32> -> tensor<8x2xf32>
+  %m = kiln.mul %t, %t : (tensor<8x2xf32>, tensor<8x2xf32>) -> tensor<8x2xf32>
+  %q = kiln.sqrt %m : tensor<8x2xf32>
+  return %q : tensor<8x2xf32>
 }
 
 // -----
