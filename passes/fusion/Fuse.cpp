@@ -2,6 +2,11 @@
 //
 // Greedy, in program order, over each graph function (kernels are left alone):
 //
+//  -1. horizontal fusion: sibling matmuls reading the same input with constant weights
+//      (the Q, K, V projections), each optionally followed by a constant bias add, become
+//      one matmul with the weights (and biases) concatenated along N, followed by slices
+//      giving each sibling's columns; the contraction group below takes the slices as a
+//      multi-output epilogue, so the input is read once and one kernel runs;
 //   0. attention groups: matmul (scores) -> scaling by a scalar -> softmax over the last
 //      axis -> matmul by the values, with the transposes that feed only its operands
 //      (heads split out of [B, S, H, D]) and the transpose after it (heads merged back);
@@ -30,7 +35,9 @@
 #include "passes/fusion/FusionReport.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/IRMapping.h"
 
 #define DEBUG_TYPE "kiln-fuse"
@@ -48,7 +55,167 @@ namespace {
 struct Group {
   FusionScheme scheme;
   SmallVector<Operation *> members; // program order
+  /// The values the group yields; empty: the last member's results.
+  SmallVector<Value> outputs;
 };
+
+/// The f32 values of a constant (dense or resource), or nothing.
+std::optional<SmallVector<float>> readF32(ConstantOp constant) {
+  ElementsAttr value = constant.getValue();
+  if (!value.getElementType().isF32()) {
+    return std::nullopt;
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    return llvm::to_vector(dense.getValues<float>());
+  }
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(value)) {
+    if (std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef()) {
+      return SmallVector<float>(data->begin(), data->end());
+    }
+  }
+  return std::nullopt;
+}
+
+/// A constant of `type` holding `data`, as a resource blob (like the importer's weights).
+Value createF32Constant(OpBuilder &b, Location loc, RankedTensorType type,
+                        ArrayRef<float> data, StringRef name) {
+  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(data);
+  auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
+  return ConstantOp::create(b, loc, type, cast<ElementsAttr>(attr));
+}
+
+/// One sibling of a horizontal fusion: matmul(x, W [K, N]) [+ b [N]].
+struct Sibling {
+  MatmulOp matmul;
+  AddOp bias;           // null when there is none
+  SmallVector<float> w; // [K, N]
+  SmallVector<float> b; // [N]
+  int64_t n = 0;
+};
+
+std::optional<Sibling> matchSibling(MatmulOp mm, Value x) {
+  auto w = mm.getRhs().getDefiningOp<ConstantOp>();
+  auto wt = dyn_cast<RankedTensorType>(mm.getRhs().getType());
+  auto rt = dyn_cast<RankedTensorType>(mm.getType());
+  if (mm.getLhs() != x || mm.getTransposeA() || mm.getTransposeB() || !w || !wt ||
+      wt.getRank() != 2 || !wt.hasStaticShape() || !rt || !rt.hasStaticShape() ||
+      !rt.getElementType().isF32() || mm.getLhs().getType() == mm.getRhs().getType()) {
+    return std::nullopt;
+  }
+  std::optional<SmallVector<float>> weights = readF32(w);
+  if (!weights) {
+    return std::nullopt;
+  }
+  Sibling s{mm, nullptr, std::move(*weights), {}, wt.getDimSize(1)};
+  if (auto add = dyn_cast_or_null<AddOp>(fusion::getSoleUser(mm.getResult()))) {
+    Value other = add.getLhs() == mm.getResult() ? add.getRhs() : add.getLhs();
+    auto constant = other.getDefiningOp<ConstantOp>();
+    auto bt = dyn_cast<RankedTensorType>(other.getType());
+    if (constant && bt && bt.getRank() == 1 && bt.getDimSize(0) == s.n &&
+        add.getType() == mm.getType() && other != mm.getResult()) {
+      if (std::optional<SmallVector<float>> bias = readF32(constant)) {
+        s.bias = add;
+        s.b = std::move(*bias);
+      }
+    }
+  }
+  return s;
+}
+
+/// Horizontal fusion of the sibling matmuls of `block` (see the file comment). Returns
+/// the slices of each fused matmul, which its contraction group yields.
+SmallVector<SmallVector<Operation *>> fuseSiblings(Block &block) {
+  SmallVector<SmallVector<Operation *>> fused;
+  // The inputs first: the rewrite below erases matmuls of the block.
+  SetVector<Value> inputs;
+  for (auto mm : block.getOps<MatmulOp>()) {
+    inputs.insert(mm.getLhs());
+  }
+  for (Value x : inputs) {
+    SmallVector<Sibling> siblings;
+    for (Operation *user : x.getUsers()) {
+      auto mm = dyn_cast<MatmulOp>(user);
+      if (!mm || mm->getBlock() != &block) {
+        continue;
+      }
+      if (std::optional<Sibling> s = matchSibling(mm, x)) {
+        siblings.push_back(std::move(*s));
+      }
+    }
+    // Same K, and all with a bias or all without (the group's epilogue is shared).
+    llvm::sort(siblings, [](const Sibling &a, const Sibling &b) {
+      return const_cast<Sibling &>(a).matmul->isBeforeInBlock(
+          const_cast<Sibling &>(b).matmul.getOperation());
+    });
+    auto k = [](const Sibling &s) {
+      return cast<RankedTensorType>(s.matmul->getOperand(1).getType()).getDimSize(0);
+    };
+    llvm::erase_if(siblings, [&](const Sibling &s) {
+      return k(s) != k(siblings.front()) || !s.bias != !siblings.front().bias;
+    });
+    if (siblings.size() < 2) {
+      continue;
+    }
+    int64_t kDim = k(siblings.front()), total = 0;
+    for (const Sibling &s : siblings) {
+      total += s.n;
+    }
+    SmallVector<float> w(kDim * total), b;
+    int64_t offset = 0;
+    SmallVector<Location> mmLocs, biasLocs;
+    for (Sibling &s : siblings) {
+      for (int64_t r = 0; r < kDim; ++r) {
+        std::copy_n(s.w.begin() + r * s.n, s.n, w.begin() + r * total + offset);
+      }
+      b.append(s.b.begin(), s.b.end());
+      offset += s.n;
+      mmLocs.push_back(s.matmul.getLoc());
+      if (s.bias) {
+        biasLocs.push_back(s.bias.getLoc());
+      }
+    }
+    OpBuilder builder(siblings.front().matmul);
+    MLIRContext *ctx = builder.getContext();
+    auto resultType = cast<RankedTensorType>(siblings.front().matmul.getType());
+    SmallVector<int64_t> shape(resultType.getShape());
+    shape.back() = total;
+    auto fusedType = RankedTensorType::get(shape, builder.getF32Type());
+    Value weights = createF32Constant(builder, FusedLoc::get(ctx, mmLocs),
+                                      RankedTensorType::get({kDim, total}, builder.getF32Type()),
+                                      w, "horizontal_weights");
+    Value y = MatmulOp::create(builder, FusedLoc::get(ctx, mmLocs), fusedType, x, weights,
+                               /*transpose_a=*/false, /*transpose_b=*/false);
+    if (siblings.front().bias) {
+      Value bias = createF32Constant(builder, FusedLoc::get(ctx, biasLocs),
+                                     RankedTensorType::get({total}, builder.getF32Type()), b,
+                                     "horizontal_bias");
+      y = AddOp::create(builder, FusedLoc::get(ctx, biasLocs), fusedType, y, bias);
+    }
+    SmallVector<Operation *> slices;
+    offset = 0;
+    for (Sibling &s : siblings) {
+      int64_t rank = resultType.getRank();
+      SmallVector<int64_t> starts(rank, 0), ends(shape), steps(rank, 1);
+      starts.back() = offset;
+      ends.back() = offset + s.n;
+      Operation *last = s.bias ? s.bias.getOperation() : s.matmul.getOperation();
+      auto slice = SliceOp::create(builder, last->getLoc(), last->getResult(0).getType(), y,
+                                   starts, ends, steps);
+      last->getResult(0).replaceAllUsesWith(slice.getResult());
+      slices.push_back(slice);
+      offset += s.n;
+    }
+    // Erased last: the builder inserts before the first sibling.
+    for (Sibling &s : siblings) {
+      if (s.bias) {
+        s.bias->erase();
+      }
+      s.matmul->erase();
+    }
+    fused.push_back(std::move(slices));
+  }
+  return fused;
+}
 
 /// Extends `group` along the single-consumer chain after its last member while
 /// `decide` accepts the edge.
@@ -182,9 +349,13 @@ void formGroup(const Group &group) {
   for (Operation *op : group.members) {
     locs.push_back(op->getLoc());
   }
+  SmallVector<Value> outputs = group.outputs;
+  if (outputs.empty()) {
+    outputs.append(last->result_begin(), last->result_end());
+  }
   OpBuilder b(last);
   Location loc = FusedLoc::get(b.getContext(), locs);
-  auto fusion = FusionOp::create(b, loc, group.scheme, inputs, last->getResultTypes());
+  auto fusion = FusionOp::create(b, loc, group.scheme, inputs, ValueRange(outputs).getTypes());
   Block &body = fusion.getBody().front();
   IRMapping map;
   for (auto [v, arg] : llvm::zip(inputs, body.getArguments())) {
@@ -195,11 +366,13 @@ void formGroup(const Group &group) {
     inner.clone(*op, map);
   }
   SmallVector<Value> yielded;
-  for (Value r : last->getResults()) {
+  for (Value r : outputs) {
     yielded.push_back(map.lookup(r));
   }
   YieldOp::create(inner, loc, yielded);
-  last->replaceAllUsesWith(fusion.getResults());
+  for (auto [r, f] : llvm::zip(outputs, fusion.getResults())) {
+    r.replaceAllUsesWith(f);
+  }
   for (Operation *op : llvm::reverse(group.members)) {
     op->erase();
   }
@@ -258,7 +431,8 @@ fusion::FusionReport describe(Block &block, ArrayRef<Group> groups, StringRef fu
         }
       }
     }
-    rg.bytesOut = bytesOf(group.members.back()->getResults());
+    rg.bytesOut = group.outputs.empty() ? bytesOf(group.members.back()->getResults())
+                                        : bytesOf(group.outputs);
     report.bytesAfter += rg.bytesIn + rg.bytesOut;
     report.groups.push_back(std::move(rg));
   }
@@ -331,6 +505,7 @@ struct FusePass : public impl::FusePassBase<FusePass> {
 
   void fuseBlock(Block &block, StringRef function,
                  std::vector<fusion::FusionReport> &reports) {
+    SmallVector<SmallVector<Operation *>> horizontal = fuseSiblings(block);
     SmallVector<Group> groups;
     DenseSet<Operation *> taken;
     auto record = [&](Group group) {
@@ -363,6 +538,25 @@ struct FusePass : public impl::FusePassBase<FusePass> {
         }
         llvm::sort(prologue, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
         group.members.insert(group.members.begin(), prologue.begin(), prologue.end());
+        // A horizontally fused matmul: its bias and the slices of each sibling's columns
+        // (several outputs).
+        auto slices = llvm::find_if(horizontal, [&](ArrayRef<Operation *> sl) {
+          Value source = sl.front()->getOperand(0);
+          return source.getDefiningOp() == &op ||
+                 (source.getDefiningOp() && source.getDefiningOp()->getOperand(0) == op.getResult(0));
+        });
+        if (slices != horizontal.end()) {
+          Operation *source = slices->front()->getOperand(0).getDefiningOp();
+          if (source != &op) {
+            group.members.push_back(source);
+          }
+          for (Operation *slice : *slices) {
+            group.members.push_back(slice);
+            group.outputs.push_back(slice->getResult(0));
+          }
+          record(std::move(group));
+          continue;
+        }
         growChain(group, taken, fusion::decideEpilogueEdge);
         record(std::move(group));
       }

@@ -209,3 +209,57 @@ func.func @transpose_prologue(%q: tensor<1x4x16x16xf32>, %k: tensor<1x16x4x16xf3
   %n = kiln.matmul %d, %vt : (tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>) -> tensor<1x4x16x16xf32>
   return %n, %vt : tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>
 }
+
+// -----
+
+// Horizontal fusion: three projections of the same input with constant weights and
+// biases (Q, K, V) become one matmul with the weights concatenated along N, one bias add
+// and three slices, all in one contraction group with three outputs. The matmul whose
+// weight is a graph input is no sibling and keeps its own group.
+// CHECK-LABEL: func.func @qkv(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<8x16xf32>, %[[W:[^:]+]]: tensor<16x4xf32>
+// CHECK:         %[[WC:.+]] = kiln.constant dense_resource<horizontal_weights> : tensor<16x24xf32>
+// CHECK:         %[[BC:.+]] = kiln.constant dense_resource<horizontal_bias> : tensor<24xf32>
+// CHECK:         %[[R:.+]]:3 = kiln.fusion contraction (%[[X]], %[[WC]], %[[BC]]) : (tensor<8x16xf32>, tensor<16x24xf32>, tensor<24xf32>) -> (tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>) {
+// CHECK:           %[[M:.+]] = kiln.matmul %{{.+}}, %{{.+}} : (tensor<8x16xf32>, tensor<16x24xf32>) -> tensor<8x24xf32>
+// CHECK:           %[[A:.+]] = kiln.add %[[M]], %{{.+}} : (tensor<8x24xf32>, tensor<24xf32>) -> tensor<8x24xf32>
+// CHECK:           %[[S0:.+]] = kiln.slice %[[A]] starts = [0, 0] ends = [8, 8]
+// CHECK:           %[[S1:.+]] = kiln.slice %[[A]] starts = [0, 8] ends = [8, 16]
+// CHECK:           %[[S2:.+]] = kiln.slice %[[A]] starts = [0, 16] ends = [8, 24]
+// CHECK:           kiln.yield %[[S0]], %[[S1]], %[[S2]]
+// CHECK:         kiln.fusion contraction (%[[X]], %[[W]]
+// CHECK:         return %[[R]]#0, %[[R]]#1, %[[R]]#2
+func.func @qkv(%x: tensor<8x16xf32>, %w: tensor<16x4xf32>) -> (tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x4xf32>) {
+  %wq = kiln.constant dense<0.5> : tensor<16x8xf32>
+  %wk = kiln.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], [-1.0, -2.0, -3.0, -4.0, -5.0, -6.0, -7.0, -8.0], [-1.0, -2.0, -3.0, -4.0, -5.0, -6.0, -7.0, -8.0], [-1.0, -2.0, -3.0, -4.0, -5.0, -6.0, -7.0, -8.0], [-1.0, -2.0, -3.0, -4.0, -5.0, -6.0, -7.0, -8.0], [-1.0, -2.0, -3.0, -4.0, -5.0, -6.0, -7.0, -8.0], [-1.0, -2.0, -3.0, -4.0, -5.0, -6.0, -7.0, -8.0], [-1.0, -2.0, -3.0, -4.0, -5.0, -6.0, -7.0, -8.0], [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]]> : tensor<16x8xf32>
+  %wv = kiln.constant dense<-0.25> : tensor<16x8xf32>
+  %bq = kiln.constant dense<1.0> : tensor<8xf32>
+  %bk = kiln.constant dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]> : tensor<8xf32>
+  %bv = kiln.constant dense<-1.0> : tensor<8xf32>
+  %q = kiln.matmul %x, %wq : (tensor<8x16xf32>, tensor<16x8xf32>) -> tensor<8x8xf32>
+  %qb = kiln.add %q, %bq : (tensor<8x8xf32>, tensor<8xf32>) -> tensor<8x8xf32>
+  %k = kiln.matmul %x, %wk : (tensor<8x16xf32>, tensor<16x8xf32>) -> tensor<8x8xf32>
+  %kb = kiln.add %bk, %k : (tensor<8xf32>, tensor<8x8xf32>) -> tensor<8x8xf32>
+  %v = kiln.matmul %x, %wv : (tensor<8x16xf32>, tensor<16x8xf32>) -> tensor<8x8xf32>
+  %vb = kiln.add %v, %bv : (tensor<8x8xf32>, tensor<8xf32>) -> tensor<8x8xf32>
+  %o = kiln.matmul %x, %w : (tensor<8x16xf32>, tensor<16x4xf32>) -> tensor<8x4xf32>
+  %r = kiln.relu %o : tensor<8x4xf32>
+  return %qb, %kb, %vb, %r : tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x4xf32>
+}
+
+// -----
+
+// Must not fire: siblings with and without a bias are not concatenated (their epilogues
+// differ); one projection alone has no sibling.
+// CHECK-LABEL: func.func @mixed_bias(
+// CHECK-NOT:     kiln.slice
+// CHECK-NOT:     horizontal
+func.func @mixed_bias(%x: tensor<8x16xf32>) -> (tensor<8x8xf32>, tensor<8x8xf32>) {
+  %wq = kiln.constant dense<0.5> : tensor<16x8xf32>
+  %wk = kiln.constant dense<0.25> : tensor<16x8xf32>
+  %bq = kiln.constant dense<1.0> : tensor<8xf32>
+  %q = kiln.matmul %x, %wq : (tensor<8x16xf32>, tensor<16x8xf32>) -> tensor<8x8xf32>
+  %qb = kiln.add %q, %bq : (tensor<8x8xf32>, tensor<8xf32>) -> tensor<8x8xf32>
+  %k = kiln.matmul %x, %wk : (tensor<8x16xf32>, tensor<16x8xf32>) -> tensor<8x8xf32>
+  return %qb, %k : tensor<8x8xf32>, tensor<8x8xf32>
+}
