@@ -5,8 +5,10 @@
 //
 //   softmax(x)     = exp(x - m) / s,        m = max_a x, s = sum_a exp(x - m)
 //   log_softmax(x) = (x - m) - log(s)
-//     => m: linalg.reduce (NaN-propagating max), s: linalg.generic (reduction at a),
-//        y: all-parallel linalg.generic reading x, m, s
+//     => m: linalg.reduce with arith.maximumf (NaN-propagating; the sign of a zero
+//        maximum does not matter here, and vectorizers know it as a combiner);
+//        softmax: e = exp(x - m) once (parallel, into the result), s = sum_a e, y = e / s;
+//        log_softmax: s: linalg.generic (reduction at a), y reads x, m, s
 //
 //   layer_norm(x)  = (x - mean) / sqrt(var + eps) * scale + bias over dims [axis, rank)
 //     => sum: generic reduction; var * n: generic reduction of (x - sum / n)^2 (two-pass,
@@ -64,13 +66,43 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
         rewriter, loc, ValueRange{x}, ValueRange{maxInit}, {axis},
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value v = convertFloat(b, l, args[0], compute);
-          linalg::YieldOp::create(b, l, createFloatMax(b, l, args[1], v));
+          linalg::YieldOp::create(b, l, arith::MaximumFOp::create(b, l, args[1], v).getResult());
         });
     Value m = max.getResult(0);
-
-    // s = sum_a exp(x - m)
     Value sumInit = createFilledTensor(rewriter, loc, rowShape, compute,
                                        FloatAttr::get(compute, 0.0));
+    if (!logarithm) {
+      // e = exp(x - m) in the compute type, s = sum_a e, y = e / s.
+      Value eInit = createEmptyTensor(rewriter, loc, type.getShape(), compute);
+      Value e = createGenericOp(
+                    rewriter, loc, TypeRange{eInit.getType()}, ValueRange{x, m},
+                    ValueRange{eInit}, {identity, rowMap, identity}, getParallelIterators(rank),
+                    [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
+                      Value v = convertFloat(b, l, args[0], compute);
+                      return {math::ExpOp::create(b, l, arith::SubFOp::create(b, l, v, args[1]))};
+                    })
+                    .getResult(0);
+      Value s = createGenericOp(
+                    rewriter, loc, TypeRange{sumInit.getType()}, ValueRange{e},
+                    ValueRange{sumInit}, {identity, rowMap}, getReductionIterators(rank, {axis}),
+                    [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
+                      return {arith::AddFOp::create(b, l, args[1], args[0])};
+                    })
+                    .getResult(0);
+      Value init = createEmptyTensor(rewriter, loc, type.getShape(), elem);
+      Value y = createGenericOp(
+                    rewriter, loc, TypeRange{type}, ValueRange{e, s}, ValueRange{init},
+                    {identity, rowMap, identity}, getParallelIterators(rank),
+                    [&](OpBuilder &b, Location l, ValueRange args) -> SmallVector<Value> {
+                      return {convertFloat(b, l, arith::DivFOp::create(b, l, args[0], args[1]),
+                                           elem)};
+                    })
+                    .getResult(0);
+      rewriter.replaceOp(op, y);
+      return success();
+    }
+
+    // s = sum_a exp(x - m)
     Value s = createGenericOp(
                   rewriter, loc, TypeRange{sumInit.getType()}, ValueRange{x, m},
                   ValueRange{sumInit}, {identity, rowMap, rowMap},

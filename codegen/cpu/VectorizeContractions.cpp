@@ -19,7 +19,9 @@
 #include "mlir/Dialect/Transform/IR/TransformOps.h"
 #include "mlir/Dialect/Transform/Interfaces/TransformInterfaces.h"
 #include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Parser/Parser.h"
@@ -209,7 +211,7 @@ module attributes {transform.with_named_sequence} {
       transform.apply_patterns.vector.lower_contraction lowering_strategy = outerproduct
       transform.apply_patterns.vector.lower_outerproduct
       transform.apply_patterns.vector.transfer_permutation_patterns
-      transform.apply_patterns.vector.lower_multi_reduction lowering_strategy = innerparallel
+      transform.apply_patterns.vector.lower_multi_reduction lowering_strategy = @MULTI@
       transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
       transform.apply_patterns.vector.lower_shape_cast
       transform.apply_patterns.vector.lower_transpose lowering_strategy = shuffle_1d
@@ -226,6 +228,24 @@ module attributes {transform.with_named_sequence} {
           : (!transform.any_op) -> !transform.op<"scf.for">
       transform.loop.unroll %kloops { factor = 4 } : !transform.op<"scf.for">
     }
+    transform.yield
+  }
+}
+)mlir";
+
+// Kernels without a contraction (loop and row-reduction groups, single elementwise,
+// reduction and data-movement ops): the C++ below tiled each structured op to one
+// vector of its innermost loop (vectorRowTiles); this vectorizes the tiles and lowers
+// them (a row reduction's tile reduces with vector.reduction, one per row).
+constexpr llvm::StringLiteral kLoopSchedule = R"mlir(
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op) {
+    %fv = transform.structured.vectorize_children_and_apply_patterns %root
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %fv {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %fv : !transform.any_op
     transform.yield
   }
 }
@@ -313,6 +333,86 @@ void hoistAccumulators(func::FuncOp fn) {
       return WalkResult::advance();
     });
   }
+}
+
+/// Tile of the innermost loop of a structured op for vectorization: the whole loop up
+/// to 128 iterations (7, 49, 56 ... become one vector each, which LLVM splits into
+/// registers and a masked tail), else 64, 32 or 16 where they divide it, else 64 (the
+/// last partial tile stays scalar).
+int64_t innerVectorTile(int64_t size) {
+  if (size <= 128) {
+    return size;
+  }
+  for (int64_t t : {64, 32, 16}) {
+    if (size % t == 0) {
+      return t;
+    }
+  }
+  return 64;
+}
+
+/// Tiles every elementwise / reduction / data-movement structured op of a kernel without
+/// contractions to [1, ..., 1, innerVectorTile(innermost)] so that vectorization makes
+/// vectors of at most 128 elements along the innermost (contiguous) loop. Named
+/// convolutions and pooling ops are left to the scalar path. Returns whether any op was
+/// tiled.
+bool vectorRowTiles(func::FuncOp fn) {
+  SmallVector<linalg::LinalgOp> ops;
+  fn.walk([&](linalg::LinalgOp op) {
+    // Only ops indexing every operand by a projected permutation of the loops: a
+    // strided slice (d0 * 2) or an index-only generic does not tile this way.
+    if (op.hasPureBufferSemantics() && op.hasOnlyProjectedPermutations() &&
+        isa<linalg::GenericOp, linalg::ReduceOp, linalg::FillOp, linalg::CopyOp,
+            linalg::MapOp, linalg::BroadcastOp, linalg::TransposeOp>(op.getOperation())) {
+      ops.push_back(op);
+    }
+  });
+  IRRewriter rewriter(fn.getContext());
+  bool tiled = false;
+  for (linalg::LinalgOp op : ops) {
+    // Booleans are stored a byte each; vectors of i1 would be loaded as packed bits.
+    if (llvm::any_of(op->getOperandTypes(), [](Type t) {
+          Type e = getElementTypeOrSelf(t);
+          return e.isIntOrFloat() && e.getIntOrFloatBitWidth() < 8;
+        })) {
+      continue;
+    }
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (ranges.empty() || llvm::any_of(ranges, ShapedType::isDynamic)) {
+      continue;
+    }
+    SmallVector<OpFoldResult> sizes;
+    for (size_t i = 0; i + 1 < ranges.size(); ++i) {
+      sizes.push_back(rewriter.getIndexAttr(1));
+    }
+    sizes.push_back(rewriter.getIndexAttr(innerVectorTile(ranges.back())));
+    scf::SCFTilingOptions options;
+    options.setTileSizes(sizes);
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> result =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(op.getOperation()), options);
+    if (failed(result)) {
+      continue;
+    }
+    rewriter.eraseOp(op);
+    tiled = true;
+  }
+  return tiled;
+}
+
+/// Float sums and products of a vector may be reassociated: LLVM then reduces a row tile
+/// as a tree (log2 steps) instead of one add after another. The result differs from
+/// the sequential sum by rounding only (within the tolerances the tests use against the
+/// interpreter, as the register-blocked matmuls do).
+void reassociateReductions(func::FuncOp fn) {
+  fn.walk([](vector::ReductionOp op) {
+    if (isa<FloatType>(op.getDest().getType()) &&
+        (op.getKind() == vector::CombiningKind::ADD ||
+         op.getKind() == vector::CombiningKind::MUL)) {
+      op.setFastmathAttr(arith::FastMathFlagsAttr::get(
+          op.getContext(), op.getFastmath() | arith::FastMathFlags::reassoc));
+    }
+  });
 }
 
 /// The first matmul-like op of the kernel, or null.
@@ -458,6 +558,15 @@ struct VectorizeContractionsPass
       }
       linalg::LinalgOp mm = findContraction(fn);
       if (!mm) {
+        if (vectorRowTiles(fn)) {
+          if (failed(apply(fn, kLoopSchedule))) {
+            return signalPassFailure();
+          }
+          if (failed(apply(fn, lowerSchedule("innerreduction")))) {
+            return signalPassFailure();
+          }
+          reassociateReductions(fn);
+        }
         continue;
       }
       bool packed = isa<linalg::ContractOp>(mm);
@@ -479,10 +588,20 @@ struct VectorizeContractionsPass
       if (packed || fn->hasAttr(kiln::kAttentionAttr)) {
         hoistAccumulators(fn);
       }
-      if (failed(apply(fn, kLowerSchedule))) {
+      if (failed(apply(fn, lowerSchedule("innerparallel")))) {
         return signalPassFailure();
       }
     }
+  }
+
+  /// kLowerSchedule with the given multi-reduction lowering: innerparallel for
+  /// contraction kernels (reductions across rows of register tiles), innerreduction for
+  /// row tiles of one row.
+  static std::string lowerSchedule(StringRef multiReduction) {
+    std::string text = kLowerSchedule.str();
+    size_t at = text.find("@MULTI@");
+    text.replace(at, 7, multiReduction.str());
+    return text;
   }
 };
 

@@ -111,24 +111,25 @@ func.func @argmax_first_ui8(%x: tensor<6x5xui8>) -> tensor<5xi64> {
 
 // -----
 
-// softmax = exp(x - max) / sum(exp(x - max)), computed in f32 for f16.
+// softmax = exp(x - max) / sum(exp(x - max)), computed in f32 for f16: the max with
+// arith.maximumf, exp once into an f32 tensor, its row sums, then the division.
 // CHECK-DAG: #[[$ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[$ROW:.+]] = affine_map<(d0, d1) -> (d0)>
 // CHECK-LABEL: func.func @softmax_f16(
 // CHECK-SAME: %[[X:.*]]: tensor<4x10xf16>)
 // CHECK: %[[MAX:.+]] = linalg.reduce ins(%[[X]] : tensor<4x10xf16>) outs(%{{.+}} : tensor<4xf32>) dimensions = [1]
 // CHECK: arith.extf
-// CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ROW]]], iterator_types = ["parallel", "reduction"]}
-// CHECK-SAME: ins(%[[X]], %[[MAX]] : tensor<4x10xf16>, tensor<4xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[E:.+]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ID]]], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME: ins(%[[X]], %[[MAX]] : tensor<4x10xf16>, tensor<4xf32>) outs(%{{.+}} : tensor<4x10xf32>)
 // CHECK: %[[D:.+]] = arith.subf %{{.+}}, %{{.+}} : f32
-// CHECK: %[[E:.+]] = math.exp %[[D]] : f32
-// CHECK: arith.addf %{{.+}}, %[[E]] : f32
-// CHECK: linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ROW]], #[[$ID]]], iterator_types = ["parallel", "parallel"]}
-// CHECK-SAME: ins(%[[X]], %[[MAX]], %[[SUM]] : tensor<4x10xf16>, tensor<4xf32>, tensor<4xf32>) outs(%{{.+}} : tensor<4x10xf16>)
-// CHECK: ^bb0(%{{.+}}: f16, %[[M:.+]]: f32, %[[S:.+]]: f32, %{{.+}}: f16):
-// CHECK: %[[SH:.+]] = arith.subf %{{.+}}, %[[M]] : f32
-// CHECK: %[[EX:.+]] = math.exp %[[SH]] : f32
-// CHECK: %[[Q:.+]] = arith.divf %[[EX]], %[[S]] : f32
+// CHECK: math.exp %[[D]] : f32
+// CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]]], iterator_types = ["parallel", "reduction"]}
+// CHECK-SAME: ins(%[[E]] : tensor<4x10xf32>)
+// CHECK: arith.addf
+// CHECK: linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ID]]], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME: ins(%[[E]], %[[SUM]] : tensor<4x10xf32>, tensor<4xf32>) outs(%{{.+}} : tensor<4x10xf16>)
+// CHECK: %[[Q:.+]] = arith.divf
 // CHECK: arith.truncf %[[Q]] : f32 to f16
 func.func @softmax_f16(%x: tensor<4x10xf16>) -> tensor<4x10xf16> {
   %0 = kiln.softmax %x axis = 1 : tensor<4x10xf16>
@@ -140,7 +141,7 @@ func.func @softmax_f16(%x: tensor<4x10xf16>) -> tensor<4x10xf16> {
 // log_softmax = (x - max) - log(sum(exp(x - max))), along a middle axis.
 // CHECK-DAG: #[[$ROW:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-LABEL: func.func @log_softmax(
-// CHECK: linalg.reduce ins(%{{.+}} : tensor<3x4x5xf32>) outs(%{{.+}} : tensor<3x5xf32>) dimensions = [1]
+// CHECK: linalg.reduce { arith.maximumf } ins(%{{.+}} : tensor<3x4x5xf32>) outs(%{{.+}} : tensor<3x5xf32>) dimensions = [1]
 // CHECK: linalg.generic {indexing_maps = [#{{.+}}, #[[$ROW]], #[[$ROW]]], iterator_types = ["parallel", "reduction", "parallel"]}
 // CHECK: ^bb0(%{{.+}}: f32, %[[M:.+]]: f32, %[[S:.+]]: f32, %{{.+}}: f32):
 // CHECK: %[[SH:.+]] = arith.subf %{{.+}}, %[[M]] : f32

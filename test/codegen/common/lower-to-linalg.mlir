@@ -295,11 +295,11 @@ func.func @neg_abs_i8(%x: tensor<4xi8>) -> tensor<4xi8> {
 
 // -----
 
-// Exact gelu: 0.5 x (1 + erf(x / sqrt 2)); tanh form: 0.5 x (1 + tanh(sqrt(2/pi)
+// Exact gelu: 0.5 x (1 + erf(x / sqrt 2)), as x * (1 / sqrt 2); tanh form: 0.5 x (1 + tanh(sqrt(2/pi)
 // (x + 0.044715 x^3))).
 // CHECK-LABEL: func.func @gelu(
-// CHECK: %[[SQRT2:.+]] = arith.constant 1.41421354 : f32
-// CHECK: %[[Q:.+]] = arith.divf %{{.+}}, %[[SQRT2]]
+// CHECK: %[[RSQRT2:.+]] = arith.constant 0.707106769 : f32
+// CHECK: %[[Q:.+]] = arith.mulf %{{.+}}, %[[RSQRT2]]
 // CHECK: math.erf %[[Q]]
 // CHECK: arith.constant 4.471500e-02 : f32
 // CHECK: arith.constant 0.797884583 : f32
