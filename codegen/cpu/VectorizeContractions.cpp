@@ -600,8 +600,14 @@ struct VectorizeContractionsPass
       if (packed || fn->hasAttr(kiln::kAttentionAttr)) {
         hoistAccumulators(fn);
       }
-      if (failed(apply(fn, lowerSchedule("innerparallel")))) {
+      // Attention's row statistics reduce register tiles along their rows: one
+      // reassociable vector.reduction per row beats transposing the tile.
+      bool attention = fn->hasAttr(kiln::kAttentionAttr);
+      if (failed(apply(fn, lowerSchedule(attention ? "innerreduction" : "innerparallel")))) {
         return signalPassFailure();
+      }
+      if (attention) {
+        reassociateReductions(fn);
       }
     }
   }
