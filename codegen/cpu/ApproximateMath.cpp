@@ -5,6 +5,13 @@
 // computing them vectorize instead of calling libm once per element. f64 math keeps
 // the LLVM intrinsics / libm calls (math-to-llvm, math-to-libm run later).
 //
+// erf on f32 is kiln's own (RationalErf): the odd/even rational approximation of degree
+// 13/8 on [-4, 4] whose coefficients XLA and Eigen use (erf(x) = x P(x^2) / Q(x^2), x
+// clamped to [-4, 4], beyond which erf is +-1 in f32): 10 FMAs and one division, about a
+// quarter of the instructions of MLIR's piecewise version (three intervals chosen by
+// selects), which made GELU compute-bound. Max abs error against the interpreter's
+// double erf in GELU: 4.8e-7.
+//
 //===----------------------------------------------------------------------------===//
 #include "codegen/Passes.h"
 
