@@ -18,6 +18,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include <memory>
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
@@ -66,11 +67,23 @@ int main(int argc, char **argv) {
   cl::opt<bool> noFusion("no-fusion",
                          cl::desc("one kernel per op (no kiln.fusion groups), for comparison "
                                   "and bisecting"));
+  // --help lists kiln-compile's options; LLVM's backend options (hundreds) and MLIR's
+  // debugging options stay out of it but still parse.
+  static cl::OptionCategory kilnCategory("kiln-compile options");
+  for (cl::Option *option : std::initializer_list<cl::Option *>{
+           &model, &output, &target, &cpu, &optLevel, &emit, std::addressof(shapes),
+           std::addressof(constants), &timing, &fusionReport, &noFusion}) {
+    option->addCategory(kilnCategory);
+  }
   mlir::registerMLIRContextCLOptions();
   mlir::registerAsmPrinterCLOptions();
   mlir::registerPassManagerCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
-  cl::ParseCommandLineOptions(argc, argv, "kiln compiler\n");
+  cl::HideUnrelatedOptions(kilnCategory);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "kiln compiler\n\nMLIR's debugging options are accepted too "
+      "(--mlir-print-ir-after-all, --mlir-timing, --mlir-pass-pipeline-crash-reproducer=FILE).\n");
 
   std::string flags;
   for (int i = 0; i < argc; ++i) {
