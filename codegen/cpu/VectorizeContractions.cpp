@@ -42,8 +42,9 @@ using namespace mlir;
 
 namespace {
 
-// Both schedules first tile the ops that initialize or feed the output (fills, bias
-// broadcasts; in the plain schedule every generic too) to 8 x 32 register tiles.
+// The schedules first tile the ops that initialize or feed the output (fills, bias
+// broadcasts; in the plain schedule every generic too) to 8 x 32 register tiles (8 x the
+// matmul tile's columns in attention kernels, whose generics are all tiled this way).
 constexpr llvm::StringLiteral kTileFills = R"mlir(
     %fills = transform.structured.match ops{[@FILL_OPS@]} in %root
         : (!transform.any_op) -> !transform.any_op
@@ -51,10 +52,26 @@ constexpr llvm::StringLiteral kTileFills = R"mlir(
     ^bb0(%fill: !transform.any_op):
       transform.sequence %fill : !transform.any_op failures(suppress) {
       ^bb1(%f: !transform.any_op):
-        %tf, %lf:2 = transform.structured.tile_using_for %f tile_sizes [8, 32]
+        %tf, %lf:2 = transform.structured.tile_using_for %f tile_sizes [8, @FILL_COLS@]
           : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
       }
     })mlir";
+
+// The plain and the attention schedules end alike: vectorize, fold the tiles' views into
+// the transfers and hoist the accumulator transfers out of the k loops.
+constexpr llvm::StringLiteral kVectorizeAndHoist = R"mlir(
+    %fv = transform.structured.vectorize_children_and_apply_patterns %root
+        : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %fv {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %fv : !transform.any_op
+    transform.apply_patterns to %fv {
+      transform.apply_patterns.memref.fold_memref_alias_ops
+    } : !transform.any_op
+    transform.apply_cse to %fv : !transform.any_op
+    %fh = transform.structured.hoist_redundant_vector_transfers %fv
+        : (!transform.any_op) -> !transform.any_op)mlir";
 
 // %root is the kernel function. Steps as in the recipe up to the hoisting of the
 // accumulators; kLowerSchedule below then lowers contractions to FMAs.
@@ -80,18 +97,7 @@ module attributes {transform.with_named_sequence} {
       %t2, %l2:4 = transform.structured.tile_using_for %t1 tile_sizes [1, @RM@, @RN@, 1]
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
     }
-    %fv = transform.structured.vectorize_children_and_apply_patterns %root
-        : (!transform.any_op) -> !transform.any_op
-    transform.apply_patterns to %fv {
-      transform.apply_patterns.canonicalization
-    } : !transform.any_op
-    transform.apply_cse to %fv : !transform.any_op
-    transform.apply_patterns to %fv {
-      transform.apply_patterns.memref.fold_memref_alias_ops
-    } : !transform.any_op
-    transform.apply_cse to %fv : !transform.any_op
-    %fh = transform.structured.hoist_redundant_vector_transfers %fv
-        : (!transform.any_op) -> !transform.any_op
+@VECTORIZE_HOIST@
     transform.yield
   }
 }
@@ -168,16 +174,7 @@ module attributes {transform.with_named_sequence} {
 constexpr llvm::StringLiteral kAttentionSchedule = R"mlir(
 module attributes {transform.with_named_sequence} {
   transform.named_sequence @__transform_main(%root: !transform.any_op) {
-    %fills = transform.structured.match ops{["linalg.fill", "linalg.generic"]} in %root
-        : (!transform.any_op) -> !transform.any_op
-    transform.foreach %fills : !transform.any_op {
-    ^bb0(%fill: !transform.any_op):
-      transform.sequence %fill : !transform.any_op failures(suppress) {
-      ^bb1(%f: !transform.any_op):
-        %tf, %lf:2 = transform.structured.tile_using_for %f tile_sizes [8, @RN@]
-          : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
-      }
-    }
+@FILLS@
     %mms = transform.structured.match ops{["linalg.matmul"]} in %root
         : (!transform.any_op) -> !transform.any_op
     transform.foreach %mms : !transform.any_op {
@@ -185,18 +182,7 @@ module attributes {transform.with_named_sequence} {
       %t2, %l2:3 = transform.structured.tile_using_for %mm tile_sizes [@RM@, @RN@, 1]
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)
     }
-    %fv = transform.structured.vectorize_children_and_apply_patterns %root
-        : (!transform.any_op) -> !transform.any_op
-    transform.apply_patterns to %fv {
-      transform.apply_patterns.canonicalization
-    } : !transform.any_op
-    transform.apply_cse to %fv : !transform.any_op
-    transform.apply_patterns to %fv {
-      transform.apply_patterns.memref.fold_memref_alias_ops
-    } : !transform.any_op
-    transform.apply_cse to %fv : !transform.any_op
-    %fh = transform.structured.hoist_redundant_vector_transfers %fv
-        : (!transform.any_op) -> !transform.any_op
+@VECTORIZE_HOIST@
     transform.yield
   }
 }
@@ -487,7 +473,7 @@ std::string scheduleFor(linalg::LinalgOp mm, int64_t vectorBits) {
     }
     return int64_t(1);
   };
-  int64_t tm = 0, tn = 0, tk = 0, rm, rn;
+  int64_t tm = 0, tn = 0, tk = 0, rm, rn, fillColumns = 32;
   std::string text, fillOps;
   if (mm->hasAttr(kiln::kAttentionAttr)) {
     // Scores [BQ, BK, D] and values [BQ, Dv, BK]: columns that divide both BK and Dv.
@@ -501,6 +487,8 @@ std::string scheduleFor(linalg::LinalgOp mm, int64_t vectorBits) {
     rn = divides(columns, {2 * lanes, lanes, 8, 4, 1});
     rm = std::min<int64_t>(rowsFor(rows, rn), 8);
     text = kAttentionSchedule.str();
+    fillOps = R"("linalg.fill", "linalg.generic")";
+    fillColumns = rn;
   } else if (isa<linalg::ContractOp>(mm)) {
     // (m, n0, n1, k) with n1 the panel width: cache tiles count panels; a one-register
     // panel takes up to 16 rows so that enough accumulators hide the FMA latency.
@@ -533,8 +521,10 @@ std::string scheduleFor(linalg::LinalgOp mm, int64_t vectorBits) {
   };
   substitute("@FILLS@", kTileFills);
   substitute("@FILL_OPS@", fillOps);
-  for (auto [key, value] : {std::pair{"@TM@", tm}, std::pair{"@TN@", tn}, std::pair{"@TK@", tk},
-                            std::pair{"@RM@", rm}, std::pair{"@RN@", rn}}) {
+  substitute("@VECTORIZE_HOIST@", kVectorizeAndHoist);
+  for (auto [key, value] :
+       {std::pair{"@TM@", tm}, std::pair{"@TN@", tn}, std::pair{"@TK@", tk},
+        std::pair{"@RM@", rm}, std::pair{"@RN@", rn}, std::pair{"@FILL_COLS@", fillColumns}}) {
     substitute(key, std::to_string(value));
   }
   return text;

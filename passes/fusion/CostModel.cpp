@@ -35,10 +35,18 @@ int64_t tensorBytes(Value v) {
 
 namespace {
 
+constexpr const char *kSeveralConsumers =
+    "several consumers: fusing would recompute or keep the value in memory";
+
+/// An elementwise op that computes something (constants are folded into their users).
+bool isElementwiseProducer(Operation *op) {
+  return op && getFusionClass(op) == FusionClass::Elementwise && !isa<ConstantOp>(op);
+}
+
 /// The checks both kinds of edge share; fills `d.reason` and returns false on refusal.
 bool commonChecks(Value v, Operation *consumer, EdgeDecision &d) {
   if (!getSoleUser(v)) {
-    d.reason = "several consumers: fusing would recompute or keep the value in memory";
+    d.reason = kSeveralConsumers;
     return false;
   }
   FusionClass cls = getFusionClass(consumer);
@@ -91,7 +99,7 @@ EdgeDecision decidePrologueEdge(Value v, Operation *contraction) {
     return d;
   }
   if (!getSoleUser(v)) {
-    d.reason = "several consumers: fusing would recompute or keep the value in memory";
+    d.reason = kSeveralConsumers;
     return d;
   }
   int64_t bytes = tensorBytes(v);
@@ -111,8 +119,7 @@ EdgeDecision decidePrologueEdge(Value v, Operation *contraction) {
 EdgeDecision decideLoopEdge(Value v, Operation *consumer) {
   EdgeDecision d;
   Operation *producer = v.getDefiningOp();
-  if (!producer || getFusionClass(producer) != FusionClass::Elementwise ||
-      isa<ConstantOp>(producer)) {
+  if (!isElementwiseProducer(producer)) {
     d.reason = "producer is not elementwise";
     return d;
   }
@@ -123,13 +130,12 @@ EdgeDecision decideLoopEdge(Value v, Operation *consumer) {
 EdgeDecision decideRowPrologueEdge(Value v, Operation *reduction) {
   EdgeDecision d;
   Operation *producer = v.getDefiningOp();
-  if (!producer || getFusionClass(producer) != FusionClass::Elementwise ||
-      isa<ConstantOp>(producer)) {
+  if (!isElementwiseProducer(producer)) {
     d.reason = "producer is not elementwise";
     return d;
   }
   if (!getSoleUser(v)) {
-    d.reason = "several consumers: fusing would recompute or keep the value in memory";
+    d.reason = kSeveralConsumers;
     return d;
   }
   if (reduction->getNumOperands() == 0 || reduction->getOperand(0) != v) {
@@ -158,8 +164,7 @@ int64_t elementwiseFlops(Operation *op) {
 
 EdgeDecision decideRecompute(Operation *producer) {
   EdgeDecision d;
-  if (getFusionClass(producer) != FusionClass::Elementwise || isa<ConstantOp>(producer) ||
-      producer->getNumResults() != 1) {
+  if (!isElementwiseProducer(producer) || producer->getNumResults() != 1) {
     d.reason = "producer is not elementwise";
     return d;
   }
