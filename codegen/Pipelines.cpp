@@ -59,6 +59,7 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
     return failure();
   }
   if (options.fusion) {
+    pm.addPass(createFoldBatchNormPass());
     pm.addPass(createRaiseDecompositionsPass());
     pm.addPass(createFusePass(FusePassOptions{options.fusionReport}));
   }

@@ -35,6 +35,27 @@ def PrintFusionInfoPass : Pass<"kiln-print-fusion-info"> {
 // Fusion
 //===----------------------------------------------------------------------------===//
 
+def FoldBatchNormPass : Pass<"kiln-fold-batch-norm"> {
+  let summary = "Fold inference BatchNorm into the constant weights of the conv / matmul before it";
+  let description = [{
+    `batch_norm(conv2d(x, W, b))` with constant W, b and BatchNorm parameters becomes
+    `conv2d(x, W', b')` with `W'[c] = f[c] W[c]`, `b'[c] = f[c] (b[c] - mean[c]) + beta[c]`
+    and `f = scale / sqrt(var + eps)`; a 2-D matmul by constant weights (optionally plus
+    a constant bias) followed by a BatchNorm over its columns becomes a matmul by scaled
+    weights plus the folded bias. The conv's or matmul's result must have no other user.
+    Runs before --kiln-fuse: the conv's epilogue then follows it directly.
+
+    ```mlir
+    %y = kiln.conv2d %x, %w, %b : ...
+    %z = kiln.batch_norm %y, %s, %beta, %m, %v epsilon = 1.0e-05 : ...
+    ```
+    becomes
+    ```mlir
+    %z = kiln.conv2d %x, %w_folded, %b_folded : ...
+    ```
+  }];
+}
+
 def RaiseDecompositionsPass : Pass<"kiln-raise-decompositions"> {
   let summary = "Turn exporters' LayerNorm and GELU op chains back into kiln ops";
   let description = [{

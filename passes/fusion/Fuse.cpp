@@ -31,6 +31,7 @@
 //===----------------------------------------------------------------------------===//
 #include "dialects/kiln/KilnOps.h"
 #include "passes/Passes.h"
+#include "passes/fusion/ConstantData.h"
 #include "passes/fusion/CostModel.h"
 #include "passes/fusion/FusionReport.h"
 
@@ -58,31 +59,6 @@ struct Group {
   /// The values the group yields; empty: the last member's results.
   SmallVector<Value> outputs;
 };
-
-/// The f32 values of a constant (dense or resource), or nothing.
-std::optional<SmallVector<float>> readF32(ConstantOp constant) {
-  ElementsAttr value = constant.getValue();
-  if (!value.getElementType().isF32()) {
-    return std::nullopt;
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    return llvm::to_vector(dense.getValues<float>());
-  }
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(value)) {
-    if (std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef()) {
-      return SmallVector<float>(data->begin(), data->end());
-    }
-  }
-  return std::nullopt;
-}
-
-/// A constant of `type` holding `data`, as a resource blob (like the importer's weights).
-Value createF32Constant(OpBuilder &b, Location loc, RankedTensorType type,
-                        ArrayRef<float> data, StringRef name) {
-  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(data);
-  auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
-  return ConstantOp::create(b, loc, type, cast<ElementsAttr>(attr));
-}
 
 /// One sibling of a horizontal fusion: matmul(x, W [K, N]) [+ b [N]].
 struct Sibling {

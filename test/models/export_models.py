@@ -2,8 +2,8 @@
 """Real PyTorch models through kiln: export to ONNX, then compare kiln-interpret with PyTorch.
 
   export_models.py --out DIR
-      Builds ResNet-18, MobileNetV2 (torchvision, random init, seeded) and a hand-written
-      transformer block, exports each to DIR/NAME.onnx (opset 13, static shapes, batch 1),
+      Builds ResNet-18, MobileNetV2 (torchvision, random init, seeded), a hand-written
+      transformer block and a small CNN that keeps its BatchNorm nodes, exports each to DIR/NAME.onnx (opset 13, static shapes, batch 1),
       and saves the input as DIR/NAME.input.npy and PyTorch's output as DIR/NAME.torch.npy.
 
   export_models.py --compare DIR --kiln-interpret PATH [--kiln-translate PATH] [--tol 1e-4]
@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
+import warnings
 
 # Keep torch / numpy to the 2 cores CI has; must happen before importing them.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
@@ -32,7 +33,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 import numpy as np  # noqa: E402
 
-MODELS = ["resnet18", "mobilenet_v2", "transformer_block"]
+MODELS = ["resnet18", "mobilenet_v2", "transformer_block", "conv_bn"]
+# Exported with training=PRESERVE, so its BatchNormalization nodes stay in the ONNX graph
+# (in eval mode torch folds Conv+BN itself) and kiln-fold-batch-norm has work to do.
+KEEP_BATCH_NORM = {"conv_bn"}
 SEED = 0
 
 
@@ -100,6 +104,26 @@ def build_models():
                               torch.randn(1, 3, 224, 224))
     block = TransformerBlock().eval()
     models["transformer_block"] = (block, torch.randn(1, 16, 64))
+
+    def random_bn_stats(model):
+        # Non-trivial statistics and affine parameters, so a wrong fold shows.
+        for m in model.modules():
+            if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                with torch.no_grad():
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.normal_(0.0, 0.1)
+                    m.running_mean.normal_(0.0, 0.1)
+                    m.running_var.uniform_(0.5, 2.0)
+        return model.eval()
+
+    # Conv+BN+ReLU, depthwise conv (no bias)+BN+ReLU6, pointwise conv+BN, pooled, then a
+    # Linear+BatchNorm1d head: every form kiln-fold-batch-norm folds.
+    conv_bn = nn.Sequential(
+        nn.Conv2d(3, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+        nn.Conv2d(16, 16, 3, padding=1, groups=16, bias=False), nn.BatchNorm2d(16), nn.ReLU6(),
+        nn.Conv2d(16, 32, 1), nn.BatchNorm2d(32),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 10), nn.BatchNorm1d(10))
+    models["conv_bn"] = (random_bn_stats(conv_bn), torch.randn(1, 3, 32, 32))
     return models
 
 
@@ -112,8 +136,13 @@ def export(out_dir):
         with torch.no_grad():
             y = model(x)
         path = os.path.join(out_dir, name + ".onnx")
-        torch.onnx.export(model, (x,), path, opset_version=13, do_constant_folding=True,
-                          input_names=["input"], output_names=["output"])
+        mode = (torch.onnx.TrainingMode.PRESERVE if name in KEEP_BATCH_NORM
+                else torch.onnx.TrainingMode.EVAL)
+        with warnings.catch_warnings():
+            # PRESERVE warns about constant folding in training mode; the model is in eval.
+            warnings.simplefilter("ignore")
+            torch.onnx.export(model, (x,), path, opset_version=13, do_constant_folding=True,
+                              input_names=["input"], output_names=["output"], training=mode)
         np.save(os.path.join(out_dir, name + ".input.npy"), x.numpy())
         np.save(os.path.join(out_dir, name + ".torch.npy"), y.numpy())
         print("exported %s: input %s output %s max|out| %.3g (%.1f s)" % (
