@@ -194,6 +194,35 @@ def VectorizeContractionsPass : Pass<"kiln-cpu-vectorize-contractions", "::mlir:
     "::mlir::vector::VectorDialect", "::mlir::transform::TransformDialect"];
 }
 
+def VectorizeDepthwisePass : Pass<"kiln-cpu-vectorize-depthwise", "::mlir::ModuleOp"> {
+  let summary = "Depthwise NCHW convolutions as rows of vector FMAs";
+  let description = [{
+    On bufferized kernels: each f32 `linalg.depthwise_conv_2d_nchw_chw` with a static
+    window, static output rows and columns and width stride 1 or 2 becomes loops over
+    (batch, channel, output row); the channel's weights are broadcast once, and each row
+    is computed in strips of up to 4 vectors (2 on AVX2) along the width, one FMA per
+    window tap and vector. Stride 2 loads twice the lanes and keeps the even ones; the
+    width's remainder uses masked loads and stores.
+
+    ```mlir
+    linalg.depthwise_conv_2d_nchw_chw {strides = dense<1> : tensor<2xi64>, ...}
+      ins(%x, %w : memref<1x?x58x114xf32>, memref<?x3x3xf32, ...>) outs(%o : memref<1x?x56x112xf32>)
+    ```
+    becomes
+    ```mlir
+    scf.for %n ... scf.for %c ... { %w00 = vector.broadcast ... scf.for %oh ... {
+      %acc = vector.load %o[%n, %c, %oh, %ow] ... %x = vector.load %x[...]
+      %acc1 = vector.fma %x, %w00, %acc : vector<16xf32> ... vector.store ... } }
+    ```
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int", /*default=*/"512",
+           "Vector register width in bits: 512 (AVX-512) or 256 (AVX2)">];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"];
+}
+
 def PackContractionsPass : Pass<"kiln-cpu-pack-contractions", "::mlir::ModuleOp"> {
   let summary = "Pack the B operand of f32 matmuls into contiguous column panels";
   let description = [{
