@@ -135,3 +135,79 @@ func.func @transposed_b(%a: tensor<8x64xf32>, %b: tensor<32x64xf32>, %c: tensor<
   %m = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%a, %b : tensor<8x64xf32>, tensor<32x64xf32>) outs(%c : tensor<8x32xf32>) -> tensor<8x32xf32>
   return %m : tensor<8x32xf32>
 }
+
+// -----
+
+// Constant weights are packed at compile time: the kernel's only call passes an f32
+// constant as B, so the call gets the panels ([N/P, K, P], here one 32-wide panel, N = 20
+// zero-padded) as a new constant and the kernel reads them in place: no copy per call.
+// CHECK-LABEL: func.func private @prepacked_kernel(
+// CHECK-SAME:    %[[A:.+]]: tensor<8x2xf32>, %[[BP:.+]]: tensor<1x2x32xf32>, %[[C:.+]]: tensor<8x20xf32>
+// CHECK-NOT:     linalg.transpose
+// CHECK:         linalg.contract {{.+}} ins(%[[A]], %[[BP]] : tensor<8x2xf32>, tensor<1x2x32xf32>)
+// CHECK-LABEL: func.func @prepacked_host(
+// CHECK:         %[[W:.+]] = arith.constant dense_resource<packed_weights> : tensor<1x2x32xf32>
+// CHECK:         call @prepacked_kernel(%{{.+}}, %[[W]], %{{.+}}) : (tensor<8x2xf32>, tensor<1x2x32xf32>, tensor<8x20xf32>)
+// The panel: row k = 0 holds 1 .. 20 then 12 zeros, row 1 holds 21 .. 40 then 12 zeros
+// (little-endian f32 after the 4-byte alignment header).
+// CHECK:         packed_weights: "0x040000000000803F0000004000004040000080400000A0400000C0400000E0400000004100001041000020410000304100004041000050410000604100007041000080410000884100009041000098410000A0410000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000A8410000B0410000B8410000C0410000C8410000D0410000D8410000E0410000E8410000F0410000F84100000042000004420000084200000C4200001042000014420000184200001C4200002042000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+func.func private @prepacked_kernel(%a: tensor<8x2xf32>, %b: tensor<2x20xf32>, %c: tensor<8x20xf32>) -> tensor<8x20xf32> attributes {kiln.kernel} {
+  %m = linalg.matmul ins(%a, %b : tensor<8x2xf32>, tensor<2x20xf32>) outs(%c : tensor<8x20xf32>) -> tensor<8x20xf32>
+  return %m : tensor<8x20xf32>
+}
+func.func @prepacked_host(%a: tensor<8x2xf32>, %c: tensor<8x20xf32>) -> tensor<8x20xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0],
+                             [21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0, 33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0, 40.0]]> : tensor<2x20xf32>
+  %r = call @prepacked_kernel(%a, %w, %c) : (tensor<8x2xf32>, tensor<2x20xf32>, tensor<8x20xf32>) -> tensor<8x20xf32>
+  return %r : tensor<8x20xf32>
+}
+
+// -----
+
+// A transposed constant B ([N, K], ONNX Gemm transB) whose columns are split between
+// work items (48 of 96 each): packed per work item (3 16-wide panels each), and each
+// item reads its own panels, from panel n0 / 48 * 3.
+// CHECK-LABEL: func.func private @prepacked_tiles_kernel(
+// CHECK-SAME:    %[[A:.+]]: tensor<1x64xf32>, %[[BP:.+]]: tensor<6x64x16xf32>
+// CHECK:         scf.forall (%[[N0:.+]]) =
+// CHECK:           %[[T:.+]] = arith.divui %[[N0]], %{{.+}} : index
+// CHECK:           %[[P:.+]] = arith.muli %[[T]], %{{.+}} : index
+// CHECK:           %[[S:.+]] = tensor.extract_slice %[[BP]][%[[P]], 0, 0] [3, 64, 16] [1, 1, 1]
+// CHECK:           linalg.contract {{.+}} ins(%[[A]], %[[S]] : tensor<1x64xf32>, tensor<3x64x16xf32>)
+// CHECK-LABEL: func.func @prepacked_tiles_host(
+// CHECK:         arith.constant dense_resource<packed_weights> : tensor<6x64x16xf32>
+func.func private @prepacked_tiles_kernel(%a: tensor<1x64xf32>, %b: tensor<96x64xf32>) -> tensor<1x96xf32> attributes {kiln.kernel} {
+  %cst = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x96xf32>
+  %r = scf.forall (%n0) = (0) to (96) step (48) shared_outs(%o = %e) -> (tensor<1x96xf32>) {
+    %bs = tensor.extract_slice %b[%n0, 0] [48, 64] [1, 1] : tensor<96x64xf32> to tensor<48x64xf32>
+    %cs = tensor.extract_slice %e[0, %n0] [1, 48] [1, 1] : tensor<1x96xf32> to tensor<1x48xf32>
+    %f = linalg.fill ins(%cst : f32) outs(%cs : tensor<1x48xf32>) -> tensor<1x48xf32>
+    %m = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %bs : tensor<1x64xf32>, tensor<48x64xf32>) outs(%f : tensor<1x48xf32>) -> tensor<1x48xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %m into %o[0, %n0] [1, 48] [1, 1] : tensor<1x48xf32> into tensor<1x96xf32>
+    }
+  }
+  return %r : tensor<1x96xf32>
+}
+func.func @prepacked_tiles_host(%a: tensor<1x64xf32>) -> tensor<1x96xf32> {
+  %w = arith.constant dense<0.5> : tensor<96x64xf32>
+  %r = call @prepacked_tiles_kernel(%a, %w) : (tensor<1x64xf32>, tensor<96x64xf32>) -> tensor<1x96xf32>
+  return %r : tensor<1x96xf32>
+}
+
+// -----
+
+// B from the caller's argument (not a constant) is packed per call, as before.
+// CHECK-LABEL: func.func private @runtime_weights_kernel(
+// CHECK-SAME:    %{{.+}}: tensor<2x32xf32>
+// CHECK:         linalg.transpose
+func.func private @runtime_weights_kernel(%a: tensor<8x2xf32>, %b: tensor<2x32xf32>, %c: tensor<8x32xf32>) -> tensor<8x32xf32> attributes {kiln.kernel} {
+  %m = linalg.matmul ins(%a, %b : tensor<8x2xf32>, tensor<2x32xf32>) outs(%c : tensor<8x32xf32>) -> tensor<8x32xf32>
+  return %m : tensor<8x32xf32>
+}
+func.func @runtime_weights_host(%a: tensor<8x2xf32>, %b: tensor<2x32xf32>, %c: tensor<8x32xf32>) -> tensor<8x32xf32> {
+  %r = call @runtime_weights_kernel(%a, %b, %c) : (tensor<8x2xf32>, tensor<2x32xf32>, tensor<8x32xf32>) -> tensor<8x32xf32>
+  return %r : tensor<8x32xf32>
+}
