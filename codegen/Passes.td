@@ -231,7 +231,9 @@ def PackContractionsPass : Pass<"kiln-cpu-pack-contractions", "::mlir::ModuleOp"
     or 16) and a `linalg.contract` C[m, n0, n1] += A[m, k] * Bp[n0, k, n1] on the init
     seen as [M, N/P, P], so that the register-blocked schedule reads B from consecutive
     addresses. An index-only producer of B (the im2col of a convolution) is rewritten to
-    write the panels itself, without a copy.
+    write the panels itself, without a copy; a B that the kernel's only call passes as an
+    f32 constant (plain or transposed) is packed at compile time: the call passes the
+    panels as a new constant and the kernel reads them in place.
 
     ```mlir
     %c = linalg.matmul ins(%a, %b : tensor<128x768xf32>, tensor<768x256xf32>) outs(%f : ...)
