@@ -2,7 +2,7 @@
 //
 // A kernel outlined from an attention group (kiln-fuse) computes
 //
-//   O = softmax(scale * Q K^T) V        per batch index (batch and heads),
+//   O = softmax(scale * Q K^T [+ maskScale * M]) V     per batch index (batch and heads),
 //
 // with Q, K, V and O reached through the group's transposes (heads split out of and
 // merged back into [B, S, H, D]). Lowered op by op it would materialize the
@@ -11,14 +11,18 @@
 //   scf.forall (batch..., query rows step QI) {          // the kernel's work items
 //     Qs = scale * Q[b][rows]   [QI, D]   K^T = K[b]^T  [D, Sk]   (V[b] read in place)
 //     for each block of BQ query rows:
-//       m = -inf, l = 0, acc = 0
+//       m = lowest float, l = 0, acc = 0
 //       for each block of BK keys:                       // online softmax
-//         S = Qs[blk] K^T[:, keys]                       // [BQ, BK], linalg.matmul
+//         S = Qs[blk] K^T[:, keys] [+ M[blk, keys]]      // [BQ, BK], linalg.matmul
 //         m' = max(m, rowmax S);  P = exp(S - m');  c = exp(m - m')
 //         l = l * c + rowsum P;   acc = acc * c + P V[keys]   (linalg.matmul)
 //         m = m'
 //       O[b][blk] = acc / l
 //   }
+//
+// The mask M (causal, padding) is any f32 tensor that broadcasts to the scores; its
+// block is read where it is needed. The running max starts at the lowest finite float, so
+// a key block that a mask hides entirely (-inf) contributes nothing instead of NaN.
 //
 // so a work item keeps one BQ x BK block of scores and its row statistics: memory is
 // linear in the sequence length. Block sizes come from the cost model
@@ -90,6 +94,8 @@ struct Attention {
   SoftmaxOp softmax;
   SmallVector<Operation *> chain; // scalings between qk and softmax
   double scale = 1.0;
+  Value mask;             // the additive mask, broadcasting to the scores, or null
+  double maskScale = 1.0; // the scalings after the mask
   Traced q, kt, v;
   Value result;                   // the kernel's returned value
   SmallVector<int64_t> outPerm;   // physical dim k of `result` is logical dim outPerm[k]
@@ -109,9 +115,27 @@ FailureOr<Attention> match(func::FuncOp fn) {
   if (!a.softmax) {
     return failure();
   }
+  // Backwards: scalings (by scalar constants) and at most one additive mask. Scalings
+  // after the mask scale it too: softmax(b (a QK^T + M)) = softmax(ab QK^T + b M).
   Value v = a.softmax.getInput();
   while (!(a.qk = v.getDefiningOp<MatmulOp>())) {
     Operation *def = v.getDefiningOp();
+    if (auto add = dyn_cast_or_null<AddOp>(def); add && !a.mask) {
+      // The scores come from the chain (an op of the group); the mask from outside it
+      // (a kernel argument or a constant).
+      auto fromChain = [](Value x) {
+        return isa_and_nonnull<MatmulOp, MulOp, DivOp>(x.getDefiningOp());
+      };
+      bool lhsIsChain = add.getLhs().getType() == v.getType() && fromChain(add.getLhs());
+      if (!lhsIsChain && !fromChain(add.getRhs())) {
+        return failure();
+      }
+      a.mask = lhsIsChain ? add.getRhs() : add.getLhs();
+      a.maskScale = a.scale;
+      a.chain.push_back(def);
+      v = lhsIsChain ? add.getLhs() : add.getRhs();
+      continue;
+    }
     if (!isa_and_nonnull<MulOp, DivOp>(def)) {
       return failure();
     }
@@ -200,6 +224,59 @@ Value copyTile(OpBuilder &b, Location loc, const Traced &t, ValueRange batch, Op
       .getResult(0);
 }
 
+/// s + maskScale * mask over the score block [bq, bk] at (rowStart, keyStart) of batch
+/// index `batch`. The mask broadcasts to the scores the numpy way (right-aligned, dims
+/// of size 1): its block is a slice keeping only its row and column dims that are not
+/// broadcast, read through a map that ignores the others.
+Value addMaskBlock(OpBuilder &b, Location loc, const Attention &a, Value s, ValueRange batch,
+                   Value rowStart, Value keyStart, int64_t bq, int64_t bk, int64_t rank) {
+  MLIRContext *ctx = b.getContext();
+  auto maskType = cast<RankedTensorType>(a.mask.getType());
+  int64_t maskRank = maskType.getRank();
+  SmallVector<OpFoldResult> offsets, sizes, strides(maskRank, b.getIndexAttr(1));
+  SmallVector<int64_t> kept;
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < maskRank; ++i) {
+    int64_t j = i + rank - maskRank; // the scores dim this mask dim broadcasts to
+    bool broadcast = maskType.getDimSize(i) == 1;
+    if (j < rank - 2) {
+      offsets.push_back(broadcast ? OpFoldResult(b.getIndexAttr(0)) : OpFoldResult(batch[j]));
+      sizes.push_back(b.getIndexAttr(1));
+      continue;
+    }
+    bool isRow = j == rank - 2;
+    int64_t extent = isRow ? bq : bk;
+    if (broadcast) {
+      offsets.push_back(b.getIndexAttr(0));
+      sizes.push_back(b.getIndexAttr(1));
+      continue;
+    }
+    offsets.push_back(isRow ? rowStart : keyStart);
+    sizes.push_back(b.getIndexAttr(extent));
+    kept.push_back(extent);
+    exprs.push_back(getAffineDimExpr(isRow ? 0 : 1, ctx));
+  }
+  Type f32 = b.getF32Type();
+  Value block = tensor::ExtractSliceOp::create(b, loc, RankedTensorType::get(kept, f32), a.mask,
+                                               offsets, sizes, strides);
+  AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap maskMap = AffineMap::get(2, 0, exprs, ctx);
+  double maskScale = a.maskScale;
+  return createGenericOp(b, loc, TypeRange{s.getType()}, ValueRange{block}, ValueRange{s},
+                         {maskMap, id2}, getParallelIterators(2),
+                         [&](OpBuilder &nb, Location l, ValueRange args) -> SmallVector<Value> {
+                           Value m = args[0];
+                           if (maskScale != 1.0) {
+                             m = arith::MulFOp::create(
+                                 nb, l, m,
+                                 arith::ConstantOp::create(
+                                     nb, l, nb.getF32FloatAttr(static_cast<float>(maskScale))));
+                           }
+                           return {arith::AddFOp::create(nb, l, args[1], m)};
+                         })
+      .getResult(0);
+}
+
 LogicalResult lower(func::FuncOp fn, Attention &a) {
   Location loc = a.softmax.getLoc();
   MLIRContext *ctx = fn.getContext();
@@ -270,8 +347,10 @@ LogicalResult lower(func::FuncOp fn, Attention &a) {
             rb, l, RankedTensorType::get({bq, d}, f32), qs, ArrayRef<OpFoldResult>{r, rb.getIndexAttr(0)},
             ArrayRef<OpFoldResult>{rb.getIndexAttr(bq), rb.getIndexAttr(d)},
             ArrayRef<OpFoldResult>{rb.getIndexAttr(1), rb.getIndexAttr(1)});
+        // The running max starts at the lowest finite float, not -inf: a block whose keys
+        // are all masked (-inf) then gives exp(-inf - m) = 0 and a correction of 1, not NaN.
         Value m0 = createFilledTensor(rb, l, {bq}, f32,
-                                      rb.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+                                      rb.getF32FloatAttr(std::numeric_limits<float>::lowest()));
         Value l0 = createFilledTensor(rb, l, {bq}, f32, rb.getF32FloatAttr(0.0f));
         Value acc0 = createFilledTensor(rb, l, {bq, dv}, f32, rb.getF32FloatAttr(0.0f));
         auto keyLoop = scf::ForOp::create(
@@ -293,11 +372,15 @@ LogicalResult lower(func::FuncOp fn, Attention &a) {
               Value s0 = createFilledTensor(kb, l2, {bq, bk}, f32, kb.getF32FloatAttr(0.0f));
               Value s = mark(linalg::MatmulOp::create(kb, l2, TypeRange{s0.getType()},
                                                       ValueRange{qBlock, ktBlock}, ValueRange{s0}));
+              if (a.mask) {
+                Value rowStart = arith::AddIOp::create(kb, l2, row0, r);
+                s = addMaskBlock(kb, l2, a, s, batch, rowStart, k, bq, bk, rank);
+              }
               // r = rowmax s; c = exp(m - max(m, r)); m' = max(m, r), in place of m
               // (computed after c, the last reader of m, so that m' can take m's buffer
               // and the loop carries it without a copy).
               Value r0 = createFilledTensor(
-                  kb, l2, {bq}, f32, kb.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+                  kb, l2, {bq}, f32, kb.getF32FloatAttr(std::numeric_limits<float>::lowest()));
               Value r = createGenericOp(kb, l2, TypeRange{m.getType()}, ValueRange{s}, ValueRange{r0},
                                         {id2, rowOf}, rowReduce,
                                         [&](OpBuilder &gb, Location gl, ValueRange args) -> SmallVector<Value> {
@@ -390,7 +473,7 @@ LogicalResult lower(func::FuncOp fn, Attention &a) {
   }
   dead.push_back(a.pv);
   dead.push_back(a.softmax);
-  dead.append(a.chain.rbegin(), a.chain.rend());
+  dead.append(a.chain.begin(), a.chain.end()); // matched backwards: consumers first
   dead.push_back(a.qk);
   for (Traced *t : {&a.v, &a.kt, &a.q}) {
     dead.append(t->transposes.begin(), t->transposes.end());
@@ -421,8 +504,8 @@ struct LowerAttentionPass : public kiln::impl::LowerAttentionPassBase<LowerAtten
       if (failed(a)) {
         fn.emitError("kiln-cpu-lower-attention: kernel '")
             << fn.getSymName()
-            << "' is an attention group but does not hold matmul -> scale -> softmax -> "
-               "matmul (compile with --no-fusion to bypass)";
+            << "' is an attention group but does not hold matmul -> scale / mask -> "
+               "softmax -> matmul (compile with --no-fusion to bypass)";
         return signalPassFailure();
       }
       if (failed(lower(fn, *a))) {

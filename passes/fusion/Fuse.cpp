@@ -7,8 +7,9 @@
 //      one matmul with the weights (and biases) concatenated along N, followed by slices
 //      giving each sibling's columns; the contraction group below takes the slices as a
 //      multi-output epilogue, so the input is read once and one kernel runs;
-//   0. attention groups: matmul (scores) -> scaling by a scalar -> softmax over the last
-//      axis -> matmul by the values, with the transposes that feed only its operands
+//   0. attention groups: matmul (scores) -> scaling by a scalar and at most one additive
+//      mask (causal, padding: any f32 tensor broadcasting to the scores) -> softmax over
+//      the last axis -> matmul by the values, with the transposes that feed only its operands
 //      (heads split out of [B, S, H, D]) and the transpose after it (heads merged back);
 //      codegen computes it blockwise with an online softmax (no score matrix);
 //   1. contraction groups: every matmul / conv takes the transposes that feed only it
@@ -40,6 +41,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/IRMapping.h"
+
+#include <functional>
 
 #define DEBUG_TYPE "kiln-fuse"
 
@@ -232,21 +235,53 @@ std::optional<Group> matchAttention(SoftmaxOp softmax, const DenseSet<Operation 
   if (rank < 3 || static_cast<int64_t>(softmax.getAxis()) != rank - 1 || !scoresType.hasStaticShape()) {
     return std::nullopt;
   }
-  // Backwards from the softmax: scalings, then the scores matmul.
+  // Backwards from the softmax: scalings and at most one additive mask, then the scores
+  // matmul. The mask (causal, padding) is any f32 tensor that broadcasts to the scores;
+  // it stays an input of the group. Either operand of the add may be the scores.
   SmallVector<Operation *> chain;
-  Value v = softmax.getInput();
   MatmulOp qk;
-  while (true) {
+  bool masked = false;
+  auto isMask = [&](Value m) {
+    auto t = dyn_cast<RankedTensorType>(m.getType());
+    if (!t || !t.hasStaticShape() || !t.getElementType().isF32() || t.getRank() > rank) {
+      return false;
+    }
+    for (int64_t i = 1; i <= t.getRank(); ++i) {
+      int64_t dim = t.getDimSize(t.getRank() - i);
+      if (dim != 1 && dim != scoresType.getDimSize(rank - i)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  std::function<bool(Value)> walk = [&](Value v) -> bool {
     Operation *def = v.getDefiningOp();
     if (!def || !v.hasOneUse() || taken.contains(def)) {
-      return std::nullopt;
+      return false;
     }
     if (auto mm = dyn_cast<MatmulOp>(def)) {
       qk = mm;
-      break;
+      return true;
     }
-    if (!isa<MulOp, DivOp>(def) || def->getResult(0).getType() != scoresType) {
-      return std::nullopt;
+    if (def->getResult(0).getType() != scoresType) {
+      return false;
+    }
+    if (isa<AddOp>(def) && !masked) {
+      for (auto [scores, mask] : {std::pair(def->getOperand(0), def->getOperand(1)),
+                                  std::pair(def->getOperand(1), def->getOperand(0))}) {
+        if (scores.getType() == scoresType && isMask(mask)) {
+          masked = true;
+          if (walk(scores)) {
+            chain.push_back(def);
+            return true;
+          }
+          masked = false;
+        }
+      }
+      return false;
+    }
+    if (!isa<MulOp, DivOp>(def)) {
+      return false;
     }
     Value other;
     if (def->getOperand(0).getType() == scoresType && isScalarConstant(def->getOperand(1))) {
@@ -255,10 +290,16 @@ std::optional<Group> matchAttention(SoftmaxOp softmax, const DenseSet<Operation 
                isScalarConstant(def->getOperand(0))) {
       other = def->getOperand(1);
     } else {
-      return std::nullopt;
+      return false;
     }
-    chain.insert(chain.begin(), def);
-    v = other;
+    if (!walk(other)) {
+      return false;
+    }
+    chain.push_back(def);
+    return true;
+  };
+  if (!walk(softmax.getInput())) {
+    return std::nullopt;
   }
   auto pv = dyn_cast_or_null<MatmulOp>(onlyUser(softmax.getResult()));
   if (!pv || taken.contains(pv) || pv.getLhs() != softmax.getResult() || pv.getTransposeA() ||

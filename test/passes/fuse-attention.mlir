@@ -1,7 +1,7 @@
 // RUN: kiln-opt %s --kiln-fuse --split-input-file | FileCheck %s
-// --kiln-fuse, attention groups: matmul (scores) -> scaling by scalar constants ->
-// softmax over the last axis -> matmul by the values, with the transposes that feed only
-// its operands and the transpose after it. Every case also runs compiled (fused and
+// --kiln-fuse, attention groups: matmul (scores) -> scaling by scalar constants and at
+// most one additive mask -> softmax over the last axis -> matmul by the values, with the
+// transposes that feed only its operands and the transpose after it. Every case also runs compiled (fused and
 // --no-fusion) against the interpreter in test/e2e/fusion-compiled.test.
 
 // Multi-head self-attention as exporters write it: heads split out of [B, S, H, D],
@@ -89,13 +89,58 @@ func.func @scores_escape(%q: tensor<2x16x8xf32>, %kt: tensor<2x8x16xf32>, %v: te
 
 // -----
 
-// Must not fire: an additive mask is not a scalar scaling (not supported yet).
+// An additive mask (here [Sq, Sk], broadcast over the batch) joins the group: it is one
+// of the group's inputs, its add one of the members.
 // CHECK-LABEL: func.func @masked(
-// CHECK-NOT:     kiln.fusion attention
+// CHECK-SAME:    %[[Q:.+]]: tensor<2x16x8xf32>, %[[KT:.+]]: tensor<2x8x16xf32>, %[[V:.+]]: tensor<2x16x8xf32>, %[[M:.+]]: tensor<16x16xf32>
+// CHECK:         %[[O:.+]] = kiln.fusion attention (%[[Q]], %[[KT]], %[[M]], %[[V]])
+// CHECK:           kiln.matmul
+// CHECK:           kiln.add
+// CHECK:           kiln.softmax
+// CHECK:           kiln.matmul
+// CHECK:         return %[[O]]
 func.func @masked(%q: tensor<2x16x8xf32>, %kt: tensor<2x8x16xf32>, %v: tensor<2x16x8xf32>, %m: tensor<16x16xf32>) -> tensor<2x16x8xf32> {
   %s = kiln.matmul %q, %kt : (tensor<2x16x8xf32>, tensor<2x8x16xf32>) -> tensor<2x16x16xf32>
   %a = kiln.add %s, %m : (tensor<2x16x16xf32>, tensor<16x16xf32>) -> tensor<2x16x16xf32>
   %p = kiln.softmax %a axis = 2 : tensor<2x16x16xf32>
+  %o = kiln.matmul %p, %v : (tensor<2x16x16xf32>, tensor<2x16x8xf32>) -> tensor<2x16x8xf32>
+  return %o : tensor<2x16x8xf32>
+}
+
+// -----
+
+// A padding mask ([B, 1, Sk]) on the left of the add, between two scalings.
+// CHECK-LABEL: func.func @padding_mask_scaled(
+// CHECK:         kiln.fusion attention
+// CHECK:           kiln.matmul
+// CHECK:           kiln.mul
+// CHECK:           kiln.add
+// CHECK:           kiln.div
+// CHECK:           kiln.softmax
+// CHECK:           kiln.matmul
+// CHECK:           kiln.yield
+func.func @padding_mask_scaled(%q: tensor<2x16x8xf32>, %kt: tensor<2x8x16xf32>, %v: tensor<2x16x8xf32>, %m: tensor<2x1x16xf32>) -> tensor<2x16x8xf32> {
+  %s = kiln.matmul %q, %kt : (tensor<2x16x8xf32>, tensor<2x8x16xf32>) -> tensor<2x16x16xf32>
+  %c = kiln.constant dense<0.5> : tensor<f32>
+  %d = kiln.mul %s, %c : (tensor<2x16x16xf32>, tensor<f32>) -> tensor<2x16x16xf32>
+  %a = kiln.add %m, %d : (tensor<2x1x16xf32>, tensor<2x16x16xf32>) -> tensor<2x16x16xf32>
+  %e = kiln.constant dense<2.0> : tensor<f32>
+  %f = kiln.div %a, %e : (tensor<2x16x16xf32>, tensor<f32>) -> tensor<2x16x16xf32>
+  %p = kiln.softmax %f axis = 2 : tensor<2x16x16xf32>
+  %o = kiln.matmul %p, %v : (tensor<2x16x16xf32>, tensor<2x16x8xf32>) -> tensor<2x16x8xf32>
+  return %o : tensor<2x16x8xf32>
+}
+
+// -----
+
+// Must not fire: two additive masks (a group takes one).
+// CHECK-LABEL: func.func @two_masks(
+// CHECK-NOT:     kiln.fusion attention
+func.func @two_masks(%q: tensor<2x16x8xf32>, %kt: tensor<2x8x16xf32>, %v: tensor<2x16x8xf32>, %m: tensor<16x16xf32>, %n: tensor<16xf32>) -> tensor<2x16x8xf32> {
+  %s = kiln.matmul %q, %kt : (tensor<2x16x8xf32>, tensor<2x8x16xf32>) -> tensor<2x16x16xf32>
+  %a = kiln.add %s, %m : (tensor<2x16x16xf32>, tensor<16x16xf32>) -> tensor<2x16x16xf32>
+  %b = kiln.add %a, %n : (tensor<2x16x16xf32>, tensor<16xf32>) -> tensor<2x16x16xf32>
+  %p = kiln.softmax %b axis = 2 : tensor<2x16x16xf32>
   %o = kiln.matmul %p, %v : (tensor<2x16x16xf32>, tensor<2x16x8xf32>) -> tensor<2x16x8xf32>
   return %o : tensor<2x16x8xf32>
 }

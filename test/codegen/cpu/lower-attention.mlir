@@ -48,8 +48,41 @@ func.func private @kernel0_fused_attention(%q: tensor<1x128x2x16xf32>, %k: tenso
 
 // -----
 
+// A mask [B, 1, Sk] (padding) added after a scaling by 1/2 and before a division by 2:
+// Q carries both scalings (1/4), the mask the division (1/2). Each score block adds the
+// mask's slice of its keys (rows broadcast: the slice keeps the key dim only), and the
+// running max starts at the lowest finite float, so a fully masked block is no NaN.
+// CHECK-LABEL: func.func private @kernel1_fused_attention(
+// CHECK-SAME:    %{{.+}}: tensor<2x64x16xf32>, %{{.+}}: tensor<2x16x64xf32>, %[[M:.+]]: tensor<2x1x64xf32>
+// CHECK-NOT:     = kiln.
+// CHECK:         scf.forall (%[[B:.+]], %[[R:.+]]) =
+// CHECK:           arith.constant 2.500000e-01 : f32
+// CHECK:             %[[LOWEST:.+]] = arith.constant -3.40282347E+38 : f32
+// CHECK:             linalg.fill ins(%[[LOWEST]] : f32) outs(%{{.+}} : tensor<64xf32>)
+// CHECK:             scf.for %[[K:[a-z0-9_]+]] =
+// CHECK:               %[[S:.+]] = linalg.matmul {kiln.attention}
+// CHECK:               %[[MB:.+]] = tensor.extract_slice %[[M]][%[[B]], 0, %[[K]]] [1, 1, 64] [1, 1, 1] : tensor<2x1x64xf32> to tensor<64xf32>
+// CHECK:               linalg.generic {{.+}} ins(%[[MB]] : tensor<64xf32>) outs(%[[S]] : tensor<64x64xf32>)
+// CHECK:                 arith.constant 5.000000e-01 : f32
+// CHECK:                 arith.mulf
+// CHECK:                 arith.addf
+// CHECK:         return
+func.func private @kernel1_fused_attention(%q: tensor<2x64x16xf32>, %kt: tensor<2x16x64xf32>, %m: tensor<2x1x64xf32>, %v: tensor<2x64x16xf32>) -> tensor<2x64x16xf32> attributes {kiln.kernel, kiln.label = "", kiln.scheme = "attention"} {
+    %s = kiln.matmul %q, %kt : (tensor<2x64x16xf32>, tensor<2x16x64xf32>) -> tensor<2x64x64xf32>
+    %c = kiln.constant dense<0.5> : tensor<f32>
+    %d = kiln.mul %s, %c : (tensor<2x64x64xf32>, tensor<f32>) -> tensor<2x64x64xf32>
+    %a = kiln.add %m, %d : (tensor<2x1x64xf32>, tensor<2x64x64xf32>) -> tensor<2x64x64xf32>
+    %e = kiln.constant dense<2.0> : tensor<f32>
+    %f = kiln.div %a, %e : (tensor<2x64x64xf32>, tensor<f32>) -> tensor<2x64x64xf32>
+    %p = kiln.softmax %f axis = 2 : tensor<2x64x64xf32>
+    %o = kiln.matmul %p, %v : (tensor<2x64x64xf32>, tensor<2x64x16xf32>) -> tensor<2x64x16xf32>
+    return %o : tensor<2x64x16xf32>
+}
+
+// -----
+
 // An attention kernel whose body is not the pattern (edited by hand): an error.
-// expected-error @+1 {{kiln-cpu-lower-attention: kernel 'kernel0_fused_attention' is an attention group but does not hold matmul -> scale -> softmax -> matmul (compile with --no-fusion to bypass)}}
+// expected-error @+1 {{kiln-cpu-lower-attention: kernel 'kernel0_fused_attention' is an attention group but does not hold matmul -> scale / mask -> softmax -> matmul (compile with --no-fusion to bypass)}}
 func.func private @kernel0_fused_attention(%s: tensor<2x16x16xf32>) -> tensor<2x16x16xf32> attributes {kiln.kernel, kiln.label = "", kiln.scheme = "attention"} {
   %p = kiln.softmax %s axis = 2 : tensor<2x16x16xf32>
   return %p : tensor<2x16x16xf32>
