@@ -194,13 +194,14 @@ def VectorizeContractionsPass : Pass<"kiln-cpu-vectorize-contractions", "::mlir:
     "::mlir::vector::VectorDialect", "::mlir::transform::TransformDialect"];
 }
 
-def VectorizeDepthwisePass : Pass<"kiln-cpu-vectorize-depthwise", "::mlir::ModuleOp"> {
-  let summary = "Depthwise NCHW convolutions as rows of vector FMAs";
+def VectorizeWindowsPass : Pass<"kiln-cpu-vectorize-windows", "::mlir::ModuleOp"> {
+  let summary = "Depthwise NCHW convolutions and NCHW pooling as rows of vector ops";
   let description = [{
-    On bufferized kernels: each f32 `linalg.depthwise_conv_2d_nchw_chw` with a static
-    window, static output rows and columns and width stride 1 or 2 becomes loops over
-    (batch, channel, output row); the channel's weights are broadcast once, and each row
-    is computed in strips of up to 4 vectors (2 on AVX2) along the width, one FMA per
+    On bufferized kernels: each f32 `linalg.depthwise_conv_2d_nchw_chw`,
+    `linalg.pooling_nchw_max` and `linalg.pooling_nchw_sum` with a static window, static
+    output rows and columns and width stride 1 or 2 becomes loops over (batch, channel,
+    output row); each row is computed in strips of up to 4 vectors (2 on AVX2) along the
+    width, one FMA (depthwise, the channel's weights broadcast once), max or add per
     window tap and vector. Stride 2 loads twice the lanes and keeps the even ones; the
     width's remainder uses masked loads and stores.
 

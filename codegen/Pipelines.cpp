@@ -86,7 +86,7 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
   pm.addPass(createDistributeWorkItemsPass());
   pm.addPass(
       createVectorizeContractionsPass(VectorizeContractionsPassOptions{options.vectorBits}));
-  pm.addPass(createVectorizeDepthwisePass(VectorizeDepthwisePassOptions{options.vectorBits}));
+  pm.addPass(createVectorizeWindowsPass(VectorizeWindowsPassOptions{options.vectorBits}));
   if (stop == "bufferized") {
     return success();
   }

@@ -1,8 +1,9 @@
-// RUN: kiln-opt %s --kiln-cpu-vectorize-depthwise --split-input-file | FileCheck %s
-// RUN: kiln-opt %s --kiln-cpu-vectorize-depthwise=vector-bits=256 --split-input-file | FileCheck %s --check-prefix=AVX2
-// RUN: not kiln-opt %s --kiln-cpu-vectorize-depthwise=vector-bits=128 --split-input-file 2>&1 | FileCheck %s --check-prefix=BITS
-// kiln-cpu-vectorize-depthwise: a depthwise NCHW conv on memrefs becomes loops over
-// (batch, channel, output row) whose rows are strips of vector FMAs.
+// RUN: kiln-opt %s --kiln-cpu-vectorize-windows --split-input-file | FileCheck %s
+// RUN: kiln-opt %s --kiln-cpu-vectorize-windows=vector-bits=256 --split-input-file | FileCheck %s --check-prefix=AVX2
+// RUN: not kiln-opt %s --kiln-cpu-vectorize-windows=vector-bits=128 --split-input-file 2>&1 | FileCheck %s --check-prefix=BITS
+// kiln-cpu-vectorize-windows: a depthwise NCHW conv or an NCHW pooling on memrefs
+// becomes loops over (batch, channel, output row) whose rows are strips of vector FMAs
+// (max, add for pooling).
 
 // Stride 1, width 32: two zmm accumulators per row, 9 taps each; the channel's weights
 // are broadcast once, outside the row loop.
@@ -79,5 +80,25 @@ func.func @not_handled(%x: memref<1x2x10x31xf32>, %w: memref<2x3x3xf32>, %o: mem
     ins(%x, %w : memref<1x2x10x31xf32>, memref<2x3x3xf32>) outs(%o : memref<1x2x8x10xf32>)
   linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%xd, %w : memref<1x2x10x?xf32>, memref<2x3x3xf32>) outs(%od : memref<1x2x8x?xf32>)
+  return
+}
+
+// -----
+
+// Max pooling 3x3 / 2: the same rows, combined with maximumf (no weights); sum pooling
+// with addf.
+// CHECK-LABEL: func.func @pooling(
+// CHECK-NOT:     linalg.pooling_nchw_max
+// CHECK-NOT:     vector.broadcast
+// CHECK:         vector.shuffle
+// CHECK:         arith.maximumf {{.+}} : vector<16xf32>
+// CHECK-NOT:     linalg.pooling_nchw_sum
+// CHECK:         arith.addf {{.+}} : vector<16xf32>
+func.func @pooling(%x: memref<1x2x11x33xf32>, %w: memref<3x3xf32>, %o: memref<1x2x5x16xf32>,
+                   %y: memref<1x2x10x34xf32>, %s: memref<1x2x8x32xf32>) {
+  linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%x, %w : memref<1x2x11x33xf32>, memref<3x3xf32>) outs(%o : memref<1x2x5x16xf32>)
+  linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%y, %w : memref<1x2x10x34xf32>, memref<3x3xf32>) outs(%s : memref<1x2x8x32xf32>)
   return
 }
