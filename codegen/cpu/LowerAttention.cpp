@@ -353,9 +353,12 @@ LogicalResult lower(func::FuncOp fn, Attention &a) {
                                       rb.getF32FloatAttr(std::numeric_limits<float>::lowest()));
         Value l0 = createFilledTensor(rb, l, {bq}, f32, rb.getF32FloatAttr(0.0f));
         Value acc0 = createFilledTensor(rb, l, {bq, dv}, f32, rb.getF32FloatAttr(0.0f));
+        // The score block is carried by the key loop, so that it is one buffer for all
+        // key blocks (bufferized in place), not an allocation and a copy of zeros each.
+        Value scores0 = createEmptyTensor(rb, l, {bq, bk}, f32);
         auto keyLoop = scf::ForOp::create(
             rb, l, zeroIdx, arith::ConstantIndexOp::create(rb, l, sk),
-            arith::ConstantIndexOp::create(rb, l, bk), ValueRange{m0, l0, acc0},
+            arith::ConstantIndexOp::create(rb, l, bk), ValueRange{m0, l0, acc0, scores0},
             [&](OpBuilder &kb, Location l2, Value k, ValueRange st) {
               Value m = st[0], sum = st[1], acc = st[2];
               auto one = kb.getIndexAttr(1);
@@ -369,7 +372,11 @@ LogicalResult lower(func::FuncOp fn, Attention &a) {
                   ArrayRef<OpFoldResult>{k, kb.getIndexAttr(0)},
                   ArrayRef<OpFoldResult>{kb.getIndexAttr(bk), kb.getIndexAttr(dv)},
                   ArrayRef<OpFoldResult>{one, one});
-              Value s0 = createFilledTensor(kb, l2, {bq, bk}, f32, kb.getF32FloatAttr(0.0f));
+              Value s0 =
+                  linalg::FillOp::create(kb, l2, ValueRange{arith::ConstantOp::create(
+                                                     kb, l2, kb.getF32FloatAttr(0.0f))},
+                                         ValueRange{st[3]})
+                      .getResult(0);
               Value s = mark(linalg::MatmulOp::create(kb, l2, TypeRange{s0.getType()},
                                                       ValueRange{qBlock, ktBlock}, ValueRange{s0}));
               if (a.mask) {
@@ -439,7 +446,7 @@ LogicalResult lower(func::FuncOp fn, Attention &a) {
               Value accNew = mark(linalg::MatmulOp::create(kb, l2, TypeRange{acc.getType()},
                                                            ValueRange{p, vBlock},
                                                            ValueRange{accScaled}));
-              scf::YieldOp::create(kb, l2, ValueRange{mNew, sumNew, accNew});
+              scf::YieldOp::create(kb, l2, ValueRange{mNew, sumNew, accNew, p});
             });
         Value sum = keyLoop.getResult(1), acc = keyLoop.getResult(2);
         Value o = createGenericOp(rb, l, TypeRange{acc.getType()}, ValueRange{sum}, ValueRange{acc},

@@ -18,7 +18,9 @@
 // V read in place:
 // CHECK:           %[[V:.+]] = tensor.extract_slice %arg2[%[[B]], 0, %[[H]], 0] [1, 128, 1, 16]
 // CHECK:           scf.for %{{.+}} = %{{.+}} to %c64 step %c64
-// CHECK:             scf.for %[[K:.+]] = %{{.+}} to %c128 step %c64{{.*}} iter_args({{.+}}) -> (tensor<64xf32>, tensor<64xf32>, tensor<64x16xf32>)
+// The key loop carries the running max, the running sum, the accumulator and the score
+// block (one buffer for all key blocks):
+// CHECK:             scf.for %[[K:.+]] = %{{.+}} to %c128 step %c64{{.*}} iter_args({{.+}}) -> (tensor<64xf32>, tensor<64xf32>, tensor<64x16xf32>, tensor<64x64xf32>)
 // CHECK:               tensor.extract_slice %[[V]][%[[K]], 0] [64, 16]
 // CHECK:               %[[S:.+]] = linalg.matmul {kiln.attention} ins({{.+}} : tensor<64x16xf32>, tensor<16x64xf32>) outs({{.+}} : tensor<64x64xf32>)
 // Running max, its correction exp(m - m'), P = exp(s - m'), the rescaled sums:
