@@ -37,9 +37,11 @@ int64_t nowNs() {
       .count();
 }
 
+/// Milliseconds with 0.1 us resolution below 1 ms (small models run in tens of us) and
+/// 1 us above.
 std::string ms(int64_t ns) {
   char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.3f", static_cast<double>(ns) / 1e6);
+  std::snprintf(buf, sizeof(buf), ns < 1000000 ? "%.4f" : "%.3f", static_cast<double>(ns) / 1e6);
   return buf;
 }
 
