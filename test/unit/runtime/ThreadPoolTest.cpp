@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -105,6 +106,37 @@ TEST(ThreadPool, ManyBackToBackJobs) {
     expected += total * (total - 1) / 2;
   }
   EXPECT_EQ(sum.load(), expected);
+}
+
+TEST(ThreadPool, JobsAfterIdleGapsAndSlowChunks) {
+  // Waiting polls, then sleeps: gaps between jobs longer than the polling window put the
+  // workers to sleep (the condition-variable path), short ones catch them polling; a
+  // slow worker chunk makes the caller stop polling and block until it is woken. Every
+  // job must still run every chunk exactly once.
+  std::string error;
+  std::unique_ptr<ThreadPool> pool = ThreadPool::create(3, error);
+  ASSERT_NE(pool, nullptr) << error;
+  struct Ctx {
+    std::atomic<int64_t> items{0};
+    bool slowWorker = false;
+  } ctx;
+  auto count = [](void *c, int64_t b, int64_t e) {
+    auto *x = static_cast<Ctx *>(c);
+    if (x->slowWorker && b > 0) {
+      std::this_thread::sleep_for(std::chrono::microseconds(300));
+    }
+    x->items += e - b;
+  };
+  int64_t expected = 0;
+  for (int job = 0; job < 60; ++job) {
+    ctx.slowWorker = job % 3 == 1;
+    pool->parallelFor(3 + job % 5, count, &ctx);
+    expected += 3 + job % 5;
+    ASSERT_EQ(ctx.items.load(), expected) << "job " << job;
+    if (job % 2 == 0) {
+      std::this_thread::sleep_for(std::chrono::microseconds(job % 4 == 0 ? 500 : 5));
+    }
+  }
 }
 
 } // namespace
