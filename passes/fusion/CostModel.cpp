@@ -91,11 +91,18 @@ EdgeDecision decideEpilogueEdge(Value v, Operation *consumer) {
   return d;
 }
 
-EdgeDecision decidePrologueEdge(Value v, Operation *contraction) {
+EdgeDecision decidePrologueEdge(Value v, Operation *consumer) {
   EdgeDecision d;
   Operation *producer = v.getDefiningOp();
-  if (!producer || !isa<TransposeOp>(producer)) {
-    d.reason = "producer is not a transpose";
+  bool layout = producer && isa<TransposeOp, BroadcastToOp>(producer);
+  bool elementwise = isElementwiseProducer(producer) && producer->getNumResults() == 1;
+  if (!layout && !elementwise) {
+    d.reason = "producer is not a transpose, broadcast or elementwise op";
+    return d;
+  }
+  if (elementwise && elementwiseFlops(producer) > kPrologueFlops) {
+    d.reason = "too costly to recompute per tile (" +
+               std::to_string(elementwiseFlops(producer)) + " FLOPs per element)";
     return d;
   }
   if (!getSoleUser(v)) {
@@ -103,16 +110,26 @@ EdgeDecision decidePrologueEdge(Value v, Operation *contraction) {
     return d;
   }
   int64_t bytes = tensorBytes(v);
-  if (bytes < 0 || tensorBytes(producer->getOperand(0)) < 0) {
+  if (bytes < 0 || llvm::any_of(producer->getOperands(),
+                                [](Value in) { return tensorBytes(in) < 0; })) {
     d.reason = "dynamic shape";
     return d;
   }
-  // The permuted copy never exists: the contraction reads the original layout.
-  d.savedBytes = 2 * bytes;
-  d.fuse = getFusionClass(contraction) == FusionClass::Contraction;
-  if (!d.fuse) {
+  // Directly into the contraction, or into a prologue op already taken for it.
+  Operation *into = consumer;
+  if (getFusionClass(into) != FusionClass::Contraction &&
+      !isa<TransposeOp, BroadcastToOp>(into) && !isElementwiseProducer(into)) {
     d.reason = "consumer is not a contraction";
+    return d;
   }
+  // The operand never exists: the contraction's tiles read the producer's inputs (a
+  // permutation, a broadcast, or values computed per tile).
+  d.savedBytes = 2 * bytes;
+  if (elementwise) {
+    d.recomputeFlops =
+        cast<ShapedType>(v.getType()).getNumElements() * elementwiseFlops(producer);
+  }
+  d.fuse = true;
   return d;
 }
 

@@ -41,10 +41,16 @@ struct EdgeDecision {
 /// shape is static.
 EdgeDecision decideEpilogueEdge(mlir::Value v, mlir::Operation *consumer);
 
-/// Prologue edge: `producer` (a transpose) feeding operand `v` of the group's
-/// contraction. Fusable when the contraction is its only consumer and shapes are static:
-/// the contraction's tiles then read the operand through the permutation.
-EdgeDecision decidePrologueEdge(mlir::Value v, mlir::Operation *contraction);
+/// Prologue edge: the producer of operand `v` of a contraction, or of an op already in
+/// its prologue (`consumer`): a transpose, a broadcast_to, or an elementwise op of at
+/// most kPrologueFlops per element (dequantize, cast, a scaling, an activation). Fusable
+/// when `v` has that one consumer and shapes are static: the contraction's tiles then
+/// read the operand through the permutation or broadcast, or compute it per tile from
+/// the producer's inputs (weight-only quantization reads the int8 weights, not f32).
+/// An elementwise prologue is computed again for every tile of the contraction's other
+/// dimension (`recomputeFlops` counts one pass), which is why only cheap ops qualify.
+inline constexpr int64_t kPrologueFlops = 2;
+EdgeDecision decidePrologueEdge(mlir::Value v, mlir::Operation *consumer);
 
 /// Loop edge: an elementwise producer whose result `v` feeds an elementwise `consumer`
 /// of the same shape, `v` used nowhere else.

@@ -12,8 +12,9 @@
 //      the last axis -> matmul by the values, with the transposes that feed only its operands
 //      (heads split out of [B, S, H, D]) and the transpose after it (heads merged back);
 //      codegen computes it blockwise with an online softmax (no score matrix);
-//   1. contraction groups: every matmul / conv takes the transposes that feed only it
-//      (prologue) and the chain of elementwise ops after it (bias, activation, residual
+//   1. contraction groups: every matmul / conv takes the transposes, broadcasts and cheap
+//      elementwise ops (dequantize, cast, scaling) that feed only it, transitively
+//      (prologue), and the chain of elementwise ops after it (bias, activation, residual
 //      add, scaling, cast, quantize) while each edge is fusable by the cost model
 //      (CostModel.h: one consumer, same shape, static);
 //   2. row-reduction groups: every reduce / softmax / log_softmax / layer_norm /
@@ -481,6 +482,8 @@ fusion::FusionReport describe(Block &block, ArrayRef<Group> groups, StringRef fu
                   ? fusion::decideEpilogueEdge(v, user)
               : getFusionClass(user) == FusionClass::Reduction
                   ? fusion::decideRowPrologueEdge(v, user)
+              : getFusionClass(user) == FusionClass::Contraction
+                  ? fusion::decidePrologueEdge(v, user)
                   : fusion::decideLoopEdge(v, user);
           if (!d.fuse && cls != FusionClass::Elementwise && cls != FusionClass::Contraction &&
               cls != FusionClass::Reduction) {
@@ -544,13 +547,25 @@ struct FusePass : public impl::FusePassBase<FusePass> {
       }
       if (getFusionClass(&op) == FusionClass::Contraction && op.getNumResults() == 1) {
         Group group{FusionScheme::contraction, {&op}};
-        // Prologue: transposes feeding only this contraction, in program order.
+        // Prologue: the transposes, broadcasts and cheap elementwise ops that feed only
+        // this contraction, transitively (dequantize -> transpose -> matmul), in program
+        // order.
         SmallVector<Operation *> prologue;
+        SmallVector<std::pair<Value, Operation *>> edges;
         for (Value operand : op.getOperands()) {
-          Operation *producer = operand.getDefiningOp();
-          if (producer && !taken.contains(producer) && !llvm::is_contained(prologue, producer) &&
-              fusion::decidePrologueEdge(operand, &op).fuse) {
-            prologue.push_back(producer);
+          edges.push_back({operand, &op});
+        }
+        while (!edges.empty()) {
+          auto [v, consumer] = edges.pop_back_val();
+          Operation *producer = v.getDefiningOp();
+          if (!producer || producer->getBlock() != &block || taken.contains(producer) ||
+              llvm::is_contained(prologue, producer) ||
+              !fusion::decidePrologueEdge(v, consumer).fuse) {
+            continue;
+          }
+          prologue.push_back(producer);
+          for (Value in : producer->getOperands()) {
+            edges.push_back({in, producer});
           }
         }
         llvm::sort(prologue, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });

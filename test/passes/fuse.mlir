@@ -212,6 +212,71 @@ func.func @transpose_prologue(%q: tensor<1x4x16x16xf32>, %k: tensor<1x16x4x16xf3
 
 // -----
 
+// Prologue, elementwise and transitive (weight-only quantization): int8 weights stored
+// [N, K] are dequantized and transposed inside the matmul's group, which also takes its
+// epilogue; the f32 weights never exist. A cheap scaling of the activations (1 FLOP per
+// element) joins too.
+// CHECK-LABEL: func.func @weight_only_int8(
+// CHECK:         %[[R:.+]] = kiln.fusion contraction
+// CHECK:           kiln.dequantize
+// CHECK:           kiln.transpose
+// CHECK:           kiln.mul
+// CHECK:           kiln.matmul
+// CHECK:           kiln.add
+// CHECK:           kiln.relu
+// CHECK:           kiln.yield
+// CHECK:         return %[[R]]
+func.func @weight_only_int8(%x: tensor<8x16xf32>, %b: tensor<32xf32>) -> tensor<8x32xf32> {
+  %wq = kiln.constant dense<[[-7, -62, 61, 114, -95, -122, 112, 4, -9, -30, 112, 115, 75, -51, -10, -51], [71, -121, -96, -47, -107, 26, -113, 9, 114, 70, 90, 74, 99, -60, 59, -79], [-110, -59, 125, -17, 4, 95, 26, 87, 69, 51, 80, -10, 44, -114, 15, -45], [39, -75, -20, 8, 17, -65, -96, 118, 119, -83, 48, -94, 82, -51, -118, 22], [90, 84, -68, -106, -105, 65, 41, 14, -8, -110, 30, -125, -89, -73, -112, -27], [80, 21, 6, -49, -107, 45, 32, 56, -58, 65, 64, 107, 69, -76, 10, 92], [-7, 26, 95, 4, 27, 45, -123, 84, 33, -118, 64, -60, -98, 42, 110, 52], [52, 14, 122, -117, -97, -118, 61, 0, 105, 24, 35, -38, 58, -34, 32, 61], [7, 25, 65, -75, -115, -61, 30, -15, 9, -6, 39, -33, 94, -79, -76, 36], [42, -14, 96, -42, -88, 44, -17, 102, 10, -13, -67, -111, -31, 33, -35, 14], [46, -85, 48, -62, 87, 21, 10, 109, 49, 85, 20, 86, 81, -110, 83, -49], [-26, -126, 116, 94, -15, -112, 105, 19, 46, -12, -94, 18, -67, -3, -105, -111], [-27, 92, -103, -122, 118, -67, -41, 25, -6, -118, 83, -101, -70, 46, -64, 1], [116, -97, 52, -15, -27, -66, -67, -41, -6, 12, -63, -125, 121, 76, -103, 10], [-1, 9, 88, -102, 114, 37, -128, -100, -64, -105, -65, -103, -93, 119, -112, -84], [122, 33, -48, 33, -92, 51, 69, 71, 27, 56, 7, -31, 40, 91, -65, -63], [-127, 66, -88, -37, -107, 63, 107, 66, -106, 92, -101, 62, 126, 33, 87, 86], [107, -119, -3, -17, 10, -92, 89, -14, 90, -62, -114, 38, 63, 6, -66, 109], [-65, 64, -73, 35, -76, -126, 114, -55, -8, 71, -106, -81, -78, 64, -37, -116], [46, -66, -115, -70, 118, 17, 25, -83, -110, -6, -74, -77, -97, 38, -36, -89], [-5, -36, -1, 104, 73, 1, 60, 75, 51, 86, -86, 64, -8, 83, -46, 84], [119, -49, 77, -52, -45, -79, 126, 119, 98, -33, -59, 8, -27, -53, 33, -10], [23, 83, 8, -17, 29, -117, 9, 117, 67, -26, -40, 56, -6, 36, 119, -55], [86, 117, -23, 111, -114, 118, -91, 76, -105, 111, -11, -8, -93, -17, 2, -5], [-31, 4, -58, -33, -110, 2, -42, -105, 32, -35, 88, -82, -85, -68, -81, 7], [21, -110, 54, 103, 44, -125, -113, 43, 41, 95, 66, 120, -89, -21, 122, 72], [-64, 35, -67, 12, -89, 93, -71, 96, 0, -79, 63, 60, 102, 23, 7, -74], [45, -70, 124, 52, -98, 22, -35, -52, -37, 61, 104, -65, -73, -56, 41, 87], [25, -33, 106, 118, 31, -38, -93, -74, -36, 72, 55, -77, 8, 10, 68, -101], [-59, -107, 117, 10, -2, 53, 42, 78, 101, -93, 52, 126, -71, -51, 10, -77], [-71, -71, -34, -32, 85, 72, -63, -54, 75, -29, -41, -37, -25, 0, 61, 22], [-113, 99, 80, 68, 33, 30, 126, 25, 119, -113, -31, -127, -73, -9, 123, -40]]> : tensor<32x16xi8> as tensor<32x16x!quant.uniform<i8:f32, 0.05:3>>
+  %w = kiln.dequantize %wq : tensor<32x16x!quant.uniform<i8:f32, 0.05:3>> to tensor<32x16xf32>
+  %wt = kiln.transpose %w permutation = [1, 0] : tensor<32x16xf32> -> tensor<16x32xf32>
+  %c = kiln.constant dense<0.5> : tensor<f32>
+  %xs = kiln.mul %x, %c : (tensor<8x16xf32>, tensor<f32>) -> tensor<8x16xf32>
+  %m = kiln.matmul %xs, %wt : (tensor<8x16xf32>, tensor<16x32xf32>) -> tensor<8x32xf32>
+  %a = kiln.add %m, %b : (tensor<8x32xf32>, tensor<32xf32>) -> tensor<8x32xf32>
+  %r = kiln.relu %a : tensor<8x32xf32>
+  return %r : tensor<8x32xf32>
+}
+
+// -----
+
+// Prologue: a cast of f16 activations and a broadcast of shared weights over the batch
+// feed a batched matmul; both join its group.
+// CHECK-LABEL: func.func @cast_broadcast_prologue(
+// CHECK:         kiln.fusion contraction
+// CHECK:           kiln.cast
+// CHECK:           kiln.broadcast_to
+// CHECK:           kiln.matmul
+// CHECK:           kiln.yield
+func.func @cast_broadcast_prologue(%x: tensor<2x8x16xf16>, %w: tensor<16x32xf32>) -> tensor<2x8x32xf32> {
+  %xf = kiln.cast %x : tensor<2x8x16xf16> to tensor<2x8x16xf32>
+  %wb = kiln.broadcast_to %w : tensor<16x32xf32> -> tensor<2x16x32xf32>
+  %m = kiln.matmul %xf, %wb : (tensor<2x8x16xf32>, tensor<2x16x32xf32>) -> tensor<2x8x32xf32>
+  return %m : tensor<2x8x32xf32>
+}
+
+// -----
+
+// Must not fire as prologue: exp (20 FLOPs per element, computed again per tile) and a
+// scaling whose result has another consumer; both stay outside the contraction.
+// CHECK-LABEL: func.func @prologue_refused(
+// CHECK:         %[[E:.+]] = kiln.exp
+// CHECK:         %[[S:.+]] = kiln.mul
+// CHECK:         kiln.fusion contraction (%[[E]], %[[S]])
+// CHECK-NOT:       kiln.exp
+// CHECK:           kiln.matmul
+// CHECK:         return
+func.func @prologue_refused(%x: tensor<8x16xf32>, %w: tensor<16x32xf32>) -> (tensor<8x32xf32>, tensor<16x32xf32>) {
+  %e = kiln.exp %x : tensor<8x16xf32>
+  %c = kiln.constant dense<0.5> : tensor<f32>
+  %s = kiln.mul %w, %c : (tensor<16x32xf32>, tensor<f32>) -> tensor<16x32xf32>
+  %m = kiln.matmul %e, %s : (tensor<8x16xf32>, tensor<16x32xf32>) -> tensor<8x32xf32>
+  %r = kiln.relu %m : tensor<8x32xf32>
+  return %r, %s : tensor<8x32xf32>, tensor<16x32xf32>
+}
+
+// -----
+
 // Horizontal fusion: three projections of the same input with constant weights and
 // biases (Q, K, V) become one matmul with the weights concatenated along N, one bias add
 // and three slices, all in one contraction group with three outputs. The matmul whose
