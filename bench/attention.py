@@ -25,6 +25,7 @@ import tempfile
 import time
 
 import torch
+from kiln_timing import kiln_ms  # noqa: E402  (beside this script)
 
 HEADS, HEAD_DIM = 8, 64
 
@@ -53,14 +54,6 @@ def torch_attention(q, k, v):
     qt, kt, vt = q.transpose(1, 2), k.permute(0, 2, 3, 1), v.transpose(1, 2)
     p = torch.softmax(torch.matmul(qt, kt) / HEAD_DIM ** 0.5, dim=-1)
     return torch.matmul(p, vt).transpose(1, 2)
-
-
-def kiln_ms(binary, artifact, runs):
-    out = subprocess.run([os.path.join(binary, "kiln-run"), artifact, "--random-inputs=1",
-                          "--benchmark=%d" % runs, "--warmup=2", "--threads=1"],
-                         capture_output=True, text=True, check=True).stdout
-    m = re.search(r"min ([\d.]+) ms, median ([\d.]+) ms, p90 ([\d.]+) ms", out)
-    return [float(m.group(i)) for i in (1, 2, 3)]
 
 
 def torch_ms(s, runs):

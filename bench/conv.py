@@ -14,7 +14,6 @@ Run with Debian's /usr/bin/python3 (torch, numpy).
 """
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -22,18 +21,11 @@ import tempfile
 import time
 
 import torch
+from kiln_timing import kiln_ms  # noqa: E402  (beside this script)
 
 # (C_in, C_out, H = W, stride) of resnet18's 3x3 convolutions at 224x224.
 SHAPES = [(64, 64, 56, 1), (64, 128, 56, 2), (128, 128, 28, 1), (128, 256, 28, 2),
           (256, 256, 14, 1), (256, 512, 14, 2), (512, 512, 7, 1)]
-
-
-def kiln_ms(binary, artifact, runs, threads):
-    out = subprocess.run([os.path.join(binary, "kiln-run"), artifact, "--random-inputs=1",
-                          "--benchmark=%d" % runs, "--warmup=3", "--threads=%d" % threads],
-                         capture_output=True, text=True, check=True).stdout
-    m = re.search(r"min ([\d.]+) ms, median ([\d.]+) ms, p90 ([\d.]+) ms", out)
-    return [float(m.group(i)) for i in (1, 2, 3)]
 
 
 def torch_ms(c, f, hw, stride, runs, threads):
@@ -85,7 +77,7 @@ def main():
                            check=True)
             ks, ts = [], []
             for _ in range(args.rounds):
-                ks.append(kiln_ms(args.bin, artifact, args.runs, args.threads))
+                ks.append(kiln_ms(args.bin, artifact, args.runs, args.threads, warmup=3))
                 ts.append(torch_ms(c, f, hw, stride, args.runs, args.threads))
             k = statistics.median(v[1] for v in ks)
             t = statistics.median(v[1] for v in ts)

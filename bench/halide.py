@@ -22,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+from kiln_timing import kiln_ms  # noqa: E402  (beside this script)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -45,14 +46,6 @@ def models(rows, cols):
   return %y : {t}
 }}""",
     }
-
-
-def kiln_ms(binary, artifact, runs):
-    out = subprocess.run([os.path.join(binary, "kiln-run"), artifact, "--random-inputs=1",
-                          "--benchmark=%d" % runs, "--warmup=2", "--threads=1"],
-                         capture_output=True, text=True, check=True).stdout
-    m = re.search(r"min ([\d.]+) ms, median ([\d.]+) ms, p90 ([\d.]+) ms", out)
-    return [float(m.group(i)) for i in (1, 2, 3)]
 
 
 def halide_ms(exe, name, rows, cols, runs, scheduler):

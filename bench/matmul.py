@@ -17,7 +17,6 @@ Run with Debian's /usr/bin/python3 (numpy).
 import argparse
 import ctypes
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ if "OPENBLAS_CORETYPE" not in os.environ:
         os.environ["OPENBLAS_CORETYPE"] = "Haswell"
 
 import numpy as np  # noqa: E402
+from kiln_timing import kiln_ms  # noqa: E402  (beside this script)
 
 OPENBLAS = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"  # libopenblas0-pthread
 
@@ -70,14 +70,6 @@ class OpenBlas:
             ts.append((time.perf_counter() - t) * 1e3)
         ts.sort()
         return [ts[0], statistics.median(ts), ts[int(0.9 * (len(ts) - 1))]]
-
-
-def kiln_ms(binary, artifact, runs, threads):
-    out = subprocess.run([os.path.join(binary, "kiln-run"), artifact, "--random-inputs=1",
-                          "--benchmark=%d" % runs, "--warmup=2", "--threads=%d" % threads],
-                         capture_output=True, text=True, check=True).stdout
-    m = re.search(r"min ([\d.]+) ms, median ([\d.]+) ms, p90 ([\d.]+) ms", out)
-    return [float(m.group(i)) for i in (1, 2, 3)]
 
 
 def main():

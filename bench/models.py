@@ -28,14 +28,7 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test",
                                 "models"))
 import export_models  # noqa: E402
-
-
-def kiln_ms(binary, artifact, inp, runs, threads):
-    out = subprocess.run([os.path.join(binary, "kiln-run"), artifact, "--input=@" + inp,
-                          "--benchmark=%d" % runs, "--warmup=3", "--threads=%d" % threads],
-                         capture_output=True, text=True, check=True).stdout
-    m = re.search(r"min ([\d.]+) ms, median ([\d.]+) ms, p90 ([\d.]+) ms", out)
-    return [float(m.group(i)) for i in (1, 2, 3)]
+from kiln_timing import kiln_ms  # noqa: E402  (beside this script)
 
 
 def torch_ms(model, x, runs, threads):
@@ -95,8 +88,8 @@ def main():
             for threads in (1, 2):
                 ks, us, ts = [], [], []
                 for _ in range(args.rounds):
-                    ks.append(kiln_ms(args.bin, artifact, inp, args.runs, threads))
-                    us.append(kiln_ms(args.bin, unfused, inp, args.runs, threads))
+                    ks.append(kiln_ms(args.bin, artifact, args.runs, threads, warmup=3, inp=inp))
+                    us.append(kiln_ms(args.bin, unfused, args.runs, threads, warmup=3, inp=inp))
                     ts.append(torch_ms(model, x, args.runs, threads))
                 k = statistics.median(v[1] for v in ks)
                 u = statistics.median(v[1] for v in us)
