@@ -554,66 +554,66 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
       bool pointwise = kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1 &&
                        llvm::all_of(pads, [](int64_t p) { return p == 0; }) &&
                        oh == height && ow == width;
-      Value colInit = createEmptyTensor(rewriter, loc, {taps, pixels}, xStorage);
       auto colType = RankedTensorType::get({taps, pixels}, xStorage);
-      Value colValue;
-      if (pointwise) {
-        colValue = tensor::CollapseShapeOp::create(
-            rewriter, loc, colType, x, SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
-      }
-      auto col = pointwise ? linalg::GenericOp() : linalg::GenericOp::create(
-          rewriter, loc, TypeRange{colType}, ValueRange{}, ValueRange{colInit},
-          SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(2)},
-          getParallelIterators(2), [&](OpBuilder &b, Location l, ValueRange) {
-            // The index arithmetic runs in i32 (every index of a real feature map fits;
-            // checked below) so that LLVM can vectorize the loop: 64-bit vector division
-            // by constants has no cheap x86 form and kept it scalar.
-            Type i32 = b.getI32Type();
-            auto cst = [&](int64_t v) {
-              return arith::ConstantOp::create(b, l, b.getI32IntegerAttr(v)).getResult();
-            };
-            auto asI32 = [&](Value v) { return arith::IndexCastOp::create(b, l, i32, v); };
-            auto asIndex = [&](Value v) {
-              return arith::IndexCastOp::create(b, l, b.getIndexType(), v).getResult();
-            };
-            Value r = asI32(linalg::IndexOp::create(b, l, 0));
-            Value p = asI32(linalg::IndexOp::create(b, l, 1));
-            Value c = arith::DivUIOp::create(b, l, r, cst(kh * kw));
-            Value tap = arith::RemUIOp::create(b, l, r, cst(kh * kw));
-            Value i = arith::DivUIOp::create(b, l, tap, cst(kw));
-            Value j = arith::RemUIOp::create(b, l, tap, cst(kw));
-            Value y = arith::DivUIOp::create(b, l, p, cst(ow));
-            Value xx = arith::RemUIOp::create(b, l, p, cst(ow));
-            // Signed: the padding makes these negative at the top/left border.
-            Value row = arith::AddIOp::create(
-                b, l, arith::MulIOp::create(b, l, y, cst(strides[0])),
-                arith::SubIOp::create(b, l, arith::MulIOp::create(b, l, i, cst(dilations[0])),
-                                      cst(pads[0])));
-            Value column = arith::AddIOp::create(
-                b, l, arith::MulIOp::create(b, l, xx, cst(strides[1])),
-                arith::SubIOp::create(b, l, arith::MulIOp::create(b, l, j, cst(dilations[1])),
-                                      cst(pads[1])));
-            auto inside = [&](Value v, int64_t size) {
-              Value geZero = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, v, cst(0));
-              Value ltSize =
-                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, v, cst(size));
-              return arith::AndIOp::create(b, l, geZero, ltSize);
-            };
-            Value valid = arith::AndIOp::create(b, l, inside(row, height), inside(column, width));
-            auto clamp = [&](Value v, int64_t size) {
-              return asIndex(arith::MinSIOp::create(
-                  b, l, arith::MaxSIOp::create(b, l, v, cst(0)), cst(size - 1)));
-            };
-            Value v = tensor::ExtractOp::create(
-                b, l, x,
-                ValueRange{arith::ConstantIndexOp::create(b, l, 0), asIndex(c),
-                           clamp(row, height), clamp(column, width)});
-            Value zero = arith::ConstantOp::create(b, l, FloatAttr::get(xStorage, 0.0));
-            linalg::YieldOp::create(b, l, arith::SelectOp::create(b, l, valid, v, zero).getResult());
-          });
-      if (!pointwise) {
-        colValue = col.getResult(0);
-      }
+      auto buildColumns = [&]() -> Value {
+        if (pointwise) {
+          return tensor::CollapseShapeOp::create(
+              rewriter, loc, colType, x, SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
+        }
+        Value colInit = createEmptyTensor(rewriter, loc, {taps, pixels}, xStorage);
+        return linalg::GenericOp::create(
+            rewriter, loc, TypeRange{colType}, ValueRange{}, ValueRange{colInit},
+            SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(2)},
+            getParallelIterators(2), [&](OpBuilder &b, Location l, ValueRange) {
+              // The index arithmetic runs in i32 (every index of a real feature map fits;
+              // checked below) so that LLVM can vectorize the loop: 64-bit vector division
+              // by constants has no cheap x86 form and kept it scalar.
+              Type i32 = b.getI32Type();
+              auto cst = [&](int64_t v) {
+                return arith::ConstantOp::create(b, l, b.getI32IntegerAttr(v)).getResult();
+              };
+              auto asI32 = [&](Value v) { return arith::IndexCastOp::create(b, l, i32, v); };
+              auto asIndex = [&](Value v) {
+                return arith::IndexCastOp::create(b, l, b.getIndexType(), v).getResult();
+              };
+              Value r = asI32(linalg::IndexOp::create(b, l, 0));
+              Value p = asI32(linalg::IndexOp::create(b, l, 1));
+              Value c = arith::DivUIOp::create(b, l, r, cst(kh * kw));
+              Value tap = arith::RemUIOp::create(b, l, r, cst(kh * kw));
+              Value i = arith::DivUIOp::create(b, l, tap, cst(kw));
+              Value j = arith::RemUIOp::create(b, l, tap, cst(kw));
+              Value y = arith::DivUIOp::create(b, l, p, cst(ow));
+              Value xx = arith::RemUIOp::create(b, l, p, cst(ow));
+              // Signed: the padding makes these negative at the top/left border.
+              Value row = arith::AddIOp::create(
+                  b, l, arith::MulIOp::create(b, l, y, cst(strides[0])),
+                  arith::SubIOp::create(b, l, arith::MulIOp::create(b, l, i, cst(dilations[0])),
+                                        cst(pads[0])));
+              Value column = arith::AddIOp::create(
+                  b, l, arith::MulIOp::create(b, l, xx, cst(strides[1])),
+                  arith::SubIOp::create(b, l, arith::MulIOp::create(b, l, j, cst(dilations[1])),
+                                        cst(pads[1])));
+              auto inside = [&](Value v, int64_t size) {
+                Value geZero = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, v, cst(0));
+                Value ltSize =
+                    arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, v, cst(size));
+                return arith::AndIOp::create(b, l, geZero, ltSize);
+              };
+              Value valid = arith::AndIOp::create(b, l, inside(row, height), inside(column, width));
+              auto clamp = [&](Value v, int64_t size) {
+                return asIndex(arith::MinSIOp::create(
+                    b, l, arith::MaxSIOp::create(b, l, v, cst(0)), cst(size - 1)));
+              };
+              Value v = tensor::ExtractOp::create(
+                  b, l, x,
+                  ValueRange{arith::ConstantIndexOp::create(b, l, 0), asIndex(c),
+                             clamp(row, height), clamp(column, width)});
+              Value zero = arith::ConstantOp::create(b, l, FloatAttr::get(xStorage, 0.0));
+              linalg::YieldOp::create(b, l,
+                                      arith::SelectOp::create(b, l, valid, v, zero).getResult());
+            }).getResult(0);
+      };
+      Value colValue = buildColumns();
       auto w2Type = RankedTensorType::get({outChannels, taps}, wType.getElementType());
       Value w2 = tensor::CollapseShapeOp::create(
           rewriter, loc, w2Type, w, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});

@@ -29,13 +29,12 @@
 //===----------------------------------------------------------------------------===//
 #include "codegen/Passes.h"
 #include "codegen/common/KernelInfo.h"
+#include "passes/fusion/ConstantData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/AsmState.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/IRMapping.h"
 
 #define DEBUG_TYPE "kiln-cpu-pack-contractions"
@@ -192,21 +191,6 @@ RhsLayout getF32RhsLayout(linalg::MatmulOp mm) {
   return maps == transposed ? RhsLayout::Transposed : RhsLayout::None;
 }
 
-/// The f32 values of a constant attribute (dense or a resource blob), or nothing.
-std::optional<ArrayRef<float>> getF32Data(Attribute attr, SmallVectorImpl<float> &storage) {
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    if (!dense.getElementType().isF32()) {
-      return std::nullopt;
-    }
-    storage.assign(dense.value_begin<float>(), dense.value_end<float>());
-    return ArrayRef<float>(storage);
-  }
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
-    return resource.tryGetAsArrayRef();
-  }
-  return std::nullopt;
-}
-
 /// A matmul whose B is a kernel argument (or the work item's column slice of one) that
 /// the kernel's only call passes as an f32 constant: B can be packed at compile time.
 struct ConstantRhs {
@@ -263,8 +247,8 @@ Value prepackConstantRhs(OpBuilder &b, Location loc, ConstantRhs c, RhsLayout la
   bool transposed = layout == RhsLayout::Transposed;
   int64_t k = fullType.getDimSize(transposed ? 1 : 0),
           n = fullType.getDimSize(transposed ? 0 : 1);
-  SmallVector<float> storage;
-  std::optional<ArrayRef<float>> data = getF32Data(c.constant.getValue(), storage);
+  std::optional<SmallVector<float>> data =
+      kiln::readF32(dyn_cast<ElementsAttr>(c.constant.getValue()));
   if (!data || n % tileN != 0 || static_cast<int64_t>(data->size()) != k * n) {
     return nullptr;
   }
@@ -287,9 +271,9 @@ Value prepackConstantRhs(OpBuilder &b, Location loc, ConstantRhs c, RhsLayout la
   }
   auto packedType = RankedTensorType::get({tiles * panelsPerTile, k, panel}, b.getF32Type());
   OpBuilder host(c.call);
-  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(packed);
-  auto attr = DenseResourceElementsAttr::get(packedType, "packed_weights", std::move(blob));
-  auto constant = arith::ConstantOp::create(host, c.constant.getLoc(), cast<TypedAttr>(attr));
+  auto constant = arith::ConstantOp::create(
+      host, c.constant.getLoc(),
+      cast<TypedAttr>(kiln::createF32Resource(packedType, packed, "packed_weights")));
   c.call->setOperand(c.arg.getArgNumber(), constant);
   if (c.constant->use_empty()) {
     c.constant->erase();

@@ -10,8 +10,11 @@ using namespace mlir;
 namespace kiln {
 
 std::optional<SmallVector<float>> readF32(ConstantOp constant) {
-  ElementsAttr value = constant.getValue();
-  if (!value.getElementType().isF32()) {
+  return readF32(constant.getValue());
+}
+
+std::optional<SmallVector<float>> readF32(ElementsAttr value) {
+  if (!value || !value.getElementType().isF32()) {
     return std::nullopt;
   }
   if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
@@ -33,11 +36,16 @@ std::optional<SmallVector<float>> readF32(Value v) {
   return readF32(constant);
 }
 
+DenseResourceElementsAttr createF32Resource(RankedTensorType type, ArrayRef<float> data,
+                                            StringRef name) {
+  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(data);
+  return DenseResourceElementsAttr::get(type, name, std::move(blob));
+}
+
 Value createF32Constant(OpBuilder &b, Location loc, RankedTensorType type,
                         ArrayRef<float> data, StringRef name) {
-  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(data);
-  auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
-  return ConstantOp::create(b, loc, type, cast<ElementsAttr>(attr));
+  return ConstantOp::create(b, loc, type,
+                            cast<ElementsAttr>(createF32Resource(type, data, name)));
 }
 
 } // namespace kiln

@@ -12,20 +12,28 @@
 #include "dialects/kiln/KilnOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
 
 #include <optional>
 
 namespace kiln {
 
-/// The f32 values of a constant (dense, splat or resource), or nothing: another element
-/// type, or a resource whose blob is not available.
+/// The f32 values of a constant attribute (dense, splat or resource), or nothing:
+/// another element type, or a resource whose blob is not available.
+std::optional<llvm::SmallVector<float>> readF32(mlir::ElementsAttr value);
+
+/// The same for a kiln.constant.
 std::optional<llvm::SmallVector<float>> readF32(ConstantOp constant);
 
 /// The values of `v` when it is an f32 kiln.constant (see above).
 std::optional<llvm::SmallVector<float>> readF32(mlir::Value v);
 
-/// A constant of `type` holding `data` in a resource blob named after `name` (MLIR makes
-/// the key unique).
+/// `data` as a resource blob of `type` named after `name` (MLIR makes the key unique).
+mlir::DenseResourceElementsAttr createF32Resource(mlir::RankedTensorType type,
+                                                  llvm::ArrayRef<float> data,
+                                                  llvm::StringRef name);
+
+/// A kiln.constant of `type` holding `data` in a resource blob (createF32Resource).
 mlir::Value createF32Constant(mlir::OpBuilder &b, mlir::Location loc,
                               mlir::RankedTensorType type, llvm::ArrayRef<float> data,
                               llvm::StringRef name);
