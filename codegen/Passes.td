@@ -234,7 +234,9 @@ def PackContractionsPass : Pass<"kiln-cpu-pack-contractions", "::mlir::ModuleOp"
     addresses. An index-only producer of B (the im2col of a convolution) is rewritten to
     write the panels itself, without a copy; a B that the kernel's only call passes as an
     f32 constant (plain or transposed) is packed at compile time: the call passes the
-    panels as a new constant and the kernel reads them in place.
+    panels as a new constant and the kernel reads them in place. The im2col of an f32
+    convolution with width stride 1 or 2 (tagged `kiln.im2col`) becomes loops that write
+    each panel row as a few masked vector loads of input row segments.
 
     ```mlir
     %c = linalg.matmul ins(%a, %b : tensor<128x768xf32>, tensor<768x256xf32>) outs(%f : ...)
@@ -249,7 +251,8 @@ def PackContractionsPass : Pass<"kiln-cpu-pack-contractions", "::mlir::ModuleOp"
     Option<"vectorBits", "vector-bits", "int", /*default=*/"512",
            "Vector register width in bits: 512 (AVX-512) or 256 (AVX2)">];
   let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect", "::mlir::affine::AffineDialect"];
 }
 
 def TileWorkItemsPass : Pass<"kiln-cpu-tile-work-items", "::mlir::ModuleOp"> {

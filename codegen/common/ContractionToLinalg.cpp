@@ -27,6 +27,7 @@
 //
 //===----------------------------------------------------------------------------===//
 #include "codegen/common/ElementSemantics.h"
+#include "codegen/common/KernelInfo.h"
 #include "codegen/common/KilnToLinalg.h"
 #include "codegen/common/LinalgBuilders.h"
 
@@ -561,7 +562,7 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
               rewriter, loc, colType, x, SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
         }
         Value colInit = createEmptyTensor(rewriter, loc, {taps, pixels}, xStorage);
-        return linalg::GenericOp::create(
+        auto columns = linalg::GenericOp::create(
             rewriter, loc, TypeRange{colType}, ValueRange{}, ValueRange{colInit},
             SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(2)},
             getParallelIterators(2), [&](OpBuilder &b, Location l, ValueRange) {
@@ -611,7 +612,14 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
               Value zero = arith::ConstantOp::create(b, l, FloatAttr::get(xStorage, 0.0));
               linalg::YieldOp::create(b, l,
                                       arith::SelectOp::create(b, l, valid, v, zero).getResult());
-            }).getResult(0);
+            });
+        // The geometry, for kiln-cpu-pack-contractions, which writes the columns as
+        // vector row segments instead of one gather per element where it can.
+        columns->setAttr(kIm2colAttr,
+                         rewriter.getDenseI64ArrayAttr(
+                             {channels, height, width, kh, kw, strides[0], strides[1],
+                              dilations[0], dilations[1], pads[0], pads[1], oh, ow}));
+        return columns.getResult(0);
       };
       Value colValue = buildColumns();
       auto w2Type = RankedTensorType::get({outChannels, taps}, wType.getElementType());

@@ -27,6 +27,10 @@ inline constexpr llvm::StringLiteral kLabelAttr = "kiln.label";
 inline constexpr llvm::StringLiteral kSchemeAttr = "kiln.scheme";
 /// Unit attribute on a kernel lowered by kiln-cpu-lower-attention, and on its matmuls.
 inline constexpr llvm::StringLiteral kAttentionAttr = "kiln.attention";
+/// i64 array on the im2col generic of an f32 convolution (ContractionToLinalg.cpp):
+/// [C, H, W, KH, KW, stride h, stride w, dilation h, dilation w, pad top, pad left, OH,
+/// OW]. kiln-cpu-pack-contractions reads it to write the columns as vector row segments.
+inline constexpr llvm::StringLiteral kIm2colAttr = "kiln.im2col";
 /// i64 attribute on a kernel: its work items (>= 1); see docs/artifact.md.
 inline constexpr llvm::StringLiteral kWorkItemsAttr = "kiln.work_items";
 /// Module attribute: {inputs = [{name, type}], outputs = [...], entry = "main"}, with

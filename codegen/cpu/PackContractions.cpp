@@ -31,10 +31,14 @@
 #include "codegen/common/KernelInfo.h"
 #include "passes/fusion/ConstantData.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/IRMapping.h"
 
 #define DEBUG_TYPE "kiln-cpu-pack-contractions"
@@ -138,6 +142,237 @@ Value packIndexProducer(OpBuilder &b, linalg::GenericOp g, int64_t panel) {
         }
         return map.lookupOrDefault(body.getTerminator()->getOperand(0));
       });
+}
+
+/// The value of `g`'s linalg.index `dim` at iteration 0, built at `b`'s insertion point
+/// (outside `g`): 0 where the body only casts the index to i32, the offset of the work item's
+/// tile where tiling added one (the index's only use is an affine.apply of it and values
+/// defined outside `g`). Null for a mix of the two.
+Value getIndexOffset(OpBuilder &b, linalg::GenericOp g, unsigned dim) {
+  Location loc = g.getLoc();
+  Value offset;
+  for (auto index : g.getRegion().getOps<linalg::IndexOp>()) {
+    if (index.getDim() != dim) {
+      continue;
+    }
+    auto apply = dyn_cast<affine::AffineApplyOp>(*index->getUsers().begin());
+    bool applied = !index->use_empty() && apply;
+    if (!applied) {
+      // As ContractionToLinalg builds it: only cast to i32. Any other use might hide an
+      // offset (an arith.addi folded from the apply), so it is refused.
+      if (!llvm::all_of(index->getUsers(),
+                        [](Operation *user) { return isa<arith::IndexCastOp>(user); }) ||
+          (offset && !matchPattern(offset, m_Zero()))) {
+        return nullptr;
+      }
+      offset = indexConstant(b, loc, 0);
+      continue;
+    }
+    if (offset || !index->hasOneUse()) {
+      return nullptr;
+    }
+    IRMapping map;
+    for (Value operand : apply->getOperands()) {
+      if (operand == index.getResult()) {
+        map.map(operand, indexConstant(b, loc, 0));
+      } else if (g->isAncestor(operand.getParentRegion()->getParentOp())) {
+        return nullptr; // computed inside the body
+      }
+    }
+    offset = b.clone(*apply, map)->getResult(0);
+  }
+  return offset ? offset : indexConstant(b, loc, 0);
+}
+
+/// The im2col generic of an f32 convolution (tagged kiln.im2col by ContractionToLinalg)
+/// with width stride 1 or 2, rewritten to write Bp[Np/P, K, P] as vector row segments:
+/// the P pixels of a panel row lie in at most S = ceil((P - 1 + OW - 1) / OW) + 1... output
+/// rows, and for one tap (c, i, j) each such row segment reads consecutive input values
+/// (every second one at stride 2), so a panel row is S masked vector loads merged by
+/// lane instead of P gathered elements with a division per lane:
+///
+///   for n0 (panel), with pixel p0 = tile offset + n0 P, y0 = p0 / OW, x0 = p0 % OW:
+///     segment s: lanes [a_s, b_s) are output row y0 + s; per tap column j the lanes
+///       whose input column is inside [0, W) form a mask m[s][j] (computed once)
+///     for c, for i: row r_s = (y0 + s) SH + i DH - PH; a row outside [0, H) masks s off
+///       for j: Bp[n0, (c KH + i) KW + j, :] = merge_s masked_load(x[c, r_s, ...], m[s][j])
+///
+/// The generic read every element with a gather and spent ~40 % of a 3x3 conv kernel on
+/// it. Returns null (and builds nothing) where the generic is not such an im2col.
+Value packIm2colProducer(OpBuilder &b, linalg::GenericOp g, int64_t panel) {
+  auto geometry = g->getAttrOfType<DenseI64ArrayAttr>(kiln::kIm2colAttr);
+  auto type = cast<RankedTensorType>(g->getResult(0).getType());
+  if (!geometry || geometry.size() != 13 || !type.hasStaticShape() ||
+      !type.getElementType().isF32()) {
+    return nullptr;
+  }
+  ArrayRef<int64_t> geo = geometry.asArrayRef();
+  int64_t channels = geo[0], height = geo[1], width = geo[2], kh = geo[3], kw = geo[4],
+          sh = geo[5], sw = geo[6], dh = geo[7], dw = geo[8], ph = geo[9], pw = geo[10],
+          ow = geo[12];
+  int64_t k = type.getDimSize(0), n = type.getDimSize(1);
+  // Output rows a panel row's pixels can span; each costs a masked load per tap.
+  int64_t segments = (panel - 1 + ow - 1) / ow + 1;
+  if ((sw != 1 && sw != 2) || k != channels * kh * kw || segments * kw > 64 || ow <= 0) {
+    return nullptr;
+  }
+  tensor::ExtractOp extract;
+  for (auto e : g.getRegion().getOps<tensor::ExtractOp>()) {
+    if (extract) {
+      return nullptr;
+    }
+    extract = e;
+  }
+  if (!extract) {
+    return nullptr;
+  }
+  Value input = extract.getTensor();
+  auto inputType = cast<RankedTensorType>(input.getType());
+  if (g->isAncestor(input.getParentRegion()->getParentOp()) || !inputType.hasStaticShape() ||
+      inputType.getShape() != ArrayRef<int64_t>{1, channels, height, width} ||
+      !inputType.getElementType().isF32()) {
+    return nullptr;
+  }
+  Location loc = g.getLoc();
+  // The tile's first pixel; its K dimension is never tiled (a matmul's B slice keeps K).
+  Value k0 = getIndexOffset(b, g, 0);
+  Value pixel0 = k0 && matchPattern(k0, m_Zero()) ? getIndexOffset(b, g, 1) : Value();
+  if (!pixel0) {
+    return nullptr;
+  }
+
+  int64_t panels = llvm::divideCeil(n, panel), span = sw * panel;
+  Type f32 = b.getF32Type();
+  auto spanType = VectorType::get({span}, f32);
+  auto maskType = VectorType::get({span}, b.getI1Type());
+  auto packedType = RankedTensorType::get({panels, k, panel}, f32);
+  auto cst = [&](OpBuilder &nb, int64_t v) { return indexConstant(nb, loc, v); };
+  Value empty = tensor::EmptyOp::create(b, loc, packedType.getShape(), f32);
+  Value zeroF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value zeroRow = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(spanType, 0.0f));
+  Value noLanes =
+      vector::ConstantMaskOp::create(b, loc, maskType, b.getDenseI64ArrayAttr({0})).getResult();
+  Value allLanes =
+      vector::ConstantMaskOp::create(b, loc, maskType, b.getDenseI64ArrayAttr({span}))
+          .getResult();
+  SmallVector<int64_t> evenLanes;
+  for (int64_t l = 0; l < panel; ++l) {
+    evenLanes.push_back(l * sw);
+  }
+
+  auto panelLoop = scf::ForOp::create(
+      b, loc, cst(b, 0), cst(b, panels), cst(b, 1), ValueRange{empty},
+      [&](OpBuilder &pb, Location, Value n0, ValueRange panelIter) {
+        auto add = [&](Value x, Value y) { return arith::AddIOp::create(pb, loc, x, y); };
+        auto sub = [&](Value x, Value y) { return arith::SubIOp::create(pb, loc, x, y); };
+        auto mulc = [&](Value x, int64_t v) {
+          return arith::MulIOp::create(pb, loc, x, cst(pb, v));
+        };
+        auto min = [&](Value x, Value y) { return arith::MinSIOp::create(pb, loc, x, y); };
+        auto max = [&](Value x, Value y) { return arith::MaxSIOp::create(pb, loc, x, y); };
+        Value local = mulc(n0, panel);
+        Value lanesHere = min(cst(pb, panel), sub(cst(pb, n), local));
+        Value p0 = add(pixel0, local);
+        Value y0 = arith::DivUIOp::create(pb, loc, p0, cst(pb, ow));
+        Value x0 = arith::RemUIOp::create(pb, loc, p0, cst(pb, ow));
+        // Per segment: its output row and, per tap column j, the lane mask and the
+        // input-column offset of lane 0 (lane l reads column sw * l + colOffset).
+        SmallVector<Value> outRows;
+        SmallVector<SmallVector<Value>> masks(segments), colOffsets(segments);
+        Value firstLane = cst(pb, 0);
+        for (int64_t s = 0; s < segments; ++s) {
+          Value endLane = min(lanesHere, sub(cst(pb, (s + 1) * ow), x0));
+          // Lane l (>= firstLane) is output column l - firstLane (+ x0 in segment 0).
+          Value column0 = s == 0 ? x0 : cst(pb, 0);
+          Value colBase = sub(mulc(sub(column0, firstLane), sw), cst(pb, pw));
+          outRows.push_back(add(y0, cst(pb, s)));
+          for (int64_t j = 0; j < kw; ++j) {
+            Value offset = add(colBase, cst(pb, j * dw));
+            // sw * l + offset in [0, W): l >= ceil(-offset / sw), l <= (W - 1 - offset) / sw.
+            Value lo = max(firstLane, arith::CeilDivSIOp::create(
+                                          pb, loc, sub(cst(pb, 0), offset), cst(pb, sw)));
+            Value hi = min(endLane,
+                           add(arith::FloorDivSIOp::create(
+                                   pb, loc, sub(cst(pb, width - 1), offset), cst(pb, sw)),
+                               cst(pb, 1)));
+            // Positions [sw lo, sw (hi - 1) + 1) of the sw * P loaded values.
+            Value nonEmpty =
+                arith::CmpIOp::create(pb, loc, arith::CmpIPredicate::slt, lo, hi);
+            Value upper = arith::SelectOp::create(
+                pb, loc, nonEmpty, add(mulc(sub(hi, cst(pb, 1)), sw), cst(pb, 1)), cst(pb, 0));
+            Value lower = mulc(lo, sw);
+            Value below = vector::CreateMaskOp::create(pb, loc, maskType, lower).getResult();
+            Value upTo = vector::CreateMaskOp::create(pb, loc, maskType, upper).getResult();
+            Value mask = arith::AndIOp::create(
+                pb, loc, upTo, arith::XOrIOp::create(pb, loc, below, allLanes).getResult());
+            masks[s].push_back(mask);
+            colOffsets[s].push_back(offset);
+          }
+          firstLane = max(endLane, firstLane);
+        }
+
+        auto channelLoop = scf::ForOp::create(
+            pb, loc, cst(pb, 0), cst(pb, channels), cst(pb, 1), ValueRange{panelIter[0]},
+            [&](OpBuilder &cb, Location, Value c, ValueRange channelIter) {
+              Value tap0 = arith::MulIOp::create(cb, loc, c, cst(cb, kh * kw));
+              auto rowLoop = scf::ForOp::create(
+                  cb, loc, cst(cb, 0), cst(cb, kh), cst(cb, 1), ValueRange{channelIter[0]},
+                  [&](OpBuilder &rb, Location, Value i, ValueRange rowIter) {
+                    Value acc = rowIter[0];
+                    SmallVector<Value> rowStarts, rowValid;
+                    Value tapRow = arith::AddIOp::create(
+                        rb, loc, tap0, arith::MulIOp::create(rb, loc, i, cst(rb, kw)));
+                    for (int64_t s = 0; s < segments; ++s) {
+                      Value r = arith::AddIOp::create(
+                          rb, loc,
+                          arith::MulIOp::create(rb, loc, outRows[s], cst(rb, sh)),
+                          arith::SubIOp::create(
+                              rb, loc, arith::MulIOp::create(rb, loc, i, cst(rb, dh)),
+                              cst(rb, ph)));
+                      Value inside = arith::AndIOp::create(
+                          rb, loc,
+                          arith::CmpIOp::create(rb, loc, arith::CmpIPredicate::sge, r,
+                                                cst(rb, 0)),
+                          arith::CmpIOp::create(rb, loc, arith::CmpIPredicate::slt, r,
+                                                cst(rb, height)));
+                      Value clamped = arith::MinSIOp::create(
+                          rb, loc, arith::MaxSIOp::create(rb, loc, r, cst(rb, 0)),
+                          cst(rb, height - 1));
+                      rowStarts.push_back(clamped);
+                      rowValid.push_back(inside);
+                    }
+                    for (int64_t j = 0; j < kw; ++j) {
+                      Value values = zeroRow;
+                      for (int64_t s = 0; s < segments; ++s) {
+                        Value mask = arith::SelectOp::create(rb, loc, rowValid[s],
+                                                             masks[s][j], noLanes);
+                        // The first lane's column may be negative or the span may pass
+                        // the row's end: only masked-off lanes lie outside the row.
+                        Value read = vector::TransferReadOp::create(
+                            rb, loc, spanType, input,
+                            ValueRange{cst(rb, 0), c, rowStarts[s], colOffsets[s][j]},
+                            AffineMap::getMinorIdentityMap(4, 1, rb.getContext()), zeroF,
+                            mask, rb.getBoolArrayAttr({true}));
+                        values = s == 0 ? read
+                                        : arith::SelectOp::create(rb, loc, mask, read, values)
+                                              .getResult();
+                      }
+                      if (sw != 1) {
+                        values = vector::ShuffleOp::create(rb, loc, values, values, evenLanes);
+                      }
+                      Value tap = arith::AddIOp::create(rb, loc, tapRow, cst(rb, j));
+                      acc = vector::TransferWriteOp::create(
+                                rb, loc, values, acc, ValueRange{n0, tap, cst(rb, 0)},
+                                ArrayRef<bool>{true})
+                                .getResult();
+                    }
+                    scf::YieldOp::create(rb, loc, acc);
+                  });
+              scf::YieldOp::create(cb, loc, rowLoop.getResult(0));
+            });
+        scf::YieldOp::create(pb, loc, channelLoop.getResult(0));
+      });
+  return panelLoop.getResult(0);
 }
 
 /// B[K, N] copied into Bp[Np/P, K, P]: a transpose of the [K, N/P, P] view, or where N
@@ -330,7 +565,10 @@ void packMatmul(linalg::MatmulOp mm, RhsLayout layout, int64_t vectorBits,
     return; // a transposed B that is not constant keeps the plain schedule
   } else if (isIndexOnlyProducer(producer)) {
     b.setInsertionPoint(producer);
-    packed = packIndexProducer(b, producer, panel);
+    packed = packIm2colProducer(b, producer, panel);
+    if (!packed) {
+      packed = packIndexProducer(b, producer, panel);
+    }
     b.setInsertionPoint(mm);
   } else {
     packed = packCopy(b, loc, rhs, panel);

@@ -93,7 +93,8 @@ def run_case(args, name, text):
         for label, flags in variants:
             artifact = os.path.join(tmp, "case%d.kiln" % len(artifacts))
             p = subprocess.run([os.path.join(args.bin, "kiln-compile"), src, "-o", artifact]
-                               + flags, capture_output=True, text=True, timeout=600)
+                               + args.compile_arg + flags, capture_output=True, text=True,
+                               timeout=600)
             if p.returncode != 0:
                 why = (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[0]
                 return name, "fail", "kiln-compile%s: %s" % (label, why)
@@ -135,6 +136,9 @@ def main():
     ap.add_argument("--filter", default="")
     ap.add_argument("--unfused", action="store_true",
                     help="also compile every case with --no-fusion and check it too")
+    ap.add_argument("--compile-arg", action="append", default=[],
+                    help="extra kiln-compile flag for every artifact (repeatable), "
+                         "e.g. --compile-arg=--cpu=x86-64-v3")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
     skips = dict(s.split("=", 1) for s in args.skip)

@@ -95,6 +95,177 @@ func.func @im2col(%x: tensor<4x10xf32>, %w: tensor<8x4xf32>, %c: tensor<8x48xf32
 
 // -----
 
+// A convolution's im2col (tagged kiln.im2col: C 4, H 8, W 10, 3x3, stride 1, pad 1,
+// OH 8, OW 10), tiled into work items of 40 pixels: the generic becomes loops that write
+// each panel row (16 lanes: 40 columns take 3 panels) from masked loads of input row
+// segments. 16 pixels of a 10-wide output span up to 3 output rows, so each of the 3
+// taps of a window row reads 3 segments. The work item's first pixel (the forall's
+// index, which tiling added to linalg.index 1) starts the pixel count.
+// CHECK-LABEL: func.func @im2col_rows(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<1x4x8x10xf32>
+// CHECK:         scf.forall (%[[P0:.+]]) = (0) to (80) step (40)
+// CHECK-NOT:       linalg.generic
+// CHECK:           %[[BP:.+]] = scf.for %[[N0:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}) -> (tensor<3x36x16xf32>)
+// CHECK:             arith.addi %[[P0]], %{{.+}} : index
+// CHECK-COUNT-18:    vector.create_mask %{{.+}} : vector<16xi1>
+// CHECK:             scf.for %[[C:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK:               scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK-COUNT-3:         vector.transfer_read %[[X]][%{{.+}}, %[[C]], %{{.+}}, %{{.+}}], %{{.+}}, %{{.+}} {in_bounds = [true]} : tensor<1x4x8x10xf32>, vector<16xf32>
+// CHECK:                 vector.transfer_write %{{.+}}, %{{.+}}[%[[N0]], %{{.+}}, %{{.+}}] {in_bounds = [true]} : vector<16xf32>, tensor<3x36x16xf32>
+// CHECK-COUNT-6:         vector.transfer_read %[[X]]
+// CHECK-NOT:             vector.transfer_read
+// CHECK:           linalg.contract {{.+}} ins(%{{.+}}, %[[BP]] : tensor<16x36xf32>, tensor<3x36x16xf32>)
+// CHECK-NOT:       tensor.extract %[[X]]
+func.func @im2col_rows(%x: tensor<1x4x8x10xf32>, %w: tensor<16x36xf32>) -> tensor<16x80xf32> attributes {kiln.kernel} {
+  %cst = arith.constant 0.000000e+00 : f32
+  %c0 = arith.constant 0 : index
+  %c0_i32 = arith.constant 0 : i32
+  %c1_i32 = arith.constant 1 : i32
+  %c3_i32 = arith.constant 3 : i32
+  %c7_i32 = arith.constant 7 : i32
+  %c8_i32 = arith.constant 8 : i32
+  %c9_i32 = arith.constant 9 : i32
+  %c10_i32 = arith.constant 10 : i32
+  %cols = tensor.empty() : tensor<36x80xf32>
+  %out = tensor.empty() : tensor<16x80xf32>
+  %r = scf.forall (%p0) = (0) to (80) step (40) shared_outs(%o = %out) -> (tensor<16x80xf32>) {
+    %slice = tensor.extract_slice %cols[0, %p0] [36, 40] [1, 1] : tensor<36x80xf32> to tensor<36x40xf32>
+    %col = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%slice : tensor<36x40xf32>) attrs = {kiln.im2col = array<i64: 4, 8, 10, 3, 3, 1, 1, 1, 1, 1, 1, 8, 10>} {
+    ^bb0(%unused: f32):
+      %i0 = linalg.index 0 : index
+      %k = arith.index_cast %i0 : index to i32
+      %i1 = linalg.index 1 : index
+      %p = affine.apply affine_map<(d0)[s0] -> (d0 + s0)>(%p0)[%i1]
+      %pix = arith.index_cast %p : index to i32
+      %c = arith.divui %k, %c9_i32 : i32
+      %tap = arith.remui %k, %c9_i32 : i32
+      %i = arith.divui %tap, %c3_i32 : i32
+      %j = arith.remui %tap, %c3_i32 : i32
+      %y = arith.divui %pix, %c10_i32 : i32
+      %xx = arith.remui %pix, %c10_i32 : i32
+      %di = arith.subi %i, %c1_i32 : i32
+      %row = arith.addi %y, %di : i32
+      %dj = arith.subi %j, %c1_i32 : i32
+      %column = arith.addi %xx, %dj : i32
+      %r0 = arith.cmpi sge, %row, %c0_i32 : i32
+      %r1 = arith.cmpi slt, %row, %c8_i32 : i32
+      %rv = arith.andi %r0, %r1 : i1
+      %c0v = arith.cmpi sge, %column, %c0_i32 : i32
+      %c1v = arith.cmpi slt, %column, %c10_i32 : i32
+      %cv = arith.andi %c0v, %c1v : i1
+      %valid = arith.andi %rv, %cv : i1
+      %ci = arith.index_cast %c : i32 to index
+      %rowc0 = arith.maxsi %row, %c0_i32 : i32
+      %rowc1 = arith.minsi %rowc0, %c7_i32 : i32
+      %rowi = arith.index_cast %rowc1 : i32 to index
+      %colc0 = arith.maxsi %column, %c0_i32 : i32
+      %colc1 = arith.minsi %colc0, %c9_i32 : i32
+      %coli = arith.index_cast %colc1 : i32 to index
+      %v = tensor.extract %x[%c0, %ci, %rowi, %coli] : tensor<1x4x8x10xf32>
+      %s = arith.select %valid, %v, %cst : f32
+      linalg.yield %s : f32
+    } -> tensor<36x40xf32>
+    %acc = tensor.extract_slice %o[0, %p0] [16, 40] [1, 1] : tensor<16x80xf32> to tensor<16x40xf32>
+    %fill = linalg.fill ins(%cst : f32) outs(%acc : tensor<16x40xf32>) -> tensor<16x40xf32>
+    %mm = linalg.matmul ins(%w, %col : tensor<16x36xf32>, tensor<36x40xf32>) outs(%fill : tensor<16x40xf32>) -> tensor<16x40xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %mm into %o[0, %p0] [16, 40] [1, 1] : tensor<16x40xf32> into tensor<16x80xf32>
+    }
+  }
+  return %r : tensor<16x80xf32>
+}
+
+// -----
+
+// Width stride 2 (C 3, H 11, W 33, 3x3, pad 1, OH 6, OW 16): each segment loads 2 x 32
+// consecutive values and keeps the even ones. (The body is the same generic form; only
+// the geometry, the input it reads and the index offsets are taken from it.)
+// CHECK-LABEL: func.func @im2col_stride2(
+// CHECK-SAME:    %[[X:[^:]+]]: tensor<1x3x11x33xf32>
+// CHECK:         scf.for {{.+}} -> (tensor<3x27x32xf32>)
+// CHECK:           vector.transfer_read %[[X]]{{.+}} : tensor<1x3x11x33xf32>, vector<64xf32>
+// CHECK:           vector.shuffle %{{.+}}, %{{.+}} [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 42, 44, 46, 48, 50, 52, 54, 56, 58, 60, 62] : vector<64xf32>, vector<64xf32>
+// CHECK:         linalg.contract
+// AVX2-LABEL: func.func @im2col_stride2(
+// AVX2:         scf.for {{.+}} -> (tensor<6x27x16xf32>)
+// AVX2:           vector.transfer_read {{.+}} : tensor<1x3x11x33xf32>, vector<32xf32>
+func.func @im2col_stride2(%x: tensor<1x3x11x33xf32>, %w: tensor<8x27xf32>, %init: tensor<8x96xf32>) -> tensor<8x96xf32> attributes {kiln.kernel} {
+  %c0 = arith.constant 0 : index
+  %c9 = arith.constant 9 : i32
+  %cols = tensor.empty() : tensor<27x96xf32>
+  %col = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%cols : tensor<27x96xf32>) attrs = {kiln.im2col = array<i64: 3, 11, 33, 3, 3, 2, 2, 1, 1, 1, 1, 6, 16>} {
+  ^bb0(%unused: f32):
+    %i0 = linalg.index 0 : index
+    %i1 = linalg.index 1 : index
+    %k = arith.index_cast %i0 : index to i32
+    %p32 = arith.index_cast %i1 : index to i32
+    %c32 = arith.divui %k, %c9 : i32
+    %c = arith.index_cast %c32 : i32 to index
+    %p = arith.index_cast %p32 : i32 to index
+    %v = tensor.extract %x[%c0, %c, %c0, %p] : tensor<1x3x11x33xf32>
+    linalg.yield %v : f32
+  } -> tensor<27x96xf32>
+  %mm = linalg.matmul ins(%w, %col : tensor<8x27xf32>, tensor<27x96xf32>) outs(%init : tensor<8x96xf32>) -> tensor<8x96xf32>
+  return %mm : tensor<8x96xf32>
+}
+
+// -----
+
+// Must not fire: width stride 3 (the generic is packed as it is), and an im2col whose
+// body reads two tensors.
+// CHECK-LABEL: func.func @im2col_stride3(
+// CHECK:         linalg.generic {{.+}} attrs = {kiln.packed_operand}
+// CHECK:           tensor.extract
+// CHECK-NOT:     vector.transfer_read
+func.func @im2col_stride3(%x: tensor<1x3x9x33xf32>, %w: tensor<8x27xf32>, %init: tensor<8x64xf32>) -> tensor<8x64xf32> attributes {kiln.kernel} {
+  %c0 = arith.constant 0 : index
+  %c9 = arith.constant 9 : i32
+  %cols = tensor.empty() : tensor<27x64xf32>
+  %col = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%cols : tensor<27x64xf32>) attrs = {kiln.im2col = array<i64: 3, 9, 33, 3, 3, 3, 3, 1, 1, 1, 1, 3, 11>} {
+  ^bb0(%unused: f32):
+    %i0 = linalg.index 0 : index
+    %i1 = linalg.index 1 : index
+    %k = arith.index_cast %i0 : index to i32
+    %p32 = arith.index_cast %i1 : index to i32
+    %c32 = arith.divui %k, %c9 : i32
+    %c = arith.index_cast %c32 : i32 to index
+    %p = arith.index_cast %p32 : i32 to index
+    %v = tensor.extract %x[%c0, %c, %c0, %p] : tensor<1x3x9x33xf32>
+    linalg.yield %v : f32
+  } -> tensor<27x64xf32>
+  %mm = linalg.matmul ins(%w, %col : tensor<8x27xf32>, tensor<27x64xf32>) outs(%init : tensor<8x64xf32>) -> tensor<8x64xf32>
+  return %mm : tensor<8x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @im2col_two_inputs(
+// CHECK:         linalg.generic {{.+}}kiln.packed_operand
+// CHECK-NOT:     vector.transfer_read
+func.func @im2col_two_inputs(%x: tensor<1x3x9x33xf32>, %z: tensor<1x3x9x33xf32>, %w: tensor<8x27xf32>, %init: tensor<8x64xf32>) -> tensor<8x64xf32> attributes {kiln.kernel} {
+  %c0 = arith.constant 0 : index
+  %c9 = arith.constant 9 : i32
+  %cols = tensor.empty() : tensor<27x64xf32>
+  %col = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%cols : tensor<27x64xf32>) attrs = {kiln.im2col = array<i64: 3, 9, 33, 3, 3, 1, 1, 1, 1, 1, 1, 9, 33>} {
+  ^bb0(%unused: f32):
+    %i0 = linalg.index 0 : index
+    %i1 = linalg.index 1 : index
+    %k = arith.index_cast %i0 : index to i32
+    %p32 = arith.index_cast %i1 : index to i32
+    %c32 = arith.divui %k, %c9 : i32
+    %c = arith.index_cast %c32 : i32 to index
+    %p = arith.index_cast %p32 : i32 to index
+    %v = tensor.extract %x[%c0, %c, %c0, %p] : tensor<1x3x9x33xf32>
+    %u = tensor.extract %z[%c0, %c, %c0, %p] : tensor<1x3x9x33xf32>
+    %s = arith.addf %v, %u : f32
+    linalg.yield %s : f32
+  } -> tensor<27x64xf32>
+  %mm = linalg.matmul ins(%w, %col : tensor<8x27xf32>, tensor<27x64xf32>) outs(%init : tensor<8x64xf32>) -> tensor<8x64xf32>
+  return %mm : tensor<8x64xf32>
+}
+
+// -----
+
 // AVX2-LABEL: func.func @narrow(
 // AVX2:         linalg.contract {{.+}} outs(%{{.+}} : tensor<8x1x8xf32>)
 // Must not fire on AVX-512: fewer than 16 columns (one register), outside a kernel, integer operands, transposed B.
