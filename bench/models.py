@@ -9,7 +9,7 @@ the ratio kiln / PyTorch latency (below 1 is faster than PyTorch). Each model is
 twice, fused (the default) and with --no-fusion (one kernel per op), in the same run: the
 table gives both latencies, their ratio and the kernel counts.
 
-  bench/models.py --bin build/bin [--runs 20] [--rounds 3]
+  bench/models.py --bin build/bin [--runs 20] [--rounds 3] [--models resnet18,...]
 
 Run with Debian's /usr/bin/python3 (torch, torchvision, onnx, numpy).
 """
@@ -62,7 +62,13 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--models", default=",".join(export_models.MODELS),
+                    help="comma-separated subset of: " + ", ".join(export_models.MODELS))
     args = ap.parse_args()
+    chosen = args.models.split(",")
+    unknown = sorted(set(chosen) - set(export_models.MODELS))
+    if unknown:
+        ap.error("unknown model(s): " + ", ".join(unknown))
     print("| model | threads | kiln ms | PyTorch eager ms | kiln / PyTorch latency | "
           "--no-fusion ms | speed-up of fusion | kernels fused / unfused | "
           "spread kiln, unfused, torch | compile s |")
@@ -70,7 +76,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         export_models.export(tmp)
         models = export_models.build_models()
-        for name in export_models.MODELS:
+        for name in [m for m in export_models.MODELS if m in chosen]:
             model = models[name][0]  # same architecture; weights do not change latency
             model.eval()
             inp = os.path.join(tmp, name + ".input.npy")
