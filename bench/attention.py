@@ -19,13 +19,12 @@ Run with Debian's /usr/bin/python3 (torch, numpy).
 import argparse
 import os
 import re
-import statistics
 import subprocess
 import tempfile
 import time
 
 import torch
-from kiln_timing import kiln_ms  # noqa: E402  (beside this script)
+from kiln_timing import kiln_ms, min_median_p90, summary  # noqa: E402  (beside this script)
 
 HEADS, HEAD_DIM = 8, 64
 
@@ -67,8 +66,7 @@ def torch_ms(s, runs):
             t = time.perf_counter()
             torch_attention(q, k, v)
             ts.append((time.perf_counter() - t) * 1e3)
-    ts.sort()
-    return [ts[0], statistics.median(ts), ts[int(0.9 * (len(ts) - 1))]]
+    return min_median_p90(ts)
 
 
 def peak_rss_mb(binary, artifact):
@@ -82,13 +80,6 @@ def arena_mb(binary, artifact):
     out = subprocess.run([os.path.join(binary, "kiln-run"), "--inspect", artifact],
                          capture_output=True, text=True, check=True).stdout
     return int(re.search(r"memory: arena (\d+) bytes", out).group(1)) / 2.0 ** 20
-
-
-def summary(samples):
-    """median of the medians, spread over every sample."""
-    med = statistics.median(x[1] for x in samples)
-    lo, p90 = min(x[0] for x in samples), max(x[2] for x in samples)
-    return med, (p90 - lo) / med
 
 
 def main():

@@ -21,7 +21,7 @@ import tempfile
 import time
 
 import torch
-from kiln_timing import kiln_ms  # noqa: E402  (beside this script)
+from kiln_timing import kiln_ms, min_median_p90  # noqa: E402  (beside this script)
 
 # (C_in, C_out, H = W, stride) of resnet18's 3x3 convolutions at 224x224.
 SHAPES = [(64, 64, 56, 1), (64, 128, 56, 2), (128, 128, 28, 1), (128, 256, 28, 2),
@@ -41,8 +41,7 @@ def torch_ms(c, f, hw, stride, runs, threads):
             t = time.perf_counter()
             torch.nn.functional.conv2d(x, w, b, stride=stride, padding=1)
             ts.append((time.perf_counter() - t) * 1e3)
-    ts.sort()
-    return [ts[0], statistics.median(ts), ts[int(0.9 * (len(ts) - 1))]]
+    return min_median_p90(ts)
 
 
 def main():

@@ -19,10 +19,9 @@ import argparse
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import tempfile
-from kiln_timing import kiln_ms  # noqa: E402  (beside this script)
+from kiln_timing import kiln_ms, summary  # noqa: E402  (beside this script)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -54,11 +53,6 @@ def halide_ms(exe, name, rows, cols, runs, scheduler):
                          capture_output=True, text=True, check=True, env=env).stdout
     m = re.search(r"median_ms ([\d.]+) min_ms ([\d.]+) p90_ms ([\d.]+)", out)
     return [float(m.group(2)), float(m.group(1)), float(m.group(3))]
-
-
-def summary(samples):
-    med = statistics.median(x[1] for x in samples)
-    return med, (max(x[2] for x in samples) - min(x[0] for x in samples)) / med
 
 
 def main():

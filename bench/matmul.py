@@ -35,7 +35,7 @@ if "OPENBLAS_CORETYPE" not in os.environ:
         os.environ["OPENBLAS_CORETYPE"] = "Haswell"
 
 import numpy as np  # noqa: E402
-from kiln_timing import kiln_ms  # noqa: E402  (beside this script)
+from kiln_timing import kiln_ms, min_median_p90  # noqa: E402  (beside this script)
 
 OPENBLAS = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"  # libopenblas0-pthread
 
@@ -68,8 +68,7 @@ class OpenBlas:
             t = time.perf_counter()
             call()
             ts.append((time.perf_counter() - t) * 1e3)
-        ts.sort()
-        return [ts[0], statistics.median(ts), ts[int(0.9 * (len(ts) - 1))]]
+        return min_median_p90(ts)
 
 
 def main():

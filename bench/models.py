@@ -28,7 +28,7 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test",
                                 "models"))
 import export_models  # noqa: E402
-from kiln_timing import kiln_ms  # noqa: E402  (beside this script)
+from kiln_timing import kiln_ms, min_median_p90  # noqa: E402  (beside this script)
 
 
 def torch_ms(model, x, runs, threads):
@@ -41,8 +41,7 @@ def torch_ms(model, x, runs, threads):
             t = time.perf_counter()
             model(x)
             ts.append((time.perf_counter() - t) * 1e3)
-    ts.sort()
-    return [ts[0], statistics.median(ts), ts[int(0.9 * (len(ts) - 1))]]
+    return min_median_p90(ts)
 
 
 def fmt_ms(v):
