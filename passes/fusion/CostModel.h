@@ -58,8 +58,8 @@ EdgeDecision decideLoopEdge(mlir::Value v, mlir::Operation *consumer);
 
 /// Row-reduction prologue edge: an elementwise producer's result `v` feeding the data
 /// input (operand 0) of `reduction` (reduce, softmax, log_softmax, layer_norm,
-/// global_pool). Fusable when `v` has that one use and the reduction's input shape, shapes
-/// are static: each row is then computed from the prologue while it is in registers.
+/// global_pool). Fusable when the reduction is `v`'s one consumer and shapes are static:
+/// each row is then computed from the prologue while it is in registers.
 EdgeDecision decideRowPrologueEdge(mlir::Value v, mlir::Operation *reduction);
 
 /// Arithmetic per element of an elementwise op, in FLOPs: 1 for add, mul, max, relu and

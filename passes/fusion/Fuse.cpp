@@ -222,11 +222,6 @@ bool isScalarConstant(Value v) {
   return constant && type && type.hasStaticShape() && type.getNumElements() == 1;
 }
 
-/// The single user of `v`, or null.
-Operation *onlyUser(Value v) {
-  return fusion::getSoleUser(v);
-}
-
 /// The attention group around `softmax`, or nothing (see the file comment). Shapes must
 /// be static f32 of one rank >= 3 with equal batch dims (no broadcasting), softmax over
 /// the last axis, and every intermediate used once.
@@ -302,7 +297,7 @@ std::optional<Group> matchAttention(SoftmaxOp softmax, const DenseSet<Operation 
   if (!walk(softmax.getInput())) {
     return std::nullopt;
   }
-  auto pv = dyn_cast_or_null<MatmulOp>(onlyUser(softmax.getResult()));
+  auto pv = dyn_cast_or_null<MatmulOp>(fusion::getSoleUser(softmax.getResult()));
   if (!pv || taken.contains(pv) || pv.getLhs() != softmax.getResult() || pv.getTransposeA() ||
       qk.getTransposeA() || qk.getType() != scoresType) {
     return std::nullopt;
@@ -339,7 +334,7 @@ std::optional<Group> matchAttention(SoftmaxOp softmax, const DenseSet<Operation 
   group.members.push_back(softmax);
   group.members.push_back(pv);
   // Heads merged back: a transpose that keeps the rows before the columns.
-  if (auto merge = dyn_cast_or_null<TransposeOp>(onlyUser(pv.getResult()))) {
+  if (auto merge = dyn_cast_or_null<TransposeOp>(fusion::getSoleUser(pv.getResult()))) {
     ArrayRef<int64_t> perm = merge.getPermutation();
     auto rowAt = llvm::find(perm, rank - 2) - perm.begin();
     auto colAt = llvm::find(perm, rank - 1) - perm.begin();
