@@ -38,6 +38,7 @@
 #include "codegen/common/KernelInfo.h"
 #include "codegen/common/LinalgBuilders.h"
 #include "dialects/kiln/KilnOps.h"
+#include "passes/fusion/ConstantData.h"
 #include "passes/fusion/CostModel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -102,13 +103,6 @@ struct Attention {
   TransposeOp merge;
 };
 
-double scalarValue(Value v) {
-  auto constant = v.getDefiningOp<ConstantOp>();
-  auto dense = constant ? dyn_cast<DenseFPElementsAttr>(constant.getValue()) : nullptr;
-  return dense ? (*dense.getValues<APFloat>().begin()).convertToDouble()
-               : std::numeric_limits<double>::quiet_NaN();
-}
-
 FailureOr<Attention> match(func::FuncOp fn) {
   Attention a;
   fn.walk([&](SoftmaxOp s) { a.softmax = s; });
@@ -140,11 +134,11 @@ FailureOr<Attention> match(func::FuncOp fn) {
       return failure();
     }
     bool lhsIsChain = def->getOperand(0).getType() == v.getType();
-    double c = scalarValue(def->getOperand(lhsIsChain ? 1 : 0));
-    if (std::isnan(c)) {
+    std::optional<double> c = readScalarConstant(def->getOperand(lhsIsChain ? 1 : 0));
+    if (!c) {
       return failure();
     }
-    a.scale *= isa<DivOp>(def) ? 1.0 / c : c;
+    a.scale *= isa<DivOp>(def) ? 1.0 / *c : *c;
     a.chain.push_back(def);
     v = def->getOperand(lhsIsChain ? 0 : 1);
   }

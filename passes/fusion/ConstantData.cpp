@@ -9,6 +9,15 @@ using namespace mlir;
 
 namespace kiln {
 
+std::optional<double> readScalarConstant(Value v) {
+  auto constant = v.getDefiningOp<ConstantOp>();
+  auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue()) : nullptr;
+  if (!dense || !dense.isSplat() || !isa<FloatType>(dense.getElementType())) {
+    return std::nullopt;
+  }
+  return dense.getSplatValue<APFloat>().convertToDouble();
+}
+
 std::optional<SmallVector<float>> readF32(ConstantOp constant) {
   return readF32(constant.getValue());
 }

@@ -28,6 +28,10 @@ std::optional<llvm::SmallVector<float>> readF32(ConstantOp constant);
 /// The values of `v` when it is an f32 kiln.constant (see above).
 std::optional<llvm::SmallVector<float>> readF32(mlir::Value v);
 
+/// The value of `v` when it is a one-element or splat float kiln.constant (a scaling,
+/// an epsilon, an exponent), or nothing.
+std::optional<double> readScalarConstant(mlir::Value v);
+
 /// `data` as a resource blob of `type` named after `name` (MLIR makes the key unique).
 mlir::DenseResourceElementsAttr createF32Resource(mlir::RankedTensorType type,
                                                   llvm::ArrayRef<float> data,

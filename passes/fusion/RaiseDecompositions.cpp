@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------------===//
 #include "dialects/kiln/KilnOps.h"
 #include "passes/Passes.h"
+#include "passes/fusion/ConstantData.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -39,19 +40,6 @@ using namespace mlir;
 
 namespace kiln {
 namespace {
-
-/// The value of a one-element or splat float constant.
-std::optional<double> scalarConstant(Value v) {
-  auto constant = v.getDefiningOp<ConstantOp>();
-  if (!constant) {
-    return std::nullopt;
-  }
-  auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
-  if (!dense || !dense.isSplat() || !isa<FloatType>(dense.getElementType())) {
-    return std::nullopt;
-  }
-  return dense.getSplatValue<APFloat>().convertToDouble();
-}
 
 bool near(std::optional<double> v, double expected) {
   return v && std::fabs(*v - expected) <= 1e-5 * std::fabs(expected);
@@ -111,7 +99,7 @@ struct RaiseLayerNorm : OpRewritePattern<DivOp> {
       var = addEps.getRhs().getDefiningOp<ReduceOp>();
       eps = addEps.getLhs();
     }
-    std::optional<double> epsilon = scalarConstant(eps);
+    std::optional<double> epsilon = readScalarConstant(eps);
     if (!var || !var->hasOneUse() || !epsilon || var.getAxes() != mean.getAxes() ||
         !var.getKeepDims() || var.getKind() != ReduceKind::mean) {
       return failure();
@@ -119,7 +107,7 @@ struct RaiseLayerNorm : OpRewritePattern<DivOp> {
     Operation *square = var.getInput().getDefiningOp();
     bool squares = false;
     if (auto pow = dyn_cast_or_null<PowOp>(square)) {
-      squares = pow.getLhs() == d && near(scalarConstant(pow.getRhs()), 2.0);
+      squares = pow.getLhs() == d && near(readScalarConstant(pow.getRhs()), 2.0);
     } else if (auto mul = dyn_cast_or_null<MulOp>(square)) {
       squares = mul.getLhs() == d && mul.getRhs() == d;
     }
@@ -179,7 +167,7 @@ struct RaiseGelu : OpRewritePattern<MulOp> {
       return {};
     }
     if (auto pow = dyn_cast<PowOp>(op)) {
-      return near(scalarConstant(pow.getRhs()), 3.0) ? pow.getLhs() : Value();
+      return near(readScalarConstant(pow.getRhs()), 3.0) ? pow.getLhs() : Value();
     }
     auto mul = dyn_cast<MulOp>(op);
     if (!mul) {
@@ -205,7 +193,7 @@ struct RaiseGelu : OpRewritePattern<MulOp> {
     for (auto [c1, sum] : {std::pair{outer.getLhs(), outer.getRhs()},
                            std::pair{outer.getRhs(), outer.getLhs()}}) {
       auto add = sum.getDefiningOp<AddOp>();
-      if (!near(scalarConstant(c1), std::sqrt(2.0 / M_PI)) || !add || !add->hasOneUse()) {
+      if (!near(readScalarConstant(c1), std::sqrt(2.0 / M_PI)) || !add || !add->hasOneUse()) {
         continue;
       }
       for (auto [x, term] : {std::pair{add.getLhs(), add.getRhs()},
@@ -216,7 +204,7 @@ struct RaiseGelu : OpRewritePattern<MulOp> {
         }
         for (auto [c2, cube] : {std::pair{scaled.getLhs(), scaled.getRhs()},
                                 std::pair{scaled.getRhs(), scaled.getLhs()}}) {
-          if (near(scalarConstant(c2), 0.044715) && cubeOf(cube) == x) {
+          if (near(readScalarConstant(c2), 0.044715) && cubeOf(cube) == x) {
             return x;
           }
         }
@@ -236,7 +224,7 @@ struct RaiseGelu : OpRewritePattern<MulOp> {
                               std::pair{add.getRhs(), add.getLhs()}}) {
       Operation *op = unary.getDefiningOp();
       if (!isa_and_nonnull<ErfOp, TanhOp>(op) || !op->hasOneUse() ||
-          !near(scalarConstant(one), 1.0)) {
+          !near(readScalarConstant(one), 1.0)) {
         continue;
       }
       locs.append({op->getLoc(), add.getLoc()});
@@ -251,12 +239,12 @@ struct RaiseGelu : OpRewritePattern<MulOp> {
       }
       locs.push_back(scaled->getLoc());
       if (auto div = dyn_cast<DivOp>(scaled)) {
-        return near(scalarConstant(div.getRhs()), std::sqrt(2.0)) ? div.getLhs() : Value();
+        return near(readScalarConstant(div.getRhs()), std::sqrt(2.0)) ? div.getLhs() : Value();
       }
       if (auto mul = dyn_cast<MulOp>(scaled)) {
         for (auto [x, c] : {std::pair{mul.getLhs(), mul.getRhs()},
                             std::pair{mul.getRhs(), mul.getLhs()}}) {
-          if (near(scalarConstant(c), 1.0 / std::sqrt(2.0))) {
+          if (near(readScalarConstant(c), 1.0 / std::sqrt(2.0))) {
             return x;
           }
         }
@@ -283,7 +271,7 @@ struct RaiseGelu : OpRewritePattern<MulOp> {
           continue;
         }
         // mul (mul x, 1 + erf), 0.5
-        if (a != x || !near(scalarConstant(c), 0.5) || outer.getType() != x.getType()) {
+        if (a != x || !near(readScalarConstant(c), 0.5) || outer.getType() != x.getType()) {
           continue;
         }
         locs.append({inner.getLoc(), outer.getLoc()});
@@ -298,8 +286,8 @@ struct RaiseGelu : OpRewritePattern<MulOp> {
       GeluApproximation form = GeluApproximation::none;
       Value x = onePlusErf(c, locs, form);
       if (x && inner.getType() == x.getType() && outer.getType() == x.getType() &&
-          ((inner.getLhs() == x && near(scalarConstant(inner.getRhs()), 0.5)) ||
-           (inner.getRhs() == x && near(scalarConstant(inner.getLhs()), 0.5)))) {
+          ((inner.getLhs() == x && near(readScalarConstant(inner.getRhs()), 0.5)) ||
+           (inner.getRhs() == x && near(readScalarConstant(inner.getLhs()), 0.5)))) {
         locs.append({inner.getLoc(), outer.getLoc()});
         rewriter.setInsertionPoint(outer);
         auto gelu =
