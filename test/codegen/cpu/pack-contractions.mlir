@@ -37,21 +37,27 @@ func.func @sixteen(%a: tensor<8x64xf32>, %b: tensor<64x48xf32>, %c: tensor<8x48x
 
 // -----
 
-// N = 49 (a 7 x 7 feature map): padded to two 32-wide panels; the padded columns of B
-// and of the accumulator are zero (the column clamped for the read, then selected
-// away); the valid 49 columns are copied back into C.
+// N = 49 (a 7 x 7 feature map): padded to two 32-wide panels. The whole panel is one
+// transpose; the last is zero-filled and the 17 remaining columns copied in (no
+// per-element gather, which does not vectorize). The accumulator is C with its padding
+// columns zeroed; the valid 49 columns are copied back into C.
 // CHECK-LABEL: func.func @padded(
 // CHECK-SAME:    %[[A:.+]]: tensor<8x64xf32>, %[[B:.+]]: tensor<64x49xf32>, %[[C:.+]]: tensor<8x49xf32>
-// CHECK-DAG:     %[[C48:.+]] = arith.constant 48 : index
-// CHECK-DAG:     %[[C49:.+]] = arith.constant 49 : index
-// CHECK:         %[[BP:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<2x64x32xf32>) attrs = {kiln.packed_operand}
-// CHECK:           %[[COL:.+]] = arith.addi
-// CHECK:           %[[CL:.+]] = arith.minsi %[[COL]], %[[C48]]
-// CHECK:           %[[V:.+]] = tensor.extract %[[B]][%{{.+}}, %[[CL]]]
-// CHECK:           %[[IN:.+]] = arith.cmpi slt, %[[COL]], %[[C49]]
-// CHECK:           arith.select %[[IN]], %[[V]], %{{.+}}
-// CHECK:         %[[ACC:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<8x2x32xf32>) attrs = {kiln.packed_operand}
-// CHECK:           tensor.extract %[[C]]
+// CHECK-NOT:     tensor.extract %
+// CHECK:         %[[BP0:.+]] = tensor.empty() : tensor<2x64x32xf32>
+// CHECK:         tensor.extract_slice %[[B]][0, 0] [64, 32] [1, 1]
+// CHECK:         %[[T:.+]] = linalg.transpose ins(%{{.+}} : tensor<64x1x32xf32>) outs(%{{.+}} : tensor<1x64x32xf32>)
+// CHECK:         %[[BP1:.+]] = tensor.insert_slice %[[T]] into %[[BP0]][0, 0, 0] [1, 64, 32]
+// CHECK:         %[[LAST:.+]] = tensor.extract_slice %[[BP1]][1, 0, 0] [1, 64, 32] [1, 1, 1] : tensor<2x64x32xf32> to tensor<64x32xf32>
+// CHECK:         %[[ZEROS:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[LAST]] : tensor<64x32xf32>)
+// CHECK:         %[[TAIL:.+]] = tensor.extract_slice %[[B]][0, 32] [64, 17] [1, 1]
+// CHECK:         %[[LAST2:.+]] = tensor.insert_slice %[[TAIL]] into %[[ZEROS]][0, 0] [64, 17]
+// CHECK:         %[[BP:.+]] = tensor.insert_slice %[[LAST2]] into %[[BP1]][1, 0, 0] [1, 64, 32]
+// CHECK:         %[[ACC0:.+]] = tensor.insert_slice %[[C]] into %{{.+}}[0, 0] [8, 49] [1, 1] : tensor<8x49xf32> into tensor<8x64xf32>
+// CHECK:         %[[PADCOLS:.+]] = tensor.extract_slice %[[ACC0]][0, 49] [8, 15]
+// CHECK:         %[[PADZ:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[PADCOLS]] : tensor<8x15xf32>)
+// CHECK:         %[[ACC1:.+]] = tensor.insert_slice %[[PADZ]] into %[[ACC0]][0, 49] [8, 15]
+// CHECK:         %[[ACC:.+]] = tensor.expand_shape %[[ACC1]] {{.+}} into tensor<8x2x32xf32>
 // CHECK:         %[[R:.+]] = linalg.contract {{.+}} ins(%[[A]], %[[BP]] : tensor<8x64xf32>, tensor<2x64x32xf32>) outs(%[[ACC]] : tensor<8x2x32xf32>)
 // CHECK:         %[[FLAT:.+]] = tensor.collapse_shape %[[R]] {{.+}} into tensor<8x64xf32>
 // CHECK:         %[[VALID:.+]] = tensor.extract_slice %[[FLAT]][0, 0] [8, 49] [1, 1]
@@ -60,6 +66,28 @@ func.func @sixteen(%a: tensor<8x64xf32>, %b: tensor<64x48xf32>, %c: tensor<8x48x
 func.func @padded(%a: tensor<8x64xf32>, %b: tensor<64x49xf32>, %c: tensor<8x49xf32>) -> tensor<8x49xf32> attributes {kiln.kernel} {
   %m = linalg.matmul ins(%a, %b : tensor<8x64xf32>, tensor<64x49xf32>) outs(%c : tensor<8x49xf32>) -> tensor<8x49xf32>
   return %m : tensor<8x49xf32>
+}
+
+// -----
+
+// N = 20 pads to one 32-wide panel with no whole panel before it: no transpose, only
+// the zero-filled panel with the 20 columns copied in. A bias broadcast initializing C
+// is redone on the padded accumulator (its padding columns hold the bias and are never
+// read back) instead of being copied.
+// CHECK-LABEL: func.func @padded_bias(
+// CHECK-SAME:    %[[A:.+]]: tensor<8x64xf32>, %[[B:.+]]: tensor<64x20xf32>, %[[BIAS:.+]]: tensor<8xf32>
+// CHECK-NOT:     linalg.transpose
+// CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<64x32xf32>)
+// CHECK:         tensor.insert_slice %{{.+}} into %{{.+}}[0, 0] [64, 20] [1, 1] : tensor<64x20xf32> into tensor<64x32xf32>
+// CHECK:         %[[BC:.+]] = linalg.broadcast ins(%[[BIAS]] : tensor<8xf32>) outs(%{{.+}} : tensor<8x32xf32>) dimensions = [1]
+// CHECK:         %[[ACC:.+]] = tensor.expand_shape %[[BC]] {{.+}} into tensor<8x1x32xf32>
+// CHECK:         linalg.contract {{.+}} outs(%[[ACC]] : tensor<8x1x32xf32>)
+// CHECK:         tensor.extract_slice %{{.+}}[0, 0] [8, 20] [1, 1]
+func.func @padded_bias(%a: tensor<8x64xf32>, %b: tensor<64x20xf32>, %bias: tensor<8xf32>) -> tensor<8x20xf32> attributes {kiln.kernel} {
+  %e = tensor.empty() : tensor<8x20xf32>
+  %c = linalg.broadcast ins(%bias : tensor<8xf32>) outs(%e : tensor<8x20xf32>) dimensions = [1]
+  %m = linalg.matmul ins(%a, %b : tensor<8x64xf32>, tensor<64x20xf32>) outs(%c : tensor<8x20xf32>) -> tensor<8x20xf32>
+  return %m : tensor<8x20xf32>
 }
 
 // -----

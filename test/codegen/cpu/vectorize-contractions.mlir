@@ -68,3 +68,47 @@ func.func @packed_epilogue(%a: memref<128x64xf32>, %bp: memref<8x64x32xf32>, %ou
   memref.dealloc %t : memref<128x256xf32>
   return
 }
+
+// An epilogue over 112 columns (a work item of a 28 x 28 map, 7 panels of 16) is tiled
+// to 16 columns, and the bias broadcast initializing the accumulator too: 32-column
+// tiles would leave a partial tile at each row's end that stays scalar.
+// CHECK-LABEL: func.func @epilogue_112(
+// CHECK-NOT:     arith.maximumf %{{.+}}, %{{.+}} : f32
+// CHECK:         vector.transfer_write {{.+}} : vector<8x16xf32>, memref<8x16xf32, strided<[112, 1]
+// CHECK:         arith.maximumf %{{.+}}, %{{.+}} : vector<8x16xf32>
+// CHECK-NEXT:    vector.transfer_write {{.+}} : vector<8x16xf32>, memref<8x16xf32, strided<[112, 1]
+// CHECK-NOT:     arith.maximumf %{{.+}}, %{{.+}} : f32
+func.func @epilogue_112(%a: memref<16x64xf32>, %bp: memref<7x64x16xf32>, %bias: memref<16xf32>, %out: memref<16x112xf32>) attributes {kiln.kernel} {
+  %t = memref.alloc() : memref<16x112xf32>
+  linalg.broadcast ins(%bias : memref<16xf32>) outs(%t : memref<16x112xf32>) dimensions = [1]
+  %t3 = memref.expand_shape %t [[0], [1, 2]] output_shape [16, 7, 16] : memref<16x112xf32> into memref<16x7x16xf32>
+  linalg.contract indexing_maps = [affine_map<(m, n0, n1, k) -> (m, k)>, affine_map<(m, n0, n1, k) -> (n0, k, n1)>, affine_map<(m, n0, n1, k) -> (m, n0, n1)>] ins(%a, %bp : memref<16x64xf32>, memref<7x64x16xf32>) outs(%t3 : memref<16x7x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%t : memref<16x112xf32>) outs(%out : memref<16x112xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %c0 = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %c0 : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %t : memref<16x112xf32>
+  return
+}
+
+// An epilogue over 49 columns (a 7 x 7 map) that no register width divides: whole rows
+// of 49, one vector each (LLVM splits it into registers and a masked tail).
+// CHECK-LABEL: func.func @epilogue_49(
+// CHECK-NOT:     arith.maximumf %{{.+}}, %{{.+}} : f32
+// CHECK:         arith.maximumf %{{.+}}, %{{.+}} : vector<8x49xf32>
+// CHECK-NOT:     arith.maximumf %{{.+}}, %{{.+}} : f32
+func.func @epilogue_49(%acc: memref<16x49xf32>, %out: memref<16x49xf32>, %a: memref<16x64xf32>, %bp: memref<2x64x32xf32>) attributes {kiln.kernel} {
+  %t = memref.alloc() : memref<16x64xf32>
+  %t3 = memref.expand_shape %t [[0], [1, 2]] output_shape [16, 2, 32] : memref<16x64xf32> into memref<16x2x32xf32>
+  linalg.contract indexing_maps = [affine_map<(m, n0, n1, k) -> (m, k)>, affine_map<(m, n0, n1, k) -> (n0, k, n1)>, affine_map<(m, n0, n1, k) -> (m, n0, n1)>] ins(%a, %bp : memref<16x64xf32>, memref<2x64x32xf32>) outs(%t3 : memref<16x2x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%acc : memref<16x49xf32>) outs(%out : memref<16x49xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %c0 = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %c0 : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %t : memref<16x64xf32>
+  return
+}
