@@ -30,6 +30,29 @@ func.func @stride1(%x: memref<1x4x10x34xf32>, %w: memref<4x3x3xf32>, %o: memref<
 
 // -----
 
+// A 14 x 14 map (MobileNetV2's): rows of two ymm vectors (8 + a masked 6) in blocks of 6
+// rows, 12 independent accumulators interleaved tap by tap instead of 2 chains of 9
+// dependent FMAs; the 2 rows left over are one more block after the loop.
+// CHECK-LABEL: func.func @row_blocks(
+// CHECK-SAME:    %[[X:.+]]: memref<1x2x16x16xf32>, %[[W:.+]]: memref<2x3x3xf32>, %[[O:.+]]: memref<1x2x14x14xf32>
+// CHECK-DAG:     %[[C6:.+]] = arith.constant 6 : index
+// CHECK-DAG:     %[[C12:.+]] = arith.constant 12 : index
+// CHECK:         scf.for %[[R:.+]] = %{{.+}} to %[[C12]] step %[[C6]]
+// CHECK-COUNT-12:  vector.{{load|maskedload}} %[[O]]
+// CHECK-COUNT-108: vector.fma {{.+}} : vector<8xf32>
+// CHECK-COUNT-12:  vector.{{store %[^,]+, |maskedstore }}%[[O]]
+// CHECK:         }
+// CHECK-COUNT-4: vector.{{load|maskedload}} %[[O]]
+// CHECK-COUNT-36: vector.fma {{.+}} : vector<8xf32>
+// CHECK-NOT:     vector.fma
+func.func @row_blocks(%x: memref<1x2x16x16xf32>, %w: memref<2x3x3xf32>, %o: memref<1x2x14x14xf32>) {
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x2x16x16xf32>, memref<2x3x3xf32>) outs(%o : memref<1x2x14x14xf32>)
+  return
+}
+
+// -----
+
 // Stride 2, width 20 = 16 + 4: each input vector is two loads and a shuffle keeping the
 // even lanes. The 4-wide remainder's accumulator loads 4 lanes; a full vector's second
 // input load is masked to 15 lanes (its 16th is past the last input it needs); the
