@@ -42,9 +42,10 @@ using namespace mlir;
 
 namespace {
 
-// The schedules first tile the ops that initialize or feed the output (fills, bias
-// broadcasts; in the plain schedule every generic too) to 8 x 32 register tiles (8 x the
-// matmul tile's columns in attention kernels, whose generics are all tiled this way).
+// The plain and attention schedules first tile the ops that initialize or feed the output
+// (fills, bias broadcasts; in the plain schedule every generic too) to 8 x 32 register
+// tiles (8 x the matmul tile's columns in attention kernels, whose generics are all tiled
+// this way). Packed kernels tile theirs in C++ beforehand (tileEpilogues).
 constexpr llvm::StringLiteral kTileFills = R"mlir(
     %fills = transform.structured.match ops{[@FILL_OPS@]} in %root
         : (!transform.any_op) -> !transform.any_op
