@@ -39,8 +39,9 @@ func.func @sixteen(%a: tensor<8x64xf32>, %b: tensor<64x48xf32>, %c: tensor<8x48x
 
 // N = 49 (a 7 x 7 feature map): padded to two 32-wide panels. The whole panel is one
 // transpose; the last is zero-filled and the 17 remaining columns copied in (no
-// per-element gather, which does not vectorize). The accumulator is C with its padding
-// columns zeroed; the valid 49 columns are copied back into C.
+// per-element gather, which does not vectorize), by a linalg.copy that the schedule
+// tiles into rows. The accumulator is a copy of C with its padding columns zeroed; the
+// valid 49 columns are copied back into C.
 // CHECK-LABEL: func.func @padded(
 // CHECK-SAME:    %[[A:.+]]: tensor<8x64xf32>, %[[B:.+]]: tensor<64x49xf32>, %[[C:.+]]: tensor<8x49xf32>
 // CHECK-NOT:     tensor.extract %
@@ -51,9 +52,12 @@ func.func @sixteen(%a: tensor<8x64xf32>, %b: tensor<64x48xf32>, %c: tensor<8x48x
 // CHECK:         %[[LAST:.+]] = tensor.extract_slice %[[BP1]][1, 0, 0] [1, 64, 32] [1, 1, 1] : tensor<2x64x32xf32> to tensor<64x32xf32>
 // CHECK:         %[[ZEROS:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[LAST]] : tensor<64x32xf32>)
 // CHECK:         %[[TAIL:.+]] = tensor.extract_slice %[[B]][0, 32] [64, 17] [1, 1]
-// CHECK:         %[[LAST2:.+]] = tensor.insert_slice %[[TAIL]] into %[[ZEROS]][0, 0] [64, 17]
+// CHECK:         %[[TAILDST:.+]] = tensor.extract_slice %[[ZEROS]][0, 0] [64, 17] [1, 1]
+// CHECK:         %[[TAILCOPY:.+]] = linalg.copy ins(%[[TAIL]] : tensor<64x17xf32>) outs(%[[TAILDST]] : tensor<64x17xf32>)
+// CHECK:         %[[LAST2:.+]] = tensor.insert_slice %[[TAILCOPY]] into %[[ZEROS]][0, 0] [64, 17]
 // CHECK:         %[[BP:.+]] = tensor.insert_slice %[[LAST2]] into %[[BP1]][1, 0, 0] [1, 64, 32]
-// CHECK:         %[[ACC0:.+]] = tensor.insert_slice %[[C]] into %{{.+}}[0, 0] [8, 49] [1, 1] : tensor<8x49xf32> into tensor<8x64xf32>
+// CHECK:         %[[CCOPY:.+]] = linalg.copy ins(%[[C]] : tensor<8x49xf32>)
+// CHECK:         %[[ACC0:.+]] = tensor.insert_slice %[[CCOPY]] into %{{.+}}[0, 0] [8, 49] [1, 1] : tensor<8x49xf32> into tensor<8x64xf32>
 // CHECK:         %[[PADCOLS:.+]] = tensor.extract_slice %[[ACC0]][0, 49] [8, 15]
 // CHECK:         %[[PADZ:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[PADCOLS]] : tensor<8x15xf32>)
 // CHECK:         %[[ACC1:.+]] = tensor.insert_slice %[[PADZ]] into %[[ACC0]][0, 49] [8, 15]
@@ -78,6 +82,7 @@ func.func @padded(%a: tensor<8x64xf32>, %b: tensor<64x49xf32>, %c: tensor<8x49xf
 // CHECK-SAME:    %[[A:.+]]: tensor<8x64xf32>, %[[B:.+]]: tensor<64x20xf32>, %[[BIAS:.+]]: tensor<8xf32>
 // CHECK-NOT:     linalg.transpose
 // CHECK:         linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<64x32xf32>)
+// CHECK:         linalg.copy ins(%[[B]] : tensor<64x20xf32>)
 // CHECK:         tensor.insert_slice %{{.+}} into %{{.+}}[0, 0] [64, 20] [1, 1] : tensor<64x20xf32> into tensor<64x32xf32>
 // CHECK:         %[[BC:.+]] = linalg.broadcast ins(%[[BIAS]] : tensor<8xf32>) outs(%{{.+}} : tensor<8x32xf32>) dimensions = [1]
 // CHECK:         %[[ACC:.+]] = tensor.expand_shape %[[BC]] {{.+}} into tensor<8x1x32xf32>
