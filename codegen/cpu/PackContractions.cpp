@@ -682,10 +682,7 @@ void packMatmul(linalg::MatmulOp mm, RhsLayout layout, int64_t vectorBits,
     Value flat = tensor::CollapseShapeOp::create(
         b, loc, RankedTensorType::get({m, panels * panel}, cType.getElementType()),
         contract->getResult(0), groups);
-    Value valid = tensor::ExtractSliceOp::create(
-        b, loc, cType, flat, ValueRange{}, ValueRange{}, ValueRange{},
-        b.getDenseI64ArrayAttr({0, 0}), b.getDenseI64ArrayAttr({m, n}),
-        b.getDenseI64ArrayAttr({1, 1}));
+    Value valid = extractStatic(b, loc, cType, flat, {0, 0}, {m, n});
     result = linalg::CopyOp::create(b, loc, valid, cInit)->getResult(0);
   }
   mm->getResult(0).replaceAllUsesWith(result);
