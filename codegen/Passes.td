@@ -357,4 +357,52 @@ def EmitKernelAbiPass : Pass<"kiln-cpu-emit-kernel-abi", "::mlir::ModuleOp"> {
 }
 
 
+//===----------------------------------------------------------------------------===//
+// cuda: bufferized kernels -> gpu.func -> NVVM
+//===----------------------------------------------------------------------------===//
+
+def MapKernelsToGpuPass : Pass<"kiln-cuda-map-kernels", "::mlir::ModuleOp"> {
+  let summary = "Every bufferized kernel becomes a gpu.func with its launch dimensions";
+  let description = [{
+    After bufferization and kiln-plan-memory. Each kernel function moves into the
+    `gpu.module @kiln_kernels` as a `gpu.func` kernel with the same arguments (one device
+    pointer per plan binding), and its grid and block sizes are recorded as `launch =
+    [grid x, y, z, block x, y, z, dynamic shared bytes]` on its entry of `kiln.plan`.
+
+    Loop kernels (elementwise, broadcast and data-movement ops: every op of the kernel
+    all-parallel, after linalg elementwise fusion) run one thread per 16 bytes of output:
+    operands read contiguously along the innermost loop become one aligned 16-byte
+    `vector.load` (`ld.global.v4.f32` for f32), operands constant along it one scalar load
+    and a broadcast, any other a gather. Independent ops of one kernel (the copies of a
+    concat) split the grid's blocks between them. The grid is exact: blocks of 256
+    threads (fewer for small outputs), a bounds check on the last block.
+
+    ```mlir
+    func.func @k(%x: memref<1x64x32x32xf32>, %b: memref<64xf32>, %o: memref<1x64x32x32xf32>)
+        attributes {kiln.kernel, kiln.scheme = "loop"} {
+      linalg.generic {..., iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+          ins(%x, %b : ...) outs(%o : ...) { addf, erf, ... }
+      return
+    }
+    ```
+    becomes
+    ```mlir
+    gpu.module @kiln_kernels {
+      gpu.func @k(%x: memref<1x64x32x32xf32>, %b: memref<64xf32>, %o: memref<...>) kernel
+          attributes {known_block_size = array<i32: 256, 1, 1>} {
+        // t = block_id.x * 256 + thread_id.x; if t < 16384: element 4t, delinearized
+        %v = vector.load %x[...] {alignment = 16 : i64} : memref<...>, vector<4xf32>
+        %s = memref.load %b[%c] : memref<64xf32>     // broadcast along the row
+        ... vector.store %r, %o[...] {alignment = 16 : i64}
+      }
+    }
+    ```
+    A kernel the CUDA target cannot map yet is an error naming its ONNX nodes and scheme.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::affine::AffineDialect",
+                           "::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect", "::mlir::memref::MemRefDialect",
+                           "::mlir::ub::UBDialect"];
+}
+
 #endif // KILN_CODEGEN_PASSES_TD

@@ -38,6 +38,14 @@ constexpr llvm::StringLiteral kLowerToLLVM =
     "convert-arith-to-llvm,convert-func-to-llvm{use-bare-ptr-memref-call-conv=1},"
     "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts,"
     "kiln-cpu-emit-kernel-abi,canonicalize";
+
+// gpu.func kernels -> LLVM + NVVM dialects inside the GPU module. Views fold into the
+// loads and stores; memref arguments become bare pointers, one per plan binding.
+constexpr llvm::StringLiteral kCudaLowerToNVVM =
+    "gpu.module(expand-strided-metadata,lower-affine,"
+    "convert-scf-to-cf,canonicalize,"
+    "convert-gpu-to-nvvm{use-bare-ptr-memref-call-conv=1},canonicalize,cse,"
+    "reconcile-unrealized-casts)";
 } // namespace
 
 /// The textual pipelines below name upstream and kiln passes: make sure they are
@@ -52,18 +60,23 @@ static void registerPipelinePasses() {
   (void)once;
 }
 
+/// Graph passes both targets run: fusion (unless disabled), then one kernel per group.
+static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &report) {
+  if (fusion) {
+    pm.addPass(createFoldBatchNormPass());
+    pm.addPass(createRaiseDecompositionsPass());
+    pm.addPass(createFusePass(FusePassOptions{report}));
+  }
+  pm.addPass(createOutlineKernelsPass());
+}
+
 LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
   registerPipelinePasses();
   StringRef stop = options.stopAfter;
   if (stop != "kiln" && stop != "linalg" && stop != "bufferized" && stop != "llvm") {
     return failure();
   }
-  if (options.fusion) {
-    pm.addPass(createFoldBatchNormPass());
-    pm.addPass(createRaiseDecompositionsPass());
-    pm.addPass(createFusePass(FusePassOptions{options.fusionReport}));
-  }
-  pm.addPass(createOutlineKernelsPass());
+  addGraphPasses(pm, options.fusion, options.fusionReport);
   if (stop == "kiln") {
     return success();
   }
@@ -93,7 +106,54 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
   return parsePassPipeline(kLowerToLLVM, pm);
 }
 
+LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &options) {
+  registerPipelinePasses();
+  StringRef stop = options.stopAfter;
+  if (!llvm::is_contained({"kiln", "linalg", "bufferized", "gpu", "nvvm"}, stop)) {
+    return failure();
+  }
+  addGraphPasses(pm, options.fusion, options.fusionReport);
+  if (stop == "kiln") {
+    return success();
+  }
+  pm.addPass(createLowerKilnToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // A loop group's chain of generics becomes one generic: one pass over memory.
+  if (failed(parsePassPipeline("linalg-fuse-elementwise-ops,canonicalize,cse", pm))) {
+    return failure();
+  }
+  if (stop == "linalg") {
+    return success();
+  }
+  if (failed(parsePassPipeline(kBufferize, pm))) {
+    return failure();
+  }
+  pm.addPass(createForwardOutputBuffersPass());
+  pm.addPass(createPlanMemoryPass());
+  if (stop == "bufferized") {
+    return success();
+  }
+  pm.addPass(createMapKernelsToGpuPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (stop == "gpu") {
+    return success();
+  }
+  return parsePassPipeline(kCudaLowerToNVVM, pm);
+}
+
 void registerKilnPipelines() {
+  PassPipelineRegistration<CudaPipelineOptions>(
+      "kiln-cuda-pipeline",
+      "kiln graph -> CUDA kernels in the LLVM/NVVM dialects + memory plan and launch "
+      "dimensions (what kiln-compile --target=cuda runs before the NVPTX backend)",
+      [](OpPassManager &pm, const CudaPipelineOptions &options) {
+        if (failed(buildCudaPipeline(pm, options))) {
+          llvm::errs() << "kiln-cuda-pipeline: stop-after must be kiln, linalg, bufferized, "
+                          "gpu or nvvm\n";
+        }
+      });
   PassPipelineRegistration<CpuPipelineOptions>(
       "kiln-cpu-pipeline",
       "kiln graph -> x86-64 kernels in the LLVM dialect + memory plan (what kiln-compile "

@@ -40,7 +40,31 @@ struct CpuPipelineOptions : public mlir::PassPipelineOptions<CpuPipelineOptions>
 mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm,
                                      const CpuPipelineOptions &options);
 
-/// Registers `--kiln-cpu-pipeline` with kiln-opt.
+struct CudaPipelineOptions : public mlir::PassPipelineOptions<CudaPipelineOptions> {
+  Option<std::string> stopAfter{
+      *this, "stop-after",
+      llvm::cl::desc("Last stage: kiln (outlined kernels), linalg (kernels on tensors), "
+                     "bufferized (memory planned), gpu (gpu.func kernels with launch "
+                     "dimensions), nvvm (LLVM + NVVM dialects, the default)"),
+      llvm::cl::init("nvvm")};
+  Option<bool> fusion{*this, "fusion",
+                      llvm::cl::desc("Form kiln.fusion groups (--kiln-fuse) before outlining "
+                                     "kernels; false keeps one kernel per op"),
+                      llvm::cl::init(true)};
+  Option<std::string> fusionReport{
+      *this, "fusion-report",
+      llvm::cl::desc("Write the fusion report (.json, .dot or .html) to this file"),
+      llvm::cl::init("")};
+};
+
+/// kiln graph -> outlined kernels -> linalg on tensors (elementwise ops fused) ->
+/// bufferized kernels + memory plan -> gpu.func kernels in `gpu.module @kiln_kernels`
+/// with launch dimensions in `kiln.plan` -> LLVM/NVVM dialect (bare-pointer kernel
+/// arguments), which lib/driver turns into PTX with LLVM's NVPTX backend.
+mlir::LogicalResult buildCudaPipeline(mlir::OpPassManager &pm,
+                                      const CudaPipelineOptions &options);
+
+/// Registers `--kiln-cpu-pipeline` and `--kiln-cuda-pipeline` with kiln-opt.
 void registerKilnPipelines();
 
 } // namespace kiln

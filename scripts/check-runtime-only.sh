@@ -25,4 +25,13 @@ if grep -rqE '#include *[<"](llvm|mlir)/' "$root/lib/runtime" "$root/include/kil
   echo "error: the runtime includes an LLVM/MLIR header" >&2
   exit 1
 fi
-echo "runtime-only configuration: configured, built and tested without LLVM/MLIR"
+# CUDA is opened at run time (lib/runtime/CudaDriver.cpp): no CUDA header, no libcuda link.
+if grep -rqE '#include *[<"]cuda' "$root/lib/runtime" "$root/include/kiln/runtime.h"; then
+  echo "error: the runtime includes a CUDA header" >&2
+  exit 1
+fi
+if readelf -d "$build/bin/kiln-run" | grep -qE 'NEEDED.*lib(cuda|cudart)'; then
+  echo "error: kiln-run links the CUDA driver or runtime" >&2
+  exit 1
+fi
+echo "runtime-only configuration: configured, built and tested without LLVM/MLIR or CUDA"

@@ -21,6 +21,14 @@ config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%kiln_bin", config.kiln_tools_dir))
 if config.kiln_have_cuda:
     config.available_features.add("cuda")
+# The CUDA toolkit's assembler: PTX tests assemble what kiln emits (registers, spills,
+# wgmma serialization warnings). kiln-compile finds the same one (CUDA_HOME,
+# /usr/local/cuda, PATH).
+cuda_root = os.environ.get("CUDA_HOME") or os.environ.get("CUDA_PATH") or "/usr/local/cuda"
+ptxas = lit.util.which("ptxas", os.path.join(cuda_root, "bin")) or lit.util.which("ptxas")
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
 # kiln-make-test-artifact (built with the tests) writes artifacts around hand-written
 # test kernels, so kiln-run's lit tests run before the compiler emits any.
 if os.path.exists(os.path.join(config.kiln_tools_dir, "kiln-make-test-artifact")):

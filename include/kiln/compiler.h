@@ -21,14 +21,19 @@ typedef struct kilnCompileOptionsImpl *kilnCompileOptions;
 kilnStatus kilnCompileOptionsCreate(kilnCompileOptions *options);
 void kilnCompileOptionsDestroy(kilnCompileOptions options);
 
-/* "cpu" (the only target for now). */
+/* "cpu" or "cuda" (PTX + cubin for one SM architecture, see SetCudaArch). */
 kilnStatus kilnCompileOptionsSetTarget(kilnCompileOptions options, const char *target);
+/* The SM architecture of the cuda target: "sm_80" (the default), "sm_86", "sm_89",
+ * "sm_90a". The cubin is built for it; the PTX in the artifact also runs on newer GPUs
+ * (not for "sm_90a", whose wgmma/TMA code runs on sm_90 only). */
+kilnStatus kilnCompileOptionsSetCudaArch(kilnCompileOptions options, const char *arch);
 /* "host", "x86-64-v3" (AVX2), "x86-64-v4" (AVX-512), or an LLVM CPU name ("znver4"). */
 kilnStatus kilnCompileOptionsSetCpu(kilnCompileOptions options, const char *cpu);
 /* 0..3: the LLVM optimization level of the generated code. */
 kilnStatus kilnCompileOptionsSetOptLevel(kilnCompileOptions options, int level);
 /* What to produce: "kiln" (kernels outlined), "linalg", "bufferized" (memory planned),
- * "llvm-mlir" (LLVM dialect), "llvm-ir", "asm", "artifact" (the default). */
+ * "llvm-mlir" (LLVM dialect), "llvm-ir", "asm", "artifact" (the default); for the cuda
+ * target also "gpu" (gpu.func kernels with their launch dimensions) and "ptx" (= "asm"). */
 kilnStatus kilnCompileOptionsSetEmit(kilnCompileOptions options, const char *stage);
 /* Fixes the dynamic dims of input `name` (ONNX models), like trtexec --shapes. */
 kilnStatus kilnCompileOptionsSetInputShape(kilnCompileOptions options, const char *name,

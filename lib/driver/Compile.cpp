@@ -14,6 +14,7 @@
 #include "lib/interp/Interpreter.h"
 #include "lib/runtime/ArtifactFormat.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/InitAllDialects.h"
@@ -22,7 +23,9 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -301,9 +304,10 @@ FailureOr<runtime::TensorDesc> describeTensor(DictionaryAttr d, std::string &err
   return desc;
 }
 
-/// The artifact from the lowered module and the linked kernels.
-bool buildArtifact(ModuleOp module, const Target &target, const CompileSettings &s,
-                   std::string code, runtime::Artifact &a, std::string &errors) {
+/// Signature, memory plan (kernels, launches, copies) and constants of the lowered module;
+/// the caller fills META and the code.
+bool buildPlan(ModuleOp module, const CompileSettings &s, runtime::Artifact &a,
+               std::string &errors) {
   auto signature = module->getAttrOfType<DictionaryAttr>(kSignatureAttr);
   auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttr);
   if (!signature || !plan) {
@@ -312,10 +316,6 @@ bool buildArtifact(ModuleOp module, const Target &target, const CompileSettings 
   }
   a.meta.compilerVersion = "kiln " + std::string(kilnRuntimeGetVersion()) + " (LLVM " +
                            LLVM_VERSION_STRING + ")";
-  a.meta.target = "cpu";
-  a.meta.triple = target.machine->getTargetTriple().str();
-  a.meta.cpu = target.cpu;
-  a.meta.features = target.features;
   a.meta.flags = s.flags;
   for (auto [key, list] : {std::pair{"inputs", &a.signature.inputs},
                            std::pair{"outputs", &a.signature.outputs}}) {
@@ -339,6 +339,14 @@ bool buildArtifact(ModuleOp module, const Target &target, const CompileSettings 
     kernel.symbol = d.getAs<StringAttr>("symbol").str();
     kernel.label = d.getAs<StringAttr>("label").str();
     kernel.workItems = d.getAs<IntegerAttr>("work_items").getInt();
+    if (auto launch = d.getAs<DenseI64ArrayAttr>("launch")) {
+      ArrayRef<int64_t> l = launch.asArrayRef();
+      for (int i = 0; i < 3; ++i) {
+        kernel.launch.grid[i] = static_cast<uint32_t>(l[i]);
+        kernel.launch.block[i] = static_cast<uint32_t>(l[3 + i]);
+      }
+      kernel.launch.sharedBytes = static_cast<uint32_t>(l[6]);
+    }
     ArrayRef<int64_t> flat = d.getAs<DenseI64ArrayAttr>("bindings").asArrayRef();
     for (size_t i = 0; i + 3 <= flat.size(); i += 3) {
       kernel.bindings.push_back(binding(flat.slice(i, 3)));
@@ -363,7 +371,10 @@ bool buildArtifact(ModuleOp module, const Target &target, const CompileSettings 
     }
     std::copy(bytes.begin(), bytes.end(), a.constants.begin() + offset);
   }
-  a.code.assign(code.begin(), code.end());
+  return true;
+}
+
+bool validateBuilt(runtime::Artifact &a, std::string &errors) {
   std::string error;
   if (!runtime::validateArtifact(a, error)) {
     errors += "artifact: internal error, the plan does not validate: " + error + "\n";
@@ -372,22 +383,263 @@ bool buildArtifact(ModuleOp module, const Target &target, const CompileSettings 
   return true;
 }
 
+/// The CPU artifact from the lowered module and the linked kernels.
+bool buildArtifact(ModuleOp module, const Target &target, const CompileSettings &s,
+                   std::string code, runtime::Artifact &a, std::string &errors) {
+  if (!buildPlan(module, s, a, errors)) {
+    return false;
+  }
+  a.meta.target = "cpu";
+  a.meta.triple = target.machine->getTargetTriple().str();
+  a.meta.cpu = target.cpu;
+  a.meta.features = target.features;
+  a.code.assign(code.begin(), code.end());
+  return validateBuilt(a, errors);
+}
+
+//===----------------------------------------------------------------------------===//
+// CUDA: the gpu.module's kernels -> LLVM IR (+ libdevice) -> PTX -> cubin (ptxas)
+//===----------------------------------------------------------------------------===//
+
+/// The CUDA toolkit's file `relative` (bin/ptxas, nvvm/libdevice/libdevice.10.bc) under
+/// $CUDA_HOME, $CUDA_PATH or /usr/local/cuda; "" if none has it.
+std::string findCudaFile(llvm::StringRef relative) {
+  for (const char *var : {"CUDA_HOME", "CUDA_PATH"}) {
+    if (const char *root = std::getenv(var); root && *root) {
+      llvm::SmallString<128> path(root);
+      llvm::sys::path::append(path, relative);
+      if (llvm::sys::fs::exists(path)) {
+        return path.str().str();
+      }
+    }
+  }
+  llvm::SmallString<128> path("/usr/local/cuda");
+  llvm::sys::path::append(path, relative);
+  return llvm::sys::fs::exists(path) ? path.str().str() : "";
+}
+
+/// Links the libdevice functions the kernels call (math ops became __nv_* calls) and
+/// makes every non-kernel function internal, so -O3 inlines and drops them.
+bool linkLibdevice(llvm::Module &module, std::string &errors) {
+  bool needed = llvm::any_of(module.functions(), [](llvm::Function &f) {
+    return f.isDeclaration() && f.getName().starts_with("__nv_");
+  });
+  if (needed) {
+    std::string path = findCudaFile("nvvm/libdevice/libdevice.10.bc");
+    if (path.empty()) {
+      errors += "codegen (cuda): the kernels call libdevice math functions and "
+                "nvvm/libdevice/libdevice.10.bc was found under neither $CUDA_HOME, "
+                "$CUDA_PATH nor /usr/local/cuda: point CUDA_HOME at the CUDA toolkit\n";
+      return false;
+    }
+    auto buffer = llvm::MemoryBuffer::getFile(path);
+    if (!buffer) {
+      errors += "codegen (cuda): cannot read " + path + "\n";
+      return false;
+    }
+    llvm::Expected<std::unique_ptr<llvm::Module>> libdevice =
+        llvm::parseBitcodeFile((*buffer)->getMemBufferRef(), module.getContext());
+    if (!libdevice) {
+      errors += "codegen (cuda): " + path + ": " + llvm::toString(libdevice.takeError()) + "\n";
+      return false;
+    }
+    (*libdevice)->setTargetTriple(module.getTargetTriple());
+    (*libdevice)->setDataLayout(module.getDataLayout());
+    if (llvm::Linker::linkModules(module, std::move(*libdevice),
+                                  llvm::Linker::Flags::LinkOnlyNeeded)) {
+      errors += "codegen (cuda): linking " + path + " failed\n";
+      return false;
+    }
+  }
+  for (llvm::Function &f : module.functions()) {
+    if (!f.isDeclaration() && f.getCallingConv() != llvm::CallingConv::PTX_Kernel) {
+      f.setLinkage(llvm::GlobalValue::InternalLinkage);
+    }
+  }
+  return true;
+}
+
+/// Assembles `ptx` for `arch` with ptxas -O3; returns false (with a message) when ptxas
+/// rejects it. An empty `ptxasPath` means the toolkit has none: no cubin.
+bool assemblePtx(const std::string &ptxasPath, const std::string &ptx, const std::string &arch,
+                 std::vector<uint8_t> &cubin, std::string &errors) {
+  llvm::SmallString<128> ptxPath, cubinPath, logPath;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("kiln-kernels", "ptx", fd, ptxPath) ||
+      llvm::sys::fs::createTemporaryFile("kiln-kernels", "cubin", cubinPath) ||
+      llvm::sys::fs::createTemporaryFile("kiln-ptxas", "log", logPath)) {
+    errors += "ptxas: cannot create temporary files\n";
+    return false;
+  }
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << ptx;
+  }
+  std::string archFlag = "-arch=" + arch;
+  llvm::SmallVector<llvm::StringRef> args = {ptxasPath, "-O3", archFlag, ptxPath, "-o",
+                                             cubinPath};
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, llvm::StringRef(logPath),
+                                                llvm::StringRef(logPath)};
+  std::string execError;
+  int rc = llvm::sys::ExecuteAndWait(ptxasPath, args, std::nullopt, redirects, 0, 0, &execError);
+  bool ok = rc == 0;
+  if (!ok) {
+    auto log = llvm::MemoryBuffer::getFile(logPath);
+    errors += "ptxas: " + ptxasPath + " " + archFlag + " failed (exit " + std::to_string(rc) +
+              ")" + (execError.empty() ? "" : ": " + execError) + "\n" +
+              (log ? (*log)->getBuffer().str() : "");
+  } else if (auto bytes = llvm::MemoryBuffer::getFile(cubinPath, false, false)) {
+    llvm::StringRef data = (*bytes)->getBuffer();
+    cubin.assign(data.begin(), data.end());
+  } else {
+    errors += "ptxas: cannot read " + cubinPath.str().str() + "\n";
+    ok = false;
+  }
+  llvm::sys::fs::remove(ptxPath);
+  llvm::sys::fs::remove(cubinPath);
+  llvm::sys::fs::remove(logPath);
+  return ok;
+}
+
+bool compileCuda(ModuleOp module, const CompileSettings &s, StageTimer &timer,
+                 std::string &output, std::string &errors) {
+  CudaPipelineOptions options;
+  options.fusion = s.fusion;
+  options.fusionReport = s.fusionReport;
+  options.stopAfter = s.emit == "kiln"         ? "kiln"
+                      : s.emit == "linalg"     ? "linalg"
+                      : s.emit == "bufferized" ? "bufferized"
+                      : s.emit == "gpu"        ? "gpu"
+                                               : "nvvm";
+  PassManager pm(module.getContext());
+  (void)applyPassManagerCLOptions(pm);
+  if (failed(buildCudaPipeline(pm, options)) || failed(pm.run(module))) {
+    errors += "codegen (cuda): the CUDA pipeline failed (replay it with kiln-opt "
+              "--kiln-cuda-pipeline on the imported model)\n";
+    return false;
+  }
+  timer.done("kiln-cuda-pipeline");
+  if (s.emit == "kiln" || s.emit == "linalg" || s.emit == "bufferized" || s.emit == "gpu" ||
+      s.emit == "llvm-mlir") {
+    llvm::raw_string_ostream os(output);
+    module->print(os);
+    return true;
+  }
+
+  // The kernels' module on its own: the GPU module's body in a builtin module.
+  gpu::GPUModuleOp gpuModule;
+  module.walk([&](gpu::GPUModuleOp m) { gpuModule = m; });
+  if (!gpuModule) {
+    errors += "codegen (cuda): the pipeline left no gpu.module\n";
+    return false;
+  }
+  OpBuilder b(module.getContext());
+  OwningOpRef<ModuleOp> kernels = ModuleOp::create(b.getUnknownLoc());
+  b.setInsertionPointToStart(kernels->getBody());
+  for (Operation &op : gpuModule.getBody()->getOperations()) {
+    b.clone(op);
+  }
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(*kernels, llvmContext);
+  if (!llvmModule) {
+    errors += "codegen (cuda): translation to LLVM IR failed\n";
+    return false;
+  }
+  LLVMInitializeNVPTXTargetInfo();
+  LLVMInitializeNVPTXTarget();
+  LLVMInitializeNVPTXTargetMC();
+  LLVMInitializeNVPTXAsmPrinter();
+  llvm::Triple triple("nvptx64-nvidia-cuda");
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) {
+    errors += "codegen (cuda): LLVM has no NVPTX target: " + error + "\n";
+    return false;
+  }
+  llvm::TargetOptions targetOptions;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, s.cudaArch, "", targetOptions, std::nullopt, std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
+  llvmModule->setTargetTriple(triple);
+  llvmModule->setDataLayout(tm->createDataLayout());
+  if (!linkLibdevice(*llvmModule, errors)) {
+    return false;
+  }
+  timer.done("translate to LLVM IR");
+  optimize(*llvmModule, *tm, s.optLevel);
+  timer.done("LLVM -O" + std::to_string(s.optLevel));
+  if (s.emit == "llvm-ir") {
+    llvm::raw_string_ostream os(output);
+    llvmModule->print(os, nullptr);
+    return true;
+  }
+  std::string ptx;
+  if (!emitMachineCode(*llvmModule, *tm, /*assembly=*/true, ptx, errors)) {
+    return false;
+  }
+  timer.done("PTX (NVPTX backend)");
+  if (s.emit == "asm" || s.emit == "ptx") {
+    output = std::move(ptx);
+    return true;
+  }
+
+  runtime::Artifact artifact;
+  std::string ptxas = findCudaFile("bin/ptxas");
+  if (ptxas.empty()) {
+    if (auto found = llvm::sys::findProgramByName("ptxas")) {
+      ptxas = *found;
+    }
+  }
+  if (ptxas.empty()) {
+    llvm::errs() << "kiln-compile: warning: no ptxas (CUDA toolkit) under $CUDA_HOME, "
+                    "/usr/local/cuda or on PATH: the artifact carries PTX only, which the "
+                    "driver compiles when the model loads\n";
+  } else if (!assemblePtx(ptxas, ptx, s.cudaArch, artifact.cubin, errors)) {
+    return false;
+  } else {
+    timer.done("cubin (ptxas -O3)");
+  }
+  if (!buildPlan(module, s, artifact, errors)) {
+    return false;
+  }
+  artifact.meta.target = "cuda";
+  artifact.meta.triple = triple.str();
+  artifact.meta.cpu = s.cudaArch;
+  artifact.ptx = std::move(ptx);
+  if (!validateBuilt(artifact, errors)) {
+    return false;
+  }
+  output = runtime::serializeArtifact(artifact);
+  timer.done("artifact");
+  return true;
+}
+
 } // namespace
 
 bool isTextStage(const std::string &emit) { return emit != "artifact"; }
 
 std::string validateSettings(const CompileSettings &s) {
-  if (s.target != "cpu") {
-    return "unknown target '" + s.target + "' (the CPU is the only target so far: --target=cpu)";
+  if (s.target != "cpu" && s.target != "cuda") {
+    return "unknown target '" + s.target + "' (--target=cpu or --target=cuda)";
+  }
+  static const char *arches[] = {"sm_80", "sm_86", "sm_89", "sm_90a"};
+  if (!llvm::is_contained(arches, s.cudaArch)) {
+    return "unknown CUDA architecture '" + s.cudaArch +
+           "' (--cuda-arch=sm_80, sm_86, sm_89 or sm_90a)";
   }
   if (s.optLevel < 0 || s.optLevel > 3) {
     return "optimization level must be 0..3";
   }
   static const char *stages[] = {"kiln", "linalg", "bufferized", "llvm-mlir",
                                  "llvm-ir", "asm", "artifact"};
+  static const char *cudaStages[] = {"gpu", "ptx"};
+  if (s.target == "cuda" && llvm::is_contained(cudaStages, s.emit)) {
+    return "";
+  }
   if (!llvm::is_contained(stages, s.emit)) {
-    return "unknown --emit stage '" + s.emit +
-           "' (kiln, linalg, bufferized, llvm-mlir, llvm-ir, asm, artifact)";
+    return "unknown --emit stage '" + s.emit + "' (kiln, linalg, bufferized, " +
+           (s.target == "cuda" ? "gpu, " : "") + "llvm-mlir, llvm-ir, asm, " +
+           (s.target == "cuda" ? "ptx, " : "") + "artifact)";
   }
   return "";
 }
@@ -413,6 +665,9 @@ bool compileModel(const std::string &modelPath, const CompileSettings &s, std::s
   }
   timer.done("import");
 
+  if (s.target == "cuda") {
+    return compileCuda(*module, s, timer, output, errors);
+  }
   FailureOr<Target> target = createTarget(s, errors);
   if (failed(target)) {
     return false;

@@ -1,9 +1,11 @@
 //===- Compile.h - model file -> artifact (or an intermediate stage) --------===//
 //
 // The compiler behind include/kiln/compiler.h and kiln-compile: load the model, run the
-// registered CPU pipeline up to the requested stage, then for the machine-code stages
-// translate to LLVM IR, optimize, emit x86-64 object code, link it into a shared object
-// with ld.lld and write the artifact (docs/artifact.md).
+// registered pipeline of the target up to the requested stage, then for the machine-code
+// stages translate to LLVM IR and optimize; on the CPU emit x86-64 object code and link it
+// into a shared object with ld.lld, on CUDA emit PTX with LLVM's NVPTX backend and
+// assemble it into a cubin with the toolkit's ptxas; then write the artifact
+// (docs/artifact.md).
 //
 //===----------------------------------------------------------------------------===//
 #ifndef KILN_LIB_DRIVER_COMPILE_H
@@ -18,10 +20,14 @@
 namespace kiln::driver {
 
 struct CompileSettings {
+  /// cpu | cuda
   std::string target = "cpu";
   std::string cpu = "host";
+  /// The SM architecture of --target=cuda: sm_80, sm_86, sm_89 or sm_90a.
+  std::string cudaArch = "sm_80";
   int optLevel = 3;
-  /// kiln | linalg | bufferized | llvm-mlir | llvm-ir | asm | artifact
+  /// kiln | linalg | bufferized | llvm-mlir | llvm-ir | asm | artifact; for cuda also
+  /// gpu (gpu.func kernels) and ptx (= asm)
   std::string emit = "artifact";
   onnx_import::ImportOptions import;
   bool timing = false;

@@ -59,6 +59,13 @@ kilnStatus kilnCompileOptionsSetTarget(kilnCompileOptions options, const char *t
   return update(options, [&](kiln::driver::CompileSettings &s) { s.target = target; });
 }
 
+kilnStatus kilnCompileOptionsSetCudaArch(kilnCompileOptions options, const char *arch) {
+  if (!options || !arch) {
+    return invalid("kilnCompileOptionsSetCudaArch: NULL argument");
+  }
+  return update(options, [&](kiln::driver::CompileSettings &s) { s.cudaArch = arch; });
+}
+
 kilnStatus kilnCompileOptionsSetCpu(kilnCompileOptions options, const char *cpu) {
   if (!options || !cpu || !*cpu) {
     return invalid("kilnCompileOptionsSetCpu: NULL or empty argument");

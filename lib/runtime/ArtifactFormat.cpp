@@ -1,6 +1,6 @@
 //===- ArtifactFormat.cpp - the .kiln artifact: writer and checked reader --===//
 //
-// Writer and reader of docs/artifact.md, format 1. The reader decodes through a cursor
+// Writer and reader of docs/artifact.md, format 1.1. The reader decodes through a cursor
 // that checks every read against the bytes left in its section, caps every count by
 // those bytes before it reserves anything, and names the section and field in each
 // message. Decoding is followed by `validate`, the semantic checks the writer side can
@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------------===//
 #include "lib/runtime/ArtifactFormat.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -32,6 +33,8 @@ std::string sectionKindName(uint32_t kind) {
     return "PTX";
   case SectionKind::Cubin:
     return "CUBIN";
+  case SectionKind::Launch:
+    return "LAUNCH";
   }
   return "kind " + std::to_string(kind);
 }
@@ -67,9 +70,18 @@ bool operator==(const Binding &a, const Binding &b) {
   return a.space == b.space && a.index == b.index && a.bytes == b.bytes;
 }
 
+bool operator==(const Kernel::Launch &a, const Kernel::Launch &b) {
+  for (int d = 0; d < 3; ++d) {
+    if (a.grid[d] != b.grid[d] || a.block[d] != b.block[d]) {
+      return false;
+    }
+  }
+  return a.sharedBytes == b.sharedBytes;
+}
+
 bool operator==(const Kernel &a, const Kernel &b) {
   return a.symbol == b.symbol && a.label == b.label && a.workItems == b.workItems &&
-         a.bindings == b.bindings;
+         a.bindings == b.bindings && a.launch == b.launch;
 }
 
 bool operator==(const Copy &a, const Copy &b) {
@@ -84,7 +96,34 @@ bool operator==(const Plan &a, const Plan &b) {
 bool operator==(const Artifact &a, const Artifact &b) {
   return a.formatMajor == b.formatMajor && a.formatMinor == b.formatMinor && a.meta == b.meta &&
          a.signature.inputs == b.signature.inputs && a.signature.outputs == b.signature.outputs &&
-         a.plan == b.plan && a.constants == b.constants && a.code == b.code;
+         a.plan == b.plan && a.constants == b.constants && a.code == b.code && a.ptx == b.ptx &&
+         a.cubin == b.cubin;
+}
+
+bool isCudaArtifact(const Artifact &artifact) { return artifact.meta.target == kCudaTarget; }
+
+bool parseSmArch(const std::string &name, SmArch &arch) {
+  if (name.rfind("sm_", 0) != 0) {
+    return false;
+  }
+  std::string digits = name.substr(3);
+  bool archSpecific = !digits.empty() && digits.back() == 'a';
+  if (archSpecific) {
+    digits.pop_back();
+  }
+  if (digits.size() < 2 || digits.size() > 3 || digits[0] == '0') {
+    return false;
+  }
+  for (char c : digits) {
+    if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  unsigned value = static_cast<unsigned>(std::stoul(digits));
+  arch.major = value / 10;
+  arch.minor = value % 10;
+  arch.archSpecific = archSpecific;
+  return true;
 }
 
 //===----------------------------------------------------------------------===//
@@ -183,6 +222,21 @@ std::string encodePlan(const Plan &p) {
   return w.out;
 }
 
+std::string encodeLaunch(const Plan &p) {
+  Writer w;
+  w.u32(static_cast<uint32_t>(p.kernels.size()));
+  for (const Kernel &k : p.kernels) {
+    for (uint32_t g : k.launch.grid) {
+      w.u32(g);
+    }
+    for (uint32_t b : k.launch.block) {
+      w.u32(b);
+    }
+    w.u32(k.launch.sharedBytes);
+  }
+  return w.out;
+}
+
 } // namespace
 
 std::string serializeArtifact(const Artifact &artifact) {
@@ -194,19 +248,31 @@ std::string serializeArtifact(const Artifact &artifact) {
   std::string meta = encodeMeta(artifact.meta);
   std::string signature = encodeSignature(artifact.signature);
   std::string plan = encodePlan(artifact.plan);
-  const Pending sections[] = {
+  std::string launch;
+  auto bytesOf = [](const std::vector<uint8_t> &v) {
+    return reinterpret_cast<const char *>(v.data());
+  };
+  std::vector<Pending> sections = {
       {SectionKind::Meta, meta.data(), meta.size()},
       {SectionKind::Signature, signature.data(), signature.size()},
       {SectionKind::Plan, plan.data(), plan.size()},
-      {SectionKind::Constants, reinterpret_cast<const char *>(artifact.constants.data()),
-       artifact.constants.size()},
-      {SectionKind::CodeElf, reinterpret_cast<const char *>(artifact.code.data()),
-       artifact.code.size()},
   };
-  constexpr size_t n = sizeof(sections) / sizeof(sections[0]);
+  if (isCudaArtifact(artifact)) {
+    launch = encodeLaunch(artifact.plan);
+    sections.push_back({SectionKind::Launch, launch.data(), launch.size()});
+    sections.push_back(
+        {SectionKind::Constants, bytesOf(artifact.constants), artifact.constants.size()});
+    sections.push_back({SectionKind::Ptx, artifact.ptx.data(), artifact.ptx.size()});
+    sections.push_back({SectionKind::Cubin, bytesOf(artifact.cubin), artifact.cubin.size()});
+  } else {
+    sections.push_back(
+        {SectionKind::Constants, bytesOf(artifact.constants), artifact.constants.size()});
+    sections.push_back({SectionKind::CodeElf, bytesOf(artifact.code), artifact.code.size()});
+  }
+  const size_t n = sections.size();
 
   // Lay the sections out after the table, each at the next multiple of 64.
-  uint64_t offsets[n];
+  std::vector<uint64_t> offsets(n);
   uint64_t pos = kHeaderBytes + n * kSectionEntryBytes;
   for (size_t i = 0; i < n; ++i) {
     pos = (pos + kSectionAlignment - 1) / kSectionAlignment * kSectionAlignment;
@@ -323,6 +389,7 @@ public:
     }
     return true;
   }
+  uint64_t left() const { return size - pos; }
   bool finish() {
     if (pos != size) {
       return fail(std::to_string(size - pos) + " trailing bytes after the last field");
@@ -359,6 +426,7 @@ constexpr uint64_t kMinTensorDescBytes = 4 + 4 + 4;
 constexpr uint64_t kBindingBytes = 4 + 4 + 8 + 8;
 constexpr uint64_t kMinKernelBytes = 4 + 4 + 8 + 4;
 constexpr uint64_t kCopyBytes = 4 + kBindingBytes;
+constexpr uint64_t kLaunchBytes = 7 * 4;
 
 bool readMeta(Cursor &c, Meta &m) {
   uint32_t n;
@@ -474,6 +542,36 @@ bool readPlan(Cursor &c, Plan &p) {
   return c.finish();
 }
 
+/// LAUNCH: one record per kernel of the (already decoded) plan.
+bool readLaunch(Cursor &c, Plan &p) {
+  uint32_t n;
+  if (!c.u32(n, "nkernels")) {
+    return false;
+  }
+  // Compared before the count is used: the plan's count is already capped by its bytes.
+  if (n != p.kernels.size()) {
+    return c.fail("nkernels is " + std::to_string(n) + " but the PLAN has " +
+                  std::to_string(p.kernels.size()) + " kernels");
+  }
+  if (n > c.left() / kLaunchBytes) {
+    return c.fail(std::to_string(n) + " kernels need " + std::to_string(n * kLaunchBytes) +
+                  " bytes but only " + std::to_string(c.left()) + " remain");
+  }
+  static const char *const fields[7] = {"grid_x",  "grid_y",  "grid_z",      "block_x",
+                                        "block_y", "block_z", "shared_bytes"};
+  for (uint32_t i = 0; i < n; ++i) {
+    Kernel::Launch &l = p.kernels[i].launch;
+    uint32_t *targets[7] = {&l.grid[0],  &l.grid[1],  &l.grid[2],    &l.block[0],
+                            &l.block[1], &l.block[2], &l.sharedBytes};
+    for (int f = 0; f < 7; ++f) {
+      if (!c.u32(*targets[f], "kernel " + std::to_string(i) + " " + fields[f])) {
+        return false;
+      }
+    }
+  }
+  return c.finish();
+}
+
 //===----------------------------------------------------------------------===//
 // Semantic checks
 //===----------------------------------------------------------------------===//
@@ -581,11 +679,132 @@ bool checkBinding(const Binding &b, const Artifact &a, uint64_t constantsBytes,
   return false;
 }
 
-bool validate(Artifact &a, uint64_t constantsBytes, std::string &error) {
+/// What the semantic checks need from the payload sections, whether they are in memory
+/// (the writer's side) or still in the file (the reader's).
+struct Payloads {
+  uint64_t constantsBytes = 0;
+  uint64_t codeBytes = 0;
+  const char *ptx = nullptr;
+  uint64_t ptxBytes = 0;
+  uint64_t cubinBytes = 0;
+};
+
+/// The names of the `.entry` directives of a PTX module (a `.entry` in a comment counts
+/// too, which only makes the check looser; the driver has the last word).
+std::vector<std::string> ptxEntries(const char *ptx, uint64_t size) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::vector<std::string> names;
+  static const char kEntry[] = ".entry";
+  const uint64_t n = sizeof(kEntry) - 1;
+  for (uint64_t at = 0; at + n < size; ++at) {
+    if (std::memcmp(ptx + at, kEntry, n) != 0 || (at > 0 && !space(ptx[at - 1])) ||
+        !space(ptx[at + n])) {
+      continue;
+    }
+    uint64_t begin = at + n;
+    while (begin < size && space(ptx[begin])) {
+      ++begin;
+    }
+    uint64_t end = begin;
+    while (end < size && !space(ptx[end]) && ptx[end] != '(') {
+      ++end;
+    }
+    names.emplace_back(ptx + begin, end - begin);
+    at = end;
+  }
+  return names;
+}
+
+/// The cuda-only checks: META, the launch limits, the PTX, the absence of CODE_ELF.
+bool validateCuda(const Artifact &a, const Payloads &payloads, std::string &error) {
+  if (a.meta.triple != kCudaTriple) {
+    error =
+        "META: triple '" + a.meta.triple + "' in a cuda artifact (expected '" + kCudaTriple + "')";
+    return false;
+  }
+  SmArch arch;
+  if (!parseSmArch(a.meta.cpu, arch)) {
+    error = "META: cpu '" + a.meta.cpu +
+            "' of a cuda artifact is not an SM architecture (sm_80, sm_86, sm_89, sm_90a, ...)";
+    return false;
+  }
+  if (!a.meta.features.empty()) {
+    error = "META: a cuda artifact lists no CPU features, this one lists " +
+            std::to_string(a.meta.features.size()) + " ('" + a.meta.features[0] + "', ...)";
+    return false;
+  }
+  if (payloads.codeBytes > 0) {
+    error = "CODE_ELF: a cuda artifact carries no CODE_ELF (got " +
+            std::to_string(payloads.codeBytes) + " bytes); its code is PTX and CUBIN";
+    return false;
+  }
+  for (size_t i = 0; i < a.plan.kernels.size(); ++i) {
+    const Kernel &k = a.plan.kernels[i];
+    const Kernel::Launch &l = k.launch;
+    std::string what =
+        "LAUNCH: kernel " + std::to_string(i) + " (" + k.symbol + ", '" + k.label + "') ";
+    static const char *const gridNames[3] = {"grid_x", "grid_y", "grid_z"};
+    static const char *const blockNames[3] = {"block_x", "block_y", "block_z"};
+    for (int d = 0; d < 3; ++d) {
+      if (l.grid[d] == 0 || l.block[d] == 0) {
+        error = what + (l.grid[d] == 0 ? gridNames[d] : blockNames[d]) + " is 0 (must be >= 1)";
+        return false;
+      }
+      uint32_t gridLimit = d == 0 ? kMaxGridX : kMaxGridYZ;
+      if (l.grid[d] > gridLimit) {
+        error = what + gridNames[d] + " is " + std::to_string(l.grid[d]) + ", more than " +
+                std::to_string(gridLimit);
+        return false;
+      }
+    }
+    uint64_t threads = uint64_t(l.block[0]) * l.block[1] * l.block[2];
+    if (threads > kMaxBlockThreads) {
+      error = what + "block " + std::to_string(l.block[0]) + "x" + std::to_string(l.block[1]) +
+              "x" + std::to_string(l.block[2]) + " has " + std::to_string(threads) +
+              " threads, more than " + std::to_string(kMaxBlockThreads);
+      return false;
+    }
+    if (l.block[2] > kMaxBlockZ) {
+      error = what + "block_z is " + std::to_string(l.block[2]) + ", more than " +
+              std::to_string(kMaxBlockZ);
+      return false;
+    }
+    if (l.sharedBytes > kMaxSharedBytes) {
+      error = what + "shared_bytes is " + std::to_string(l.sharedBytes) + ", more than " +
+              std::to_string(kMaxSharedBytes) + " (227 KiB)";
+      return false;
+    }
+  }
+  if (a.plan.kernels.empty()) {
+    return true;
+  }
+  if (payloads.ptxBytes == 0) {
+    error = "PTX: empty, but the plan has " + std::to_string(a.plan.kernels.size()) + " kernels";
+    return false;
+  }
+  if (const void *nul = std::memchr(payloads.ptx, '\0', payloads.ptxBytes)) {
+    error = "PTX: NUL byte at offset " +
+            std::to_string(static_cast<const char *>(nul) - payloads.ptx) + "; PTX is text";
+    return false;
+  }
+  std::vector<std::string> entries = ptxEntries(payloads.ptx, payloads.ptxBytes);
+  for (size_t i = 0; i < a.plan.kernels.size(); ++i) {
+    const Kernel &k = a.plan.kernels[i];
+    if (std::find(entries.begin(), entries.end(), k.symbol) == entries.end()) {
+      error = "PTX: kernel " + std::to_string(i) + " ('" + k.label + "') needs '.entry " +
+              k.symbol + "', which the PTX does not define";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool validate(Artifact &a, const Payloads &payloads, std::string &error) {
   if (!checkTensors(a.signature.inputs, "input", error) ||
       !checkTensors(a.signature.outputs, "output", error)) {
     return false;
   }
+  const uint64_t constantsBytes = payloads.constantsBytes;
   for (size_t i = 0; i < a.plan.kernels.size(); ++i) {
     const Kernel &k = a.plan.kernels[i];
     std::string what =
@@ -628,6 +847,14 @@ bool validate(Artifact &a, uint64_t constantsBytes, std::string &error) {
       error = what + " is the output itself";
       return false;
     }
+  }
+  if (isCudaArtifact(a)) {
+    return validateCuda(a, payloads, error);
+  }
+  if (payloads.ptxBytes > 0 || payloads.cubinBytes > 0) {
+    error = std::string(payloads.ptxBytes > 0 ? "PTX" : "CUBIN") + ": a '" + a.meta.target +
+            "' artifact carries no GPU code; its code is CODE_ELF";
+    return false;
   }
   return true;
 }
@@ -679,7 +906,8 @@ bool parseImpl(const void *data, size_t size, Artifact &out, ParseError &error, 
                                     ") ends past the end of the file (" + std::to_string(size) +
                                     " bytes)");
   }
-  const SectionInfo *known[6] = {};
+  constexpr uint32_t kLastKind = static_cast<uint32_t>(SectionKind::Launch);
+  const SectionInfo *known[kLastKind + 1] = {};
   out.sections.resize(count);
   for (uint64_t i = 0; i < count; ++i) {
     const uint8_t *e = bytes + tableOffset + i * kSectionEntryBytes;
@@ -698,17 +926,22 @@ bool parseImpl(const void *data, size_t size, Artifact &out, ParseError &error, 
                                       std::to_string(s.size) + "] ends past the end of the file (" +
                                       std::to_string(size) + " bytes)");
     }
-    if (s.kind >= 1 && s.kind <= 5) {
+    if (s.kind >= 1 && s.kind <= kLastKind) {
       if (known[s.kind]) {
         return fail(KILN_DATA_LOSS, "section " + name + " appears twice");
       }
       known[s.kind] = &s;
     }
-    // Other kinds (PTX, CUBIN, or newer than this reader) are skipped.
+    // Other kinds (newer than this reader) are skipped.
   }
-  for (uint32_t kind = 1; kind <= 5; ++kind) {
-    if (!known[kind]) {
-      return fail(KILN_DATA_LOSS, "missing section " + sectionKindName(kind));
+  auto has = [&](SectionKind kind) { return known[static_cast<uint32_t>(kind)] != nullptr; };
+  auto missing = [&](SectionKind kind) {
+    return fail(KILN_DATA_LOSS, "missing section " + sectionKindName(static_cast<uint32_t>(kind)));
+  };
+  for (SectionKind kind :
+       {SectionKind::Meta, SectionKind::Signature, SectionKind::Constants, SectionKind::Plan}) {
+    if (!has(kind)) {
+      return missing(kind);
     }
   }
 
@@ -720,6 +953,28 @@ bool parseImpl(const void *data, size_t size, Artifact &out, ParseError &error, 
   if (!readMeta(meta, out.meta)) {
     return fail(KILN_DATA_LOSS, meta.error);
   }
+  // The code sections depend on the target: CODE_ELF for cpu, PTX + CUBIN + LAUNCH for
+  // cuda, never both.
+  const bool cuda = isCudaArtifact(out);
+  const std::vector<SectionKind> gpuCode = {SectionKind::Ptx, SectionKind::Cubin,
+                                            SectionKind::Launch};
+  const std::vector<SectionKind> cpuCode = {SectionKind::CodeElf};
+  const std::vector<SectionKind> &needed = cuda ? gpuCode : cpuCode;
+  const std::vector<SectionKind> &foreign = cuda ? cpuCode : gpuCode;
+  for (SectionKind kind : needed) {
+    if (!has(kind)) {
+      return missing(kind);
+    }
+  }
+  for (SectionKind kind : foreign) {
+    if (has(kind)) {
+      return fail(KILN_DATA_LOSS, "section " + sectionKindName(static_cast<uint32_t>(kind)) +
+                                      " in a '" + out.meta.target + "' artifact (" +
+                                      (cuda ? "cuda code is PTX and CUBIN"
+                                            : "only cuda artifacts carry PTX, CUBIN and LAUNCH") +
+                                      ")");
+    }
+  }
   Cursor signature = sectionCursor(SectionKind::Signature, "SIGNATURE");
   if (!readSignature(signature, out.signature)) {
     return fail(KILN_DATA_LOSS, signature.error);
@@ -728,15 +983,37 @@ bool parseImpl(const void *data, size_t size, Artifact &out, ParseError &error, 
   if (!readPlan(plan, out.plan)) {
     return fail(KILN_DATA_LOSS, plan.error);
   }
-  const SectionInfo *constants = known[static_cast<uint32_t>(SectionKind::Constants)];
+  if (cuda) {
+    Cursor launch = sectionCursor(SectionKind::Launch, "LAUNCH");
+    if (!readLaunch(launch, out.plan)) {
+      return fail(KILN_DATA_LOSS, launch.error);
+    }
+  }
+  auto section = [&](SectionKind kind) { return known[static_cast<uint32_t>(kind)]; };
+  const SectionInfo *constants = section(SectionKind::Constants);
+  Payloads payloads;
+  payloads.constantsBytes = constants->size;
+  if (cuda) {
+    payloads.ptx = reinterpret_cast<const char *>(bytes + section(SectionKind::Ptx)->offset);
+    payloads.ptxBytes = section(SectionKind::Ptx)->size;
+    payloads.cubinBytes = section(SectionKind::Cubin)->size;
+  }
   std::string message;
-  if (!validate(out, constants->size, message)) {
+  if (!validate(out, payloads, message)) {
     return fail(KILN_DATA_LOSS, message);
   }
   if (copyPayloads) {
-    const SectionInfo *code = known[static_cast<uint32_t>(SectionKind::CodeElf)];
-    out.constants.assign(bytes + constants->offset, bytes + constants->offset + constants->size);
-    out.code.assign(bytes + code->offset, bytes + code->offset + code->size);
+    auto copy = [&](SectionKind kind, auto &to) {
+      const SectionInfo *s = section(kind);
+      to.assign(bytes + s->offset, bytes + s->offset + s->size);
+    };
+    copy(SectionKind::Constants, out.constants);
+    if (cuda) {
+      copy(SectionKind::Ptx, out.ptx);
+      copy(SectionKind::Cubin, out.cubin);
+    } else {
+      copy(SectionKind::CodeElf, out.code);
+    }
   }
   return true;
 }
@@ -744,7 +1021,13 @@ bool parseImpl(const void *data, size_t size, Artifact &out, ParseError &error, 
 } // namespace
 
 bool validateArtifact(Artifact &artifact, std::string &error) {
-  return validate(artifact, artifact.constants.size(), error);
+  Payloads payloads;
+  payloads.constantsBytes = artifact.constants.size();
+  payloads.codeBytes = artifact.code.size();
+  payloads.ptx = artifact.ptx.data();
+  payloads.ptxBytes = artifact.ptx.size();
+  payloads.cubinBytes = artifact.cubin.size();
+  return validate(artifact, payloads, error);
 }
 
 bool parseArtifact(const void *data, size_t size, Artifact &out, ParseError &error) {

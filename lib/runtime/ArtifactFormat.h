@@ -1,6 +1,6 @@
 //===- ArtifactFormat.h - the .kiln artifact: structs, writer, reader ------===//
 //
-// The in-memory form of a `.kiln` artifact (docs/artifact.md, format 1), the writer the
+// The in-memory form of a `.kiln` artifact (docs/artifact.md, format 1.1), the writer the
 // compiler calls (`serializeArtifact`) and the reader the runtime calls (`parseArtifact`).
 // The reader trusts nothing: every offset, size, count and string length is checked
 // against the bytes that remain before it is used, counts are capped by the bytes left
@@ -22,13 +22,24 @@ namespace kiln::runtime {
 
 constexpr char kArtifactMagic[8] = {'K', 'I', 'L', 'N', 'A', 'R', 'T', '\0'};
 constexpr uint32_t kFormatMajor = 1;
-constexpr uint32_t kFormatMinor = 0;
+constexpr uint32_t kFormatMinor = 1;
 constexpr size_t kHeaderBytes = 32;
 constexpr size_t kSectionEntryBytes = 24;
 constexpr uint64_t kMaxSections = 64;
 constexpr uint64_t kSectionAlignment = 64;
 constexpr uint32_t kMaxStringLength = 1u << 20;
 constexpr uint32_t kMaxRank = 16;
+
+// Launch limits of every GPU kiln targets (sm_80 and newer), checked on LAUNCH.
+constexpr uint32_t kMaxGridX = 0x7FFFFFFFu;
+constexpr uint32_t kMaxGridYZ = 65535;
+constexpr uint32_t kMaxBlockThreads = 1024;
+constexpr uint32_t kMaxBlockZ = 64;
+constexpr uint32_t kMaxSharedBytes = 227 * 1024; // sm_90's opt-in maximum per block
+
+/// META of a CUDA artifact: target "cuda", this triple, cpu the SM architecture.
+constexpr const char *kCudaTarget = "cuda";
+constexpr const char *kCudaTriple = "nvptx64-nvidia-cuda";
 
 /// Section kinds of the section table. Unknown kinds (from a newer minor) are skipped.
 enum class SectionKind : uint32_t {
@@ -39,6 +50,7 @@ enum class SectionKind : uint32_t {
   CodeElf = 5,
   Ptx = 6,
   Cubin = 7,
+  Launch = 8,
 };
 /// "META", "SIGNATURE", ... or "kind N" for a kind this reader does not know.
 std::string sectionKindName(uint32_t kind);
@@ -84,10 +96,17 @@ struct Binding {
 };
 
 struct Kernel {
-  std::string symbol; // exported by the CODE_ELF object
-  std::string label;  // ONNX node names / op types, for profiles and errors
-  int64_t workItems = 1;
+  std::string symbol;    // exported by the CODE_ELF object, or a PTX `.entry`
+  std::string label;     // ONNX node names / op types, for profiles and errors
+  int64_t workItems = 1; // cpu: the range split over threads; cuda: 1, unused
   std::vector<Binding> bindings;
+  /// cuda only (the LAUNCH section): the grid, the block and the dynamic shared memory
+  /// the kernel is launched with. Left at the defaults for cpu artifacts.
+  struct Launch {
+    uint32_t grid[3] = {1, 1, 1};
+    uint32_t block[3] = {1, 1, 1};
+    uint32_t sharedBytes = 0;
+  } launch;
 };
 
 /// An output filled by copying `source` after the last kernel.
@@ -118,7 +137,9 @@ struct Artifact {
   Signature signature;
   Plan plan;
   std::vector<uint8_t> constants;
-  std::vector<uint8_t> code; // CODE_ELF: an x86-64 ET_DYN shared object
+  std::vector<uint8_t> code;  // CODE_ELF (cpu): an x86-64 ET_DYN shared object
+  std::string ptx;            // PTX (cuda): one module, one `.entry` per kernel
+  std::vector<uint8_t> cubin; // CUBIN (cuda): ptxas output for meta.cpu; may be empty
   /// Filled by the parser: the section table in file order.
   std::vector<SectionInfo> sections;
 };
@@ -126,6 +147,7 @@ struct Artifact {
 bool operator==(const Meta &a, const Meta &b);
 bool operator==(const TensorDesc &a, const TensorDesc &b);
 bool operator==(const Binding &a, const Binding &b);
+bool operator==(const Kernel::Launch &a, const Kernel::Launch &b);
 bool operator==(const Kernel &a, const Kernel &b);
 bool operator==(const Copy &a, const Copy &b);
 bool operator==(const Plan &a, const Plan &b);
@@ -133,10 +155,25 @@ bool operator==(const Plan &a, const Plan &b);
 bool operator==(const Artifact &a, const Artifact &b);
 inline bool operator!=(const Artifact &a, const Artifact &b) { return !(a == b); }
 
-/// Encodes `artifact` as a format-1 file: header, section table, then META, SIGNATURE,
-/// PLAN, CONSTANTS and CODE_ELF, each at a multiple of 64, the file ending with the last
-/// section. It encodes what it is given; call `validateArtifact` first to catch a bad plan
-/// before the runtime does.
+/// True for an artifact whose META target is "cuda" (PTX, CUBIN and LAUNCH instead of
+/// CODE_ELF); every other target has the cpu layout.
+bool isCudaArtifact(const Artifact &artifact);
+
+/// An SM architecture as META.cpu of a cuda artifact spells it: "sm_80" is 8.0, "sm_90a"
+/// is 9.0 with its architecture-specific features (cubin and PTX run on 9.0 only).
+struct SmArch {
+  unsigned major = 0;
+  unsigned minor = 0;
+  bool archSpecific = false; // the `a` suffix
+};
+/// Parses "sm_<major><minor>[a]" (two or three digits, the last one the minor).
+bool parseSmArch(const std::string &name, SmArch &arch);
+
+/// Encodes `artifact` as a format-1 file: header, section table, then the sections, each
+/// at a multiple of 64, the file ending with the last section: META, SIGNATURE, PLAN,
+/// CONSTANTS and CODE_ELF for cpu; META, SIGNATURE, PLAN, LAUNCH, CONSTANTS, PTX and
+/// CUBIN for cuda. It encodes what it is given; call `validateArtifact` first to catch a
+/// bad plan before the runtime does.
 std::string serializeArtifact(const Artifact &artifact);
 
 /// Writes `serializeArtifact(artifact)` to `path`.
@@ -146,7 +183,9 @@ bool writeArtifactFile(const std::string &path, const Artifact &artifact, std::s
 /// byte sizes, unique input and output names, bindings that name existing inputs/outputs
 /// with their exact byte size, 64-byte aligned constant/arena offsets with
 /// `index + bytes` inside the constants section / the arena, work_items >= 1, copies of
-/// the output's exact size. Fills `TensorDesc::bytes`.
+/// the output's exact size; for cuda the META triple and SM architecture, the LAUNCH
+/// limits, a PTX that defines every kernel's `.entry`, and no CODE_ELF (for cpu: no PTX
+/// or CUBIN). Fills `TensorDesc::bytes`.
 bool validateArtifact(Artifact &artifact, std::string &error);
 
 /// How a parse failed: the status code the runtime reports (KILN_DATA_LOSS for a
@@ -160,8 +199,9 @@ struct ParseError {
 /// what is wrong, naming the section and the field.
 bool parseArtifact(const void *data, size_t size, Artifact &out, ParseError &error);
 
-/// Like `parseArtifact` but leaves `constants` and `code` empty: the caller keeps the
-/// buffer and finds them through `findSection`. Used by the loader to avoid copies.
+/// Like `parseArtifact` but leaves `constants`, `code`, `ptx` and `cubin` empty: the
+/// caller keeps the buffer and finds them through `findSection`. Used by the loader to
+/// avoid copies.
 bool parseArtifactInPlace(const void *data, size_t size, Artifact &out, ParseError &error);
 
 /// The entry of `kind` in `artifact.sections`, or nullptr.

@@ -18,8 +18,7 @@ struct kilnModelImpl {
 };
 
 struct kilnSessionOptionsImpl {
-  int32_t numThreads = 1;
-  bool profiling = false;
+  SessionOptions options;
 };
 
 struct kilnSessionImpl {
@@ -231,6 +230,53 @@ kilnStatus kilnSessionOptionsCreate(kilnSessionOptions *options) {
 
 void kilnSessionOptionsDestroy(kilnSessionOptions options) { delete options; }
 
+const char *kilnDeviceGetName(kilnDevice device) {
+  switch (device) {
+  case KILN_DEVICE_CPU:
+    return "cpu";
+  case KILN_DEVICE_CUDA:
+    return "cuda";
+  case KILN_DEVICE_AUTO:
+    return "auto";
+  case KILN_DEVICE_MAX_ENUM:
+    break;
+  }
+  return "unknown";
+}
+
+kilnStatus kilnSessionOptionsSetDevice(kilnSessionOptions options, kilnDevice device,
+                                       int32_t ordinal) {
+  if (!options) {
+    return nullArgument("kilnSessionOptionsSetDevice", "options");
+  }
+  return guard([&]() -> kilnStatus {
+    if (device != KILN_DEVICE_CPU && device != KILN_DEVICE_CUDA && device != KILN_DEVICE_AUTO) {
+      return kilnStatusCreate(KILN_INVALID_ARGUMENT,
+                              ("unknown device " + std::to_string(static_cast<int>(device)) +
+                               " (KILN_DEVICE_CPU, KILN_DEVICE_CUDA or KILN_DEVICE_AUTO)")
+                                  .c_str());
+    }
+    if (ordinal < 0 || (device == KILN_DEVICE_CPU && ordinal != 0)) {
+      return kilnStatusCreate(
+          KILN_INVALID_ARGUMENT,
+          ("device ordinal " + std::to_string(ordinal) + " for " + kilnDeviceGetName(device) +
+           (device == KILN_DEVICE_CPU ? ": the CPU is device 0" : ": ordinals start at 0"))
+              .c_str());
+    }
+    options->options.device = device;
+    options->options.ordinal = ordinal;
+    return nullptr;
+  });
+}
+
+kilnStatus kilnSessionOptionsSetCudaGraph(kilnSessionOptions options, int enabled) {
+  if (!options) {
+    return nullArgument("kilnSessionOptionsSetCudaGraph", "options");
+  }
+  options->options.cudaGraph = enabled != 0;
+  return nullptr;
+}
+
 kilnStatus kilnSessionOptionsSetNumThreads(kilnSessionOptions options, int32_t num_threads) {
   if (!options) {
     return nullArgument("kilnSessionOptionsSetNumThreads", "options");
@@ -243,7 +289,7 @@ kilnStatus kilnSessionOptionsSetNumThreads(kilnSessionOptions options, int32_t n
                                   .c_str());
     });
   }
-  options->numThreads = num_threads;
+  options->options.numThreads = static_cast<unsigned>(num_threads);
   return nullptr;
 }
 
@@ -251,7 +297,7 @@ kilnStatus kilnSessionOptionsSetProfiling(kilnSessionOptions options, int enable
   if (!options) {
     return nullArgument("kilnSessionOptionsSetProfiling", "options");
   }
-  options->profiling = enabled != 0;
+  options->options.profiling = enabled != 0;
   return nullptr;
 }
 
@@ -260,14 +306,13 @@ kilnStatus kilnSessionCreate(kilnModel model, kilnSessionOptions options, kilnSe
     return nullArgument("kilnSessionCreate", !model ? "model" : "session");
   }
   *session = nullptr;
-  kilnSessionOptionsImpl defaults;
-  const kilnSessionOptionsImpl &o = options ? *options : defaults;
+  const SessionOptions defaults;
+  const SessionOptions &o = options ? options->options : defaults;
   return guard([&]() -> kilnStatus {
     std::unique_ptr<Session> s;
-    if (kilnStatus status = Session::create(model->model, static_cast<unsigned>(o.numThreads), s)) {
+    if (kilnStatus status = Session::create(model->model, o, s)) {
       return status;
     }
-    s->setProfiling(o.profiling);
     *session = new kilnSessionImpl{std::move(s)};
     return nullptr;
   });
@@ -277,6 +322,14 @@ void kilnSessionDestroy(kilnSession session) { delete session; }
 
 size_t kilnSessionGetNumThreads(kilnSession session) {
   return session ? session->session->numThreads() : 0;
+}
+
+kilnDevice kilnSessionGetDevice(kilnSession session) {
+  return session ? session->session->device() : KILN_DEVICE_CPU;
+}
+
+const char *kilnSessionGetDeviceInfo(kilnSession session) {
+  return session ? session->session->deviceInfo().c_str() : "";
 }
 
 kilnStatus kilnSessionBindInput(kilnSession session, size_t index, kilnDType dtype,

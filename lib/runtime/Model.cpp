@@ -2,7 +2,9 @@
 //
 // Load order, cheapest and safest first: parse and validate every byte of the metadata
 // (no code runs), check the target, triple and CPU features, check the ELF header, and
-// only then dlopen the code and resolve each kernel symbol.
+// only then dlopen the code and resolve each kernel symbol. A cuda artifact stops after
+// the checks: its PTX and CUBIN are loaded by each session on its GPU (CudaSession), so
+// loading and inspecting one needs neither a GPU nor a driver.
 //
 //===----------------------------------------------------------------------------===//
 #include "lib/runtime/Model.h"
@@ -35,10 +37,17 @@ kilnStatus Model::load(AlignedBuffer file, const LoadOptions &options,
     return kilnStatusCreate(parseError.code, parseError.message.c_str());
   }
   const Artifact &a = model->art;
+  if (isCudaArtifact(a)) {
+    if (kilnStatus s = model->keepCudaCode()) {
+      return s;
+    }
+    out = std::move(model);
+    return nullptr;
+  }
   if (a.meta.target != "cpu") {
-    return kilnStatusCreate(
-        KILN_UNSUPPORTED,
-        ("the model targets '" + a.meta.target + "', this runtime runs 'cpu' models").c_str());
+    return kilnStatusCreate(KILN_UNSUPPORTED, ("the model targets '" + a.meta.target +
+                                               "'; this runtime runs 'cpu' and 'cuda' models")
+                                                  .c_str());
   }
   if (a.meta.triple.rfind("x86_64", 0) != 0 || a.meta.triple.find("linux") == std::string::npos) {
     return kilnStatusCreate(KILN_UNSUPPORTED, ("the model was compiled for '" + a.meta.triple +
@@ -57,18 +66,10 @@ kilnStatus Model::load(AlignedBuffer file, const LoadOptions &options,
     return kilnStatusCreate(KILN_UNSUPPORTED, error.c_str());
   }
 
-  const SectionInfo *constants = findSection(a, SectionKind::Constants);
   const SectionInfo *code = findSection(a, SectionKind::CodeElf);
-  model->constantsSize = constants->size;
   model->codeSize = code->size;
-  if (constants->size > 0) {
-    // The file buffer is 64-byte aligned and so is every section offset.
-    model->constantsBase = model->file.data() + constants->offset;
-  } else {
-    if (!model->emptyConstants.allocate(0)) {
-      return kilnStatusCreate(KILN_OUT_OF_MEMORY, "out of memory");
-    }
-    model->constantsBase = model->emptyConstants.data();
+  if (kilnStatus s = model->keepConstants()) {
+    return s;
   }
 
   if (!a.plan.kernels.empty()) {
@@ -91,6 +92,50 @@ kilnStatus Model::load(AlignedBuffer file, const LoadOptions &options,
     }
   }
   out = std::move(model);
+  return nullptr;
+}
+
+kilnStatus Model::keepConstants() {
+  const SectionInfo *constants = findSection(art, SectionKind::Constants);
+  constantsSize = constants->size;
+  if (constants->size > 0) {
+    // The file buffer is 64-byte aligned and so is every section offset.
+    constantsBase = file.data() + constants->offset;
+    return nullptr;
+  }
+  if (!emptyConstants.allocate(0)) {
+    return kilnStatusCreate(KILN_OUT_OF_MEMORY, "out of memory");
+  }
+  constantsBase = emptyConstants.data();
+  return nullptr;
+}
+
+kilnStatus Model::keepCudaCode() {
+  // The parser checked the triple, the architecture, LAUNCH and that the PTX defines
+  // every kernel's entry; the driver checks the rest when a session loads the module.
+  cudaTarget = true;
+  parseSmArch(art.meta.cpu, arch);
+  if (kilnStatus s = keepConstants()) {
+    return s;
+  }
+  const SectionInfo *ptx = findSection(art, SectionKind::Ptx);
+  const SectionInfo *cubin = findSection(art, SectionKind::Cubin);
+  ptxText.assign(reinterpret_cast<const char *>(file.data() + ptx->offset), ptx->size);
+  cubinSize = cubin->size;
+  cubinBase = file.data() + cubin->offset;
+  if (cubinSize > 0) {
+    // ptxas output: an ELF object for EM_CUDA. Refused here, not by the driver on a GPU.
+    constexpr uint16_t kEmCuda = 190;
+    static const uint8_t kMagic[4] = {0x7f, 'E', 'L', 'F'};
+    bool elf = cubinSize >= 20 && std::memcmp(cubinBase, kMagic, 4) == 0;
+    if (!elf || (cubinBase[18] | (cubinBase[19] << 8)) != kEmCuda) {
+      return kilnStatusCreate(KILN_DATA_LOSS,
+                              elf ? "CUBIN: an ELF object, but not for CUDA (e_machine is not "
+                                    "EM_CUDA); expected ptxas output"
+                                  : "CUBIN: not an ELF object; expected ptxas output (or an "
+                                    "empty CUBIN to JIT the PTX)");
+    }
+  }
   return nullptr;
 }
 

@@ -1,12 +1,14 @@
 //===- Session.cpp - bind, run, read outputs -----------------------------------===//
 //
 // Binding checks the caller's tensor against the signature and copies it into the
-// session's own aligned input buffer: the caller's memory may be reused as soon as bind
-// returns, and kernels always see 64-byte aligned buffers. A run is the plan: each kernel
-// over its work items on the pool, then the output copies.
+// session's own input buffer: the caller's memory may be reused as soon as bind returns,
+// and kernels always see aligned buffers. On the CPU a run is the plan: each kernel over
+// its work items on the pool, then the output copies. `Session::create` picks the device
+// and checks it against the model's target.
 //
 //===----------------------------------------------------------------------------===//
 #include "lib/runtime/Session.h"
+#include "lib/runtime/CudaSession.h"
 
 #include <chrono>
 #include <cstring>
@@ -52,8 +54,38 @@ void callChunk(void *context, int64_t begin, int64_t end) {
 
 } // namespace
 
-kilnStatus Session::create(std::shared_ptr<const Model> model, unsigned numThreads,
+kilnStatus Session::create(std::shared_ptr<const Model> model, const SessionOptions &options,
                            std::unique_ptr<Session> &out) {
+  const kilnDevice target = model->isCuda() ? KILN_DEVICE_CUDA : KILN_DEVICE_CPU;
+  const kilnDevice device = options.device == KILN_DEVICE_AUTO ? target : options.device;
+  if (device != KILN_DEVICE_CPU && device != KILN_DEVICE_CUDA) {
+    return error(KILN_INVALID_ARGUMENT,
+                 "unknown device " + std::to_string(static_cast<int>(options.device)));
+  }
+  if (device != target) {
+    const char *other = kilnDeviceGetName(device);
+    const std::string &compiled = model->artifact().meta.target;
+    return error(KILN_INVALID_ARGUMENT, "model was compiled for " + compiled +
+                                            "; run it with --device=" + compiled +
+                                            " or recompile with --target=" + other);
+  }
+  std::unique_ptr<Session> s;
+  kilnStatus status = device == KILN_DEVICE_CUDA
+                          ? CudaSession::create(std::move(model), options, s)
+                          : CpuSession::create(std::move(model), options.numThreads, s);
+  if (status) {
+    return status;
+  }
+  s->setProfiling(options.profiling);
+  out = std::move(s);
+  return nullptr;
+}
+
+Session::Session(std::shared_ptr<const Model> model)
+    : shared(std::move(model)), bound(shared->signature().inputs.size(), false) {}
+
+kilnStatus CpuSession::create(std::shared_ptr<const Model> model, unsigned numThreads,
+                              std::unique_ptr<Session> &out) {
   if (numThreads == 0) {
     numThreads = std::thread::hardware_concurrency();
     numThreads = numThreads ? numThreads : 1;
@@ -63,8 +95,7 @@ kilnStatus Session::create(std::shared_ptr<const Model> model, unsigned numThrea
                                             " is more than the limit of " +
                                             std::to_string(kMaxThreads));
   }
-  std::unique_ptr<Session> s(new Session());
-  s->shared = std::move(model);
+  std::unique_ptr<CpuSession> s(new CpuSession(std::move(model)));
   const Model &m = *s->shared;
   const Signature &sig = m.signature();
   const Plan &plan = m.plan();
@@ -77,7 +108,6 @@ kilnStatus Session::create(std::shared_ptr<const Model> model, unsigned numThrea
     return outOfMemory("the arena", plan.arenaBytes);
   }
   s->inputs.resize(sig.inputs.size());
-  s->bound.assign(sig.inputs.size(), false);
   for (size_t i = 0; i < sig.inputs.size(); ++i) {
     if (!s->inputs[i].allocate(sig.inputs[i].bytes)) {
       return outOfMemory("input '" + sig.inputs[i].name + "'", sig.inputs[i].bytes);
@@ -122,6 +152,7 @@ kilnStatus Session::create(std::shared_ptr<const Model> model, unsigned numThrea
   if (!s->pool) {
     return error(KILN_INTERNAL, message);
   }
+  s->info = "cpu, " + std::to_string(numThreads) + (numThreads == 1 ? " thread" : " threads");
   out = std::move(s);
   return nullptr;
 }
@@ -181,10 +212,17 @@ kilnStatus Session::bindInput(size_t index, kilnDType dtype, const int64_t *dims
   if (bytes > 0 && !data) {
     return error(KILN_INVALID_ARGUMENT, context + "data is NULL");
   }
+  if (kilnStatus s = storeInput(index, data, bytes)) {
+    return s;
+  }
+  bound[index] = true;
+  return nullptr;
+}
+
+kilnStatus CpuSession::storeInput(size_t index, const void *data, size_t bytes) {
   if (bytes > 0) {
     std::memcpy(inputs[index].data(), data, bytes);
   }
-  bound[index] = true;
   return nullptr;
 }
 
@@ -198,8 +236,19 @@ kilnStatus Session::run() {
                                               ") is not bound; bind every input before running");
     }
   }
-  const std::vector<Kernel> &kernels = m.plan().kernels;
   events.clear();
+  if (kilnStatus s = execute()) {
+    hasRun = false; // the outputs are partly written, or stale
+    events.clear();
+    return s;
+  }
+  hasRun = true;
+  return nullptr;
+}
+
+kilnStatus CpuSession::execute() {
+  const Model &m = model();
+  const std::vector<Kernel> &kernels = m.plan().kernels;
   for (size_t k = 0; k < kernels.size(); ++k) {
     KernelCall call{m.kernel(k), buffers.data() + bufferStart[k]};
     int64_t start = profiling ? nowNs() : 0;
@@ -213,7 +262,6 @@ kilnStatus Session::run() {
       std::memcpy(c.dst, c.src, c.bytes);
     }
   }
-  hasRun = true;
   return nullptr;
 }
 
@@ -228,8 +276,8 @@ kilnStatus Session::getOutput(size_t index, const void *&data, size_t &bytes) co
     return error(KILN_INVALID_ARGUMENT,
                  "output '" + outs[index].name + "' is not computed yet: run the session first");
   }
-  data = outputs[index].data();
-  bytes = outputs[index].size();
+  data = outputData(index);
+  bytes = static_cast<size_t>(outs[index].bytes);
   return nullptr;
 }
 

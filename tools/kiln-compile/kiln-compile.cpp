@@ -1,8 +1,8 @@
 //===- kiln-compile.cpp - compile a model into a .kiln artifact ------------===//
 //
-//   kiln-compile model.onnx|model.mlir -o model.kiln [--target=cpu]
-//       [--cpu=host|x86-64-v3|x86-64-v4|<llvm cpu>] [-O0..-O3]
-//       [--emit=kiln|linalg|bufferized|llvm-mlir|llvm-ir|asm|artifact]
+//   kiln-compile model.onnx|model.mlir -o model.kiln [--target=cpu|cuda]
+//       [--cpu=host|x86-64-v3|x86-64-v4|<llvm cpu>] [--cuda-arch=sm_80|sm_86|sm_89|sm_90a]
+//       [-O0..-O3] [--emit=kiln|linalg|bufferized|gpu|llvm-mlir|llvm-ir|asm|ptx|artifact]
 //       [--input-shape NAME=1x3x224x224] [--constant-input NAME=@file] [--timing]
 //       [--no-fusion] [--fusion-report=report.json|.dot|.html]
 //
@@ -48,13 +48,17 @@ int main(int argc, char **argv) {
                              cl::Required);
   cl::opt<std::string> output("o", cl::desc("output file ('-' for stdout, text stages)"),
                               cl::value_desc("file"), cl::init("-"));
-  cl::opt<std::string> target("target", cl::desc("cpu"), cl::init("cpu"));
+  cl::opt<std::string> target("target", cl::desc("cpu | cuda"), cl::init("cpu"));
+  cl::opt<std::string> cudaArch("cuda-arch",
+                                cl::desc("sm_80 | sm_86 | sm_89 | sm_90a (--target=cuda)"),
+                                cl::init("sm_80"));
   cl::opt<std::string> cpu("cpu", cl::desc("host | x86-64-v3 | x86-64-v4 | an LLVM CPU name"),
                            cl::init("host"));
   cl::opt<char> optLevel("O", cl::desc("optimization level 0..3 (default 3)"), cl::Prefix,
                          cl::init('3'));
   cl::opt<std::string> emit(
-      "emit", cl::desc("kiln | linalg | bufferized | llvm-mlir | llvm-ir | asm | artifact"),
+      "emit", cl::desc("kiln | linalg | bufferized | gpu (cuda) | llvm-mlir | llvm-ir | "
+                       "asm | ptx (cuda) | artifact"),
       cl::init("artifact"));
   cl::list<std::string> shapes("input-shape", cl::desc("NAME=DIMS, e.g. x=1x3x224x224"));
   cl::list<std::string> constants(
@@ -72,7 +76,7 @@ int main(int argc, char **argv) {
   // debugging options stay out of it but still parse.
   static cl::OptionCategory kilnCategory("kiln-compile options");
   for (cl::Option *option : std::initializer_list<cl::Option *>{
-           &model, &output, &target, &cpu, &optLevel, &emit, std::addressof(shapes),
+           &model, &output, &target, &cudaArch, &cpu, &optLevel, &emit, std::addressof(shapes),
            std::addressof(constants), &timing, &fusionReport, &noFusion}) {
     option->addCategory(kilnCategory);
   }
@@ -95,6 +99,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   bool bad = report(kilnCompileOptionsSetTarget(options, target.c_str())) ||
+             report(kilnCompileOptionsSetCudaArch(options, cudaArch.c_str())) ||
              report(kilnCompileOptionsSetCpu(options, cpu.c_str())) ||
              report(kilnCompileOptionsSetOptLevel(options, optLevel - '0')) ||
              report(kilnCompileOptionsSetEmit(options, emit.c_str())) ||

@@ -1,8 +1,8 @@
 //===- InspectArtifact.cpp - kiln-run --inspect ---------------------------------===//
 //
 // Prints what an artifact holds without loading its code: useful on a machine that
-// cannot run it (other CPU) and when the loader refuses it (the parse error is printed
-// the same way the loader reports it).
+// cannot run it (other CPU, no GPU) and when the loader refuses it (the parse error is
+// printed the same way the loader reports it).
 //
 //===----------------------------------------------------------------------------===//
 #include "lib/runtime/ArtifactFormat.h"
@@ -42,6 +42,10 @@ std::string describeBinding(const Binding &b, const Signature &sig) {
     break;
   }
   return s + ", " + std::to_string(b.bytes) + " bytes";
+}
+
+std::string dims(const uint32_t d[3]) {
+  return std::to_string(d[0]) + "x" + std::to_string(d[1]) + "x" + std::to_string(d[2]);
 }
 
 std::string percent(uint64_t part, uint64_t whole) {
@@ -86,8 +90,8 @@ int inspectArtifact(const std::string &path, std::ostream &out, std::ostream &er
   }
   const Signature &sig = a.signature;
   const Plan &plan = a.plan;
+  const bool cuda = isCudaArtifact(a);
   const SectionInfo *constants = findSection(a, SectionKind::Constants);
-  const SectionInfo *code = findSection(a, SectionKind::CodeElf);
 
   out << "artifact: " << path << " (" << bytes.size() << " bytes), format " << a.formatMajor << "."
       << a.formatMinor << "\n";
@@ -102,20 +106,24 @@ int inspectArtifact(const std::string &path, std::ostream &out, std::ostream &er
   out << "compiler: " << a.meta.compilerVersion << "\n";
   out << "target:   " << a.meta.target << "\n";
   out << "triple:   " << a.meta.triple << "\n";
-  out << "cpu:      " << a.meta.cpu << "\n";
-  out << "features:";
-  for (const std::string &feature : a.meta.features) {
-    out << " " << feature;
-  }
-  std::vector<std::string> missing = missingCpuFeatures(a.meta.features, hostCpuFeatures());
-  if (missing.empty()) {
-    out << (a.meta.features.empty() ? " (none)" : "") << " (all present on this CPU)\n";
+  if (cuda) {
+    out << "arch:     " << a.meta.cpu << "\n";
   } else {
-    out << " (missing on this CPU:";
-    for (const std::string &m : missing) {
-      out << " " << m;
+    out << "cpu:      " << a.meta.cpu << "\n";
+    out << "features:";
+    for (const std::string &feature : a.meta.features) {
+      out << " " << feature;
     }
-    out << ")\n";
+    std::vector<std::string> missing = missingCpuFeatures(a.meta.features, hostCpuFeatures());
+    if (missing.empty()) {
+      out << (a.meta.features.empty() ? " (none)" : "") << " (all present on this CPU)\n";
+    } else {
+      out << " (missing on this CPU:";
+      for (const std::string &m : missing) {
+        out << " " << m;
+      }
+      out << ")\n";
+    }
   }
   out << "flags:    " << a.meta.flags << "\n";
   printTensors(out, "inputs", sig.inputs);
@@ -124,12 +132,25 @@ int inspectArtifact(const std::string &path, std::ostream &out, std::ostream &er
       << " bytes (the plan saves "
       << percent(plan.unplannedBytes > plan.arenaBytes ? plan.unplannedBytes - plan.arenaBytes : 0,
                  plan.unplannedBytes)
-      << "), constants " << constants->size << " bytes, code " << code->size << " bytes\n";
+      << "), constants " << constants->size << " bytes, ";
+  if (cuda) {
+    const SectionInfo *cubin = findSection(a, SectionKind::Cubin);
+    out << "ptx " << findSection(a, SectionKind::Ptx)->size << " bytes, cubin " << cubin->size
+        << " bytes" << (cubin->size == 0 ? " (none: the runtime JIT-compiles the PTX)" : "")
+        << "\n";
+  } else {
+    out << "code " << findSection(a, SectionKind::CodeElf)->size << " bytes\n";
+  }
   out << "kernels: " << plan.kernels.size() << "\n";
   for (size_t i = 0; i < plan.kernels.size(); ++i) {
     const Kernel &k = plan.kernels[i];
-    out << "  " << i << " " << k.symbol << " '" << k.label << "' work_items " << k.workItems
-        << "\n";
+    out << "  " << i << " " << k.symbol << " '" << k.label << "' ";
+    if (cuda) {
+      out << "grid " << dims(k.launch.grid) << " block " << dims(k.launch.block) << " shared "
+          << k.launch.sharedBytes << "\n";
+    } else {
+      out << "work_items " << k.workItems << "\n";
+    }
     for (size_t j = 0; j < k.bindings.size(); ++j) {
       out << "      " << j << ": " << describeBinding(k.bindings[j], sig) << "\n";
     }

@@ -143,6 +143,12 @@ int runModel(const RunOptions &o, std::ostream &out, std::ostream &err) {
   if (kilnStatus s = kilnSessionOptionsSetNumThreads(options.get(), o.threads)) {
     return statusFail(s);
   }
+  if (kilnStatus s = kilnSessionOptionsSetDevice(options.get(), o.device, o.deviceOrdinal)) {
+    return statusFail(s);
+  }
+  if (kilnStatus s = kilnSessionOptionsSetCudaGraph(options.get(), o.cudaGraph ? 1 : 0)) {
+    return statusFail(s);
+  }
   kilnSession rawSession = nullptr;
   if (kilnStatus s = kilnSessionCreate(model.get(), options.get(), &rawSession)) {
     return statusFail(s);
@@ -227,9 +233,12 @@ int runModel(const RunOptions &o, std::ostream &out, std::ostream &err) {
     int64_t median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     size_t p90 = (n * 9 + 9) / 10; // nearest rank: ceil(0.9 n)
     size_t threads = kilnSessionGetNumThreads(session.get());
-    out << "benchmark: " << n << " runs (" << warmup << " warmup, " << threads
-        << (threads == 1 ? " thread" : " threads") << "): min " << ms(sorted[0]) << " ms, median "
-        << ms(median) << " ms, p90 " << ms(sorted[p90 - 1]) << " ms\n";
+    std::string where = kilnSessionGetDevice(session.get()) == KILN_DEVICE_CUDA
+                            ? kilnSessionGetDeviceInfo(session.get())
+                            : std::to_string(threads) + (threads == 1 ? " thread" : " threads");
+    out << "benchmark: " << n << " runs (" << warmup << " warmup, " << where << "): min "
+        << ms(sorted[0]) << " ms, median " << ms(median) << " ms, p90 " << ms(sorted[p90 - 1])
+        << " ms\n";
   }
   if (profile) {
     if (!writeChromeTrace(o.profilePath, trace,

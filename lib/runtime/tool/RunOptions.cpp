@@ -44,13 +44,33 @@ bool parseTolerance(const std::string &text, double &value) {
   return true;
 }
 
+/// "cpu", "cuda", "cuda:N".
+bool parseDevice(const std::string &text, kilnDevice &device, int32_t &ordinal) {
+  ordinal = 0;
+  if (text == "cpu") {
+    device = KILN_DEVICE_CPU;
+    return true;
+  }
+  if (text == "cuda") {
+    device = KILN_DEVICE_CUDA;
+    return true;
+  }
+  int64_t n = 0;
+  if (text.rfind("cuda:", 0) == 0 && parseInt(text.substr(5), 0, INT32_MAX, n)) {
+    device = KILN_DEVICE_CUDA;
+    ordinal = static_cast<int32_t>(n);
+    return true;
+  }
+  return false;
+}
+
 } // namespace
 
 std::string usageText() {
   return "usage: kiln-run MODEL.kiln [options]\n"
          "       kiln-run --inspect MODEL.kiln\n"
          "\n"
-         "Runs a compiled kiln artifact on this CPU.\n"
+         "Runs a compiled kiln artifact on this CPU or an NVIDIA GPU.\n"
          "\n"
          "  --input=[NAME=]@FILE.npy|@FILE.pb|random:SEED\n"
          "                         bind an input (by name, or by position); repeatable\n"
@@ -67,6 +87,10 @@ std::string usageText() {
          "  --threads=N            threads per kernel, the caller included (default 1;\n"
          "                         0: one per hardware thread)\n"
          "  --profile=FILE.json    per-kernel Chrome trace (chrome://tracing, Perfetto)\n"
+         "  --device=cpu|cuda[:N]  the device to run on; it must be the model's target\n"
+         "                         (default: the model's target; cuda:N is GPU N)\n"
+         "  --cuda-graph           capture the kernels into a CUDA graph on the first run\n"
+         "                         and replay it after (cuda only)\n"
          "  --inspect              print the artifact's header, signature, memory plan\n"
          "                         and kernels; load no code\n"
          "\n"
@@ -108,9 +132,17 @@ bool parseRunOptions(int argc, const char *const *argv, RunOptions &options, std
       options.inspect = true;
       continue;
     }
+    if (flag == "cuda-graph") {
+      if (hasValue) {
+        error = "--cuda-graph takes no value";
+        return false;
+      }
+      options.cudaGraph = true;
+      continue;
+    }
     static const char *const valueFlags[] = {
-        "input", "output",    "expected-output", "random-inputs", "atol",
-        "rtol",  "benchmark", "warmup",          "threads",       "profile",
+        "input",     "output", "expected-output", "random-inputs", "atol",   "rtol",
+        "benchmark", "warmup", "threads",         "profile",       "device",
     };
     bool known = false;
     for (const char *f : valueFlags) {
@@ -166,6 +198,11 @@ bool parseRunOptions(int argc, const char *const *argv, RunOptions &options, std
         return false;
       }
       options.profilePath = value;
+    } else if (flag == "device") {
+      if (!parseDevice(value, options.device, options.deviceOrdinal)) {
+        error = "--device=" + value + ": expected cpu, cuda or cuda:N";
+        return false;
+      }
     }
   }
   if (options.help) {

@@ -3,6 +3,7 @@
 //   kiln-run model.kiln --input=[NAME=]@x.npy|@x.pb|random:SEED ... --output=[NAME=]@o.npy
 //            [--expected-output=[NAME=]@ref.npy --atol=1e-5 --rtol=1e-4]
 //            [--benchmark=N --warmup=N] [--threads=N] [--profile=trace.json]
+//            [--device=cpu|cuda[:N]] [--cuda-graph]
 //   kiln-run --inspect model.kiln
 //
 // Runs a compiled artifact through the C API of include/kiln/runtime.h (the tool is its
@@ -34,10 +35,13 @@ struct RunOptions {
   int64_t randomSeed = -1;           // seed for unbound inputs (seed + index); -1: none
   double atol = 1e-5;
   double rtol = 1e-4;
-  int64_t benchmarkRuns = 0; // 0: one plain run
-  int64_t warmupRuns = -1;   // -1: 1 when benchmarking, else 0
-  int32_t threads = 1;       // 0: one per hardware thread
-  std::string profilePath;   // Chrome trace JSON
+  int64_t benchmarkRuns = 0;            // 0: one plain run
+  int64_t warmupRuns = -1;              // -1: 1 when benchmarking, else 0
+  int32_t threads = 1;                  // 0: one per hardware thread
+  std::string profilePath;              // Chrome trace JSON
+  kilnDevice device = KILN_DEVICE_AUTO; // --device; auto: the model's target
+  int32_t deviceOrdinal = 0;            // --device=cuda:N
+  bool cudaGraph = false;
 };
 
 /// Parses the command line (argv[0] is skipped). `--flag=value` and `--flag value` both
@@ -45,8 +49,9 @@ struct RunOptions {
 bool parseRunOptions(int argc, const char *const *argv, RunOptions &options, std::string &error);
 std::string usageText();
 
-/// `--inspect`: header, sections, META, signature, memory, kernels with their bindings,
-/// copies and sizes; everything but the code. Loads no code and needs no CPU features.
+/// `--inspect`: header, sections, META, signature, memory, kernels with their bindings
+/// (and launch dimensions for cuda), copies and sizes; everything but the code. Loads no
+/// code and needs no CPU features, GPU or driver.
 int inspectArtifact(const std::string &path, std::ostream &out, std::ostream &err);
 
 /// Loads, binds, runs (benchmarks, profiles), writes and compares. Returns the exit code.

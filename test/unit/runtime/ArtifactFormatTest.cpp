@@ -488,4 +488,303 @@ TEST(ArtifactFormat, CorruptedBytesNeverCrash) {
   EXPECT_GT(refused, end); // most corruptions are caught
 }
 
+//===----------------------------------------------------------------------===//
+// CUDA artifacts (format 1.1)
+//===----------------------------------------------------------------------===//
+
+Artifact cudaChain() {
+  // The format does not look inside CUBIN; the loader checks its ELF header.
+  return fixtures::makeCudaChainArtifact("sm_80", fakeCode());
+}
+
+TEST(ArtifactFormat, CudaRoundTrip) {
+  for (bool withCubin : {true, false}) {
+    Artifact a = withCubin ? cudaChain() : fixtures::makeCudaChainArtifact("sm_90a");
+    std::string file = serializeArtifact(a);
+    Artifact back;
+    ParseError error;
+    ASSERT_TRUE(parses(file, back, error)) << error.message;
+    EXPECT_TRUE(back == a);
+    EXPECT_EQ(back.formatMinor, 1u);
+    EXPECT_EQ(back.meta.target, "cuda");
+    EXPECT_EQ(back.ptx, fixtures::cudaChainPtx());
+    EXPECT_EQ(back.cubin, withCubin ? fakeCode() : std::vector<uint8_t>());
+    EXPECT_TRUE(back.code.empty());
+    const Kernel::Launch &add = back.plan.kernels[0].launch;
+    EXPECT_EQ(add.grid[0], 4u);
+    EXPECT_EQ(add.grid[1], 1u);
+    EXPECT_EQ(add.block[0], 256u);
+    EXPECT_EQ(add.block[2], 1u);
+    EXPECT_EQ(add.sharedBytes, 65536u);
+    EXPECT_EQ(back.plan.kernels[1].launch.grid[0], 8u);
+    EXPECT_EQ(back.plan.kernels[1].launch.block[0], 128u);
+    EXPECT_EQ(serializeArtifact(back), file); // byte-identical
+  }
+  // A launch that differs is a different artifact.
+  Artifact a = cudaChain(), b = cudaChain();
+  b.plan.kernels[1].launch.block[1] = 2;
+  EXPECT_TRUE(a != b);
+}
+
+TEST(ArtifactFormat, CudaLayoutFollowsTheSpec) {
+  const Artifact a = cudaChain();
+  std::string file = serializeArtifact(a);
+  EXPECT_EQ(static_cast<uint8_t>(file[8]), 1); // format 1.1
+  EXPECT_EQ(static_cast<uint8_t>(file[12]), 1);
+  EXPECT_EQ(load64(file, 24), 7u); // META SIGNATURE PLAN LAUNCH CONSTANTS PTX CUBIN
+  Artifact back;
+  ParseError error;
+  ASSERT_TRUE(parseArtifactInPlace(file.data(), file.size(), back, error)) << error.message;
+  EXPECT_EQ(findSection(back, SectionKind::CodeElf), nullptr);
+  uint64_t end = 0;
+  for (const SectionInfo &s : back.sections) {
+    EXPECT_EQ(s.offset % 64, 0u) << sectionKindName(s.kind);
+    end = std::max(end, s.offset + s.size);
+  }
+  EXPECT_EQ(end, file.size());
+  // In place: the payloads stay in the buffer.
+  EXPECT_TRUE(back.ptx.empty());
+  EXPECT_TRUE(back.cubin.empty());
+  const SectionInfo *ptx = findSection(back, SectionKind::Ptx);
+  const SectionInfo *cubin = findSection(back, SectionKind::Cubin);
+  const SectionInfo *launch = findSection(back, SectionKind::Launch);
+  ASSERT_TRUE(ptx && cubin && launch);
+  EXPECT_EQ(file.substr(ptx->offset, ptx->size), a.ptx);
+  EXPECT_EQ(cubin->size, a.cubin.size());
+  // LAUNCH: u32 nkernels, then 7 u32 per kernel.
+  ASSERT_EQ(launch->size, 4u + 2 * 28);
+  auto u32 = [&](size_t at) {
+    uint32_t v;
+    std::memcpy(&v, file.data() + launch->offset + at, 4);
+    return v;
+  };
+  EXPECT_EQ(u32(0), 2u);
+  const uint32_t first[7] = {4, 1, 1, 256, 1, 1, 65536};
+  for (size_t i = 0; i < 7; ++i) {
+    EXPECT_EQ(u32(4 + 4 * i), first[i]) << "field " << i;
+  }
+  EXPECT_EQ(u32(4 + 28), 8u);
+  EXPECT_EQ(u32(4 + 28 + 12), 128u);
+  EXPECT_EQ(sectionKindName(8), "LAUNCH");
+}
+
+TEST(ArtifactFormat, SmArchitectures) {
+  struct Case {
+    const char *name;
+    unsigned major, minor;
+    bool a;
+  };
+  for (const Case &c :
+       {Case{"sm_80", 8, 0, false}, Case{"sm_86", 8, 6, false}, Case{"sm_89", 8, 9, false},
+        Case{"sm_90a", 9, 0, true}, Case{"sm_100a", 10, 0, true}, Case{"sm_120", 12, 0, false}}) {
+    SmArch arch;
+    ASSERT_TRUE(parseSmArch(c.name, arch)) << c.name;
+    EXPECT_EQ(arch.major, c.major) << c.name;
+    EXPECT_EQ(arch.minor, c.minor) << c.name;
+    EXPECT_EQ(arch.archSpecific, c.a) << c.name;
+  }
+  for (const char *bad : {"", "sm_", "sm_8", "sm_80b", "sm_8a0", "compute_80", "sm_080", "sm_1000",
+                          "SM_80", "sm_80aa", "znver4"}) {
+    SmArch arch;
+    EXPECT_FALSE(parseSmArch(bad, arch)) << bad;
+  }
+}
+
+TEST(ArtifactFormat, CudaSemanticChecks) {
+  struct Case {
+    const char *what;
+    std::function<void(Artifact &)> patch;
+    const char *phrase;
+  };
+  auto launch = [](Artifact &a, size_t k) -> Kernel::Launch & { return a.plan.kernels[k].launch; };
+  const Case cases[] = {
+      {"zero grid", [&](Artifact &a) { launch(a, 1).grid[1] = 0; },
+       "LAUNCH: kernel 1 (kiln_cuda_scale, 'mul_0 (Mul)') grid_y is 0 (must be >= 1)"},
+      {"zero block", [&](Artifact &a) { launch(a, 0).block[0] = 0; },
+       "LAUNCH: kernel 0 (kiln_cuda_add_one, 'add_0 (Add)') block_x is 0 (must be >= 1)"},
+      {"2048 threads",
+       [&](Artifact &a) {
+         launch(a, 0).block[0] = 32;
+         launch(a, 0).block[1] = 64;
+       },
+       "block 32x64x1 has 2048 threads, more than 1024"},
+      {"threads overflow",
+       [&](Artifact &a) {
+         launch(a, 0).block[0] = 0x10000;
+         launch(a, 0).block[1] = 0x10000;
+       },
+       "has 4294967296 threads, more than 1024"},
+      {"block_z",
+       [&](Artifact &a) {
+         launch(a, 0).block[0] = 1;
+         launch(a, 0).block[2] = 128;
+       },
+       "block_z is 128, more than 64"},
+      {"grid_x", [&](Artifact &a) { launch(a, 0).grid[0] = 0x80000000u; },
+       "grid_x is 2147483648, more than 2147483647"},
+      {"grid_z", [&](Artifact &a) { launch(a, 1).grid[2] = 65536; },
+       "grid_z is 65536, more than 65535"},
+      {"shared", [&](Artifact &a) { launch(a, 0).sharedBytes = 228 * 1024; },
+       "shared_bytes is 233472, more than 232448 (227 KiB)"},
+      {"empty PTX", [](Artifact &a) { a.ptx.clear(); }, "PTX: empty, but the plan has 2 kernels"},
+      {"missing entry", [](Artifact &a) { a.plan.kernels[1].symbol = "kiln_cuda_missing"; },
+       "PTX: kernel 1 ('mul_0 (Mul)') needs '.entry kiln_cuda_missing', which the PTX does not "
+       "define"},
+      {"entry prefix", [](Artifact &a) { a.plan.kernels[0].symbol = "kiln_cuda_add"; },
+       "needs '.entry kiln_cuda_add'"},
+      {"NUL in PTX", [](Artifact &a) { a.ptx[10] = '\0'; }, "PTX: NUL byte at offset 10"},
+      {"triple", [](Artifact &a) { a.meta.triple = "x86_64-unknown-linux-gnu"; },
+       "META: triple 'x86_64-unknown-linux-gnu' in a cuda artifact (expected "
+       "'nvptx64-nvidia-cuda')"},
+      {"arch", [](Artifact &a) { a.meta.cpu = "znver4"; },
+       "META: cpu 'znver4' of a cuda artifact is not an SM architecture"},
+      {"features", [](Artifact &a) { a.meta.features = {"avx2"}; },
+       "META: a cuda artifact lists no CPU features, this one lists 1 ('avx2', ...)"},
+      {"binding", [](Artifact &a) { a.plan.kernels[0].bindings[1].index = 64; },
+       "arena range [64, +4000) ends past the arena (4032 bytes)"},
+  };
+  for (const Case &c : cases) {
+    Artifact a = cudaChain();
+    c.patch(a);
+    std::string error;
+    Artifact copy = a;
+    EXPECT_FALSE(validateArtifact(copy, error)) << c.what;
+    EXPECT_NE(error.find(c.phrase), std::string::npos) << c.what << ": " << error;
+    expectRefused(a, c.phrase);
+  }
+  // A plan without kernels needs no PTX.
+  Artifact copies = cudaChain();
+  copies.plan.kernels.clear();
+  copies.ptx.clear();
+  std::string error;
+  EXPECT_TRUE(validateArtifact(copies, error)) << error;
+  Artifact back;
+  ParseError parseError;
+  EXPECT_TRUE(parses(serializeArtifact(copies), back, parseError)) << parseError.message;
+
+  // The writer drops fields of the other target, so its check catches them.
+  Artifact withElf = cudaChain();
+  withElf.code = fakeCode();
+  EXPECT_FALSE(validateArtifact(withElf, error));
+  EXPECT_NE(error.find("CODE_ELF: a cuda artifact carries no CODE_ELF (got 300 bytes)"),
+            std::string::npos)
+      << error;
+  Artifact cpuWithPtx = chain();
+  cpuWithPtx.ptx = "x";
+  EXPECT_FALSE(validateArtifact(cpuWithPtx, error));
+  EXPECT_NE(error.find("PTX: a 'cpu' artifact carries no GPU code"), std::string::npos) << error;
+  Artifact cpuWithCubin = chain();
+  cpuWithCubin.cubin = fakeCode();
+  EXPECT_FALSE(validateArtifact(cpuWithCubin, error));
+  EXPECT_NE(error.find("CUBIN: a 'cpu' artifact carries no GPU code"), std::string::npos) << error;
+}
+
+TEST(ArtifactFormat, CudaSectionTable) {
+  const std::string good = serializeArtifact(cudaChain());
+  // A 7-entry table ends at 200 and the first section starts at 256: room for two more.
+  auto addEntry = [](std::string &f, uint32_t kind) {
+    uint64_t n = load64(f, 24);
+    size_t e = 32 + n * 24;
+    store64(f, 24, n + 1);
+    store32(f, e, kind);
+    store32(f, e + 4, 0);
+    store64(f, e + 8, 0);
+    store64(f, e + 16, 0);
+  };
+  auto launchAt = [](const std::string &f) {
+    return load64(f, entryOf(f, SectionKind::Launch) + 8);
+  };
+  struct Case {
+    const char *what;
+    std::function<void(std::string &)> patch;
+    const char *phrase;
+  };
+  const Case cases[] = {
+      {"more launches", [&](std::string &f) { store32(f, launchAt(f), 3); },
+       "LAUNCH: nkernels is 3 but the PLAN has 2 kernels"},
+      {"fewer launches", [&](std::string &f) { store32(f, launchAt(f), 1); },
+       "LAUNCH: nkernels is 1 but the PLAN has 2 kernels"},
+      {"hostile launches", [&](std::string &f) { store32(f, launchAt(f), 0xFFFFFFFFu); },
+       "LAUNCH: nkernels is 4294967295 but the PLAN has 2 kernels"},
+      {"short LAUNCH",
+       [&](std::string &f) {
+         size_t e = entryOf(f, SectionKind::Launch);
+         store64(f, e + 16, load64(f, e + 16) - 1);
+       },
+       "LAUNCH: 2 kernels need 56 bytes but only 55 remain"},
+      {"long LAUNCH",
+       [&](std::string &f) {
+         size_t e = entryOf(f, SectionKind::Launch);
+         store64(f, e + 16, load64(f, e + 16) + 4);
+       },
+       "LAUNCH: 4 trailing bytes"},
+      {"missing PTX", [](std::string &f) { store32(f, entryOf(f, SectionKind::Ptx), 42); },
+       "missing section PTX"},
+      {"missing CUBIN", [](std::string &f) { store32(f, entryOf(f, SectionKind::Cubin), 42); },
+       "missing section CUBIN"},
+      {"missing LAUNCH", [](std::string &f) { store32(f, entryOf(f, SectionKind::Launch), 42); },
+       "missing section LAUNCH"},
+      {"CODE_ELF", [&](std::string &f) { addEntry(f, 5); },
+       "section CODE_ELF in a 'cuda' artifact (cuda code is PTX and CUBIN)"},
+      {"two PTX", [&](std::string &f) { addEntry(f, 6); }, "section PTX appears twice"},
+  };
+  for (const Case &c : cases) {
+    std::string file = good;
+    c.patch(file);
+    Artifact back;
+    ParseError error;
+    EXPECT_FALSE(parses(file, back, error)) << c.what;
+    EXPECT_EQ(error.code, KILN_DATA_LOSS) << c.what;
+    EXPECT_NE(error.message.find(c.phrase), std::string::npos) << c.what << ": " << error.message;
+  }
+  // And the reverse: GPU sections in a cpu artifact.
+  for (uint32_t kind : {6u, 7u, 8u}) {
+    std::string file = serializeArtifact(chain());
+    addEntry(file, kind);
+    Artifact back;
+    ParseError error;
+    EXPECT_FALSE(parses(file, back, error)) << kind;
+    EXPECT_NE(error.message.find("section " + sectionKindName(kind) +
+                                 " in a 'cpu' artifact "
+                                 "(only cuda artifacts carry PTX, CUBIN and LAUNCH)"),
+              std::string::npos)
+        << error.message;
+  }
+}
+
+TEST(ArtifactFormat, CudaTruncationsAndCorruptionNeverCrash) {
+  const std::string good = serializeArtifact(cudaChain());
+  for (size_t n = 0; n < good.size(); ++n) {
+    Artifact back;
+    ParseError error;
+    ASSERT_FALSE(parseArtifact(good.data(), n, back, error)) << "prefix of " << n << " bytes";
+    EXPECT_EQ(error.code, KILN_DATA_LOSS) << n;
+  }
+  Artifact parsed;
+  ParseError error;
+  ASSERT_TRUE(parses(good, parsed, error));
+  // Every byte of the header, table, META, SIGNATURE, PLAN and LAUNCH.
+  size_t end = findSection(parsed, SectionKind::Constants)->offset;
+  size_t refused = 0;
+  for (size_t i = 0; i < end; ++i) {
+    for (uint8_t v : {0x00, 0x01, 0x7F, 0xFF}) {
+      std::string file = good;
+      if (static_cast<uint8_t>(file[i]) == v) {
+        continue;
+      }
+      file[i] = static_cast<char>(v);
+      Artifact back;
+      ParseError e;
+      if (!parses(file, back, e)) {
+        EXPECT_FALSE(e.message.empty()) << "byte " << i;
+        ++refused;
+      } else {
+        std::string again;
+        EXPECT_TRUE(validateArtifact(back, again)) << "byte " << i << ": " << again;
+      }
+    }
+  }
+  EXPECT_GT(refused, end);
+}
+
 } // namespace

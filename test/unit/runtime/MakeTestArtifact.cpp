@@ -1,7 +1,8 @@
 //===- MakeTestArtifact.cpp - kiln-make-test-artifact (tests only) --------------===//
 //
-//   kiln-make-test-artifact [--model=chain|chunks|alignment] [--require-feature=NAME]...
-//                           [--missing-symbol] [--format-major=N] -o OUT.kiln
+//   kiln-make-test-artifact [--model=chain|chunks|alignment|cuda] [--cuda-arch=sm_XY]
+//                           [--require-feature=NAME]... [--missing-symbol]
+//                           [--format-major=N] -o OUT.kiln
 //
 // Writes one of the artifacts of TestArtifacts.h so lit tests can drive kiln-run on a
 // real artifact before the compiler produces any. Built only with the tests.
@@ -16,7 +17,7 @@
 using namespace kiln::runtime;
 
 int main(int argc, char **argv) {
-  std::string model = "chain", out;
+  std::string model = "chain", out, cudaArch = "sm_80";
   std::vector<std::string> features;
   bool missingSymbol = false;
   long formatMajor = kFormatMajor;
@@ -26,6 +27,8 @@ int main(int argc, char **argv) {
       model = arg.substr(8);
     } else if (arg.rfind("--require-feature=", 0) == 0) {
       features.push_back(arg.substr(18));
+    } else if (arg.rfind("--cuda-arch=", 0) == 0) {
+      cudaArch = arg.substr(12);
     } else if (arg == "--missing-symbol") {
       missingSymbol = true;
     } else if (arg.rfind("--format-major=", 0) == 0) {
@@ -54,6 +57,8 @@ int main(int argc, char **argv) {
     a = fixtures::makeChunksArtifact(code, 37);
   } else if (model == "alignment") {
     a = fixtures::makeAlignmentArtifact(code);
+  } else if (model == "cuda") {
+    a = fixtures::makeCudaChainArtifact(cudaArch);
   } else {
     std::cerr << "kiln-make-test-artifact: unknown model '" << model << "'\n";
     return 2;

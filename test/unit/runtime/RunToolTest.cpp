@@ -9,6 +9,7 @@
 #include "lib/tensorio/ResolveBindings.h"
 #include "lib/tensorio/TensorCompare.h"
 #include "lib/tensorio/TensorIO.h"
+#include "test/unit/runtime/CudaTestSupport.h"
 #include "test/unit/runtime/TestArtifacts.h"
 
 #include <gtest/gtest.h>
@@ -53,6 +54,17 @@ TEST(RunToolOptions, ParsesEveryFlag) {
   EXPECT_EQ(o.profilePath, "t.json");
   EXPECT_EQ(o.randomSeed, 7);
   EXPECT_FALSE(o.inspect);
+  EXPECT_EQ(o.device, KILN_DEVICE_AUTO); // the model's target
+  EXPECT_FALSE(o.cudaGraph);
+  ASSERT_TRUE(parse({"m.kiln", "--device=cuda", "--cuda-graph"}, o, error)) << error;
+  EXPECT_EQ(o.device, KILN_DEVICE_CUDA);
+  EXPECT_EQ(o.deviceOrdinal, 0);
+  EXPECT_TRUE(o.cudaGraph);
+  ASSERT_TRUE(parse({"m.kiln", "--device", "cuda:3"}, o, error)) << error;
+  EXPECT_EQ(o.device, KILN_DEVICE_CUDA);
+  EXPECT_EQ(o.deviceOrdinal, 3);
+  ASSERT_TRUE(parse({"m.kiln", "--device=cpu"}, o, error)) << error;
+  EXPECT_EQ(o.device, KILN_DEVICE_CPU);
   ASSERT_TRUE(parse({"--inspect", "m.kiln"}, o, error)) << error;
   EXPECT_TRUE(o.inspect);
   EXPECT_EQ(o.model, "m.kiln");
@@ -83,6 +95,10 @@ TEST(RunToolOptions, RejectsBadUsage) {
       {{"m.kiln", "--random-inputs=-3"}, "--random-inputs=-3: expected a seed >= 0"},
       {{"m.kiln", "--profile="}, "--profile needs a file name"},
       {{"--inspect=yes", "m.kiln"}, "--inspect takes no value"},
+      {{"m.kiln", "--device=gpu"}, "--device=gpu: expected cpu, cuda or cuda:N"},
+      {{"m.kiln", "--device=cuda:"}, "--device=cuda:: expected cpu, cuda or cuda:N"},
+      {{"m.kiln", "--device=cuda:-1"}, "expected cpu, cuda or cuda:N"},
+      {{"m.kiln", "--cuda-graph=1"}, "--cuda-graph takes no value"},
   };
   for (const Case &c : cases) {
     RunOptions o;
@@ -230,6 +246,8 @@ protected:
     Artifact needy = fixtures::makeChainArtifact(code);
     needy.meta.features.push_back("kiln_fake_feature");
     ASSERT_TRUE(writeArtifactFile(path("needy.kiln"), needy, error)) << error;
+    ASSERT_TRUE(writeArtifactFile(path("cuda.kiln"), fixtures::makeCudaChainArtifact(), error))
+        << error;
   }
   void TearDown() override { std::filesystem::remove_all(dir); }
 
@@ -422,7 +440,7 @@ TEST_F(RunToolFiles, Inspect) {
   ASSERT_EQ(run({"--inspect", path("needy.kiln")}), 0) << err.str();
   std::string text = out.str();
   const char *lines[] = {
-      "format 1.0\n",
+      "format 1.1\n",
       "compiler: kiln-test 0.1.0\n",
       "triple:   x86_64-unknown-linux-gnu\n",
       "cpu:      x86-64\n",
@@ -442,6 +460,111 @@ TEST_F(RunToolFiles, Inspect) {
   for (const char *line : lines) {
     EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "\nin:\n" << text;
   }
+}
+
+TEST_F(RunToolFiles, InspectCuda) {
+  // No GPU and no driver needed.
+  fixtures::ScopedEnv nowhere("KILN_CUDA_DRIVER", "/nonexistent/libcuda.so.1");
+  ASSERT_EQ(run({"--inspect", path("cuda.kiln")}), 0) << err.str();
+  std::string text = out.str();
+  const std::string lines[] = {
+      "format 1.1\nsections: 7\n",
+      "  LAUNCH     offset ",
+      "  PTX        offset ",
+      "  CUBIN      offset ",
+      "target:   cuda\ntriple:   nvptx64-nvidia-cuda\narch:     sm_80\nflags:    ",
+      "memory: arena 4032 bytes, unplanned 4000 bytes (the plan saves 0.0%), constants 64 "
+      "bytes, ptx " +
+          std::to_string(std::strlen(fixtures::cudaChainPtx())) +
+          " bytes, cubin 0 bytes (none: the runtime JIT-compiles the PTX)\n",
+      "kernels: 2\n  0 kiln_cuda_add_one 'add_0 (Add)' grid 4x1x1 block 256x1x1 shared 65536\n"
+      "      0: input 0 'x', 4000 bytes\n      1: arena +0, 4000 bytes\n"
+      "  1 kiln_cuda_scale 'mul_0 (Mul)' grid 8x1x1 block 128x1x1 shared 0\n",
+      "copies: 1\n  output 1 'scale' <- constant +0, 64 bytes\n",
+  };
+  for (const std::string &line : lines) {
+    EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "\nin:\n" << text;
+  }
+  EXPECT_EQ(text.find("features:"), std::string::npos) << text;
+  EXPECT_EQ(text.find("CODE_ELF"), std::string::npos) << text;
+}
+
+TEST_F(RunToolFiles, CudaWithoutAGpu) {
+  fixtures::ScopedEnv nowhere("KILN_CUDA_DRIVER", "/nonexistent/libcuda.so.1");
+  EXPECT_EQ(run({path("cuda.kiln"), "--random-inputs=1"}), 1);
+  EXPECT_EQ(err.str().rfind("kiln-run: CUDA: no NVIDIA driver on this machine (", 0), 0u)
+      << err.str();
+  EXPECT_NE(err.str().find("or compile with --target=cpu"), std::string::npos) << err.str();
+  fixtures::ScopedEnv libm("KILN_CUDA_DRIVER", "libm.so.6");
+  EXPECT_EQ(run({path("cuda.kiln"), "--random-inputs=1"}), 1);
+  EXPECT_NE(err.str().find("does not export cuGetErrorName: the driver is too old"),
+            std::string::npos)
+      << err.str();
+}
+
+TEST_F(RunToolFiles, DeviceMustMatchTheModel) {
+  EXPECT_EQ(run({path("chain.kiln"), "--random-inputs=1", "--device=cuda"}), 2);
+  EXPECT_NE(err.str().find("kiln-run: model was compiled for cpu; run it with --device=cpu or "
+                           "recompile with --target=cuda"),
+            std::string::npos)
+      << err.str();
+  EXPECT_EQ(run({path("cuda.kiln"), "--random-inputs=1", "--device=cpu"}), 2);
+  EXPECT_NE(err.str().find("kiln-run: model was compiled for cuda; run it with --device=cuda or "
+                           "recompile with --target=cpu"),
+            std::string::npos)
+      << err.str();
+  // --device=cpu on a cpu model is the default made explicit.
+  EXPECT_EQ(run({path("chain.kiln"), "--random-inputs=1", "--device=cpu"}), 0) << err.str();
+}
+
+TEST_F(RunToolFiles, CudaRunsOnTheFakeDriver) {
+  fixtures::FakeCuda fake;
+  ASSERT_TRUE(fake.ok()) << fake.error;
+  HostTensor x = kiln::io::makeRandom(KILN_DTYPE_F32, {10, 100}, 5);
+  std::vector<float> xs(fixtures::kElements);
+  std::memcpy(xs.data(), x.data.data(), 4000);
+  std::vector<float> y = fixtures::cudaChainExpected(xs);
+  HostTensor ref;
+  ref.dtype = KILN_DTYPE_F32;
+  ref.shape = {10, 100};
+  ref.data.resize(4000);
+  std::memcpy(ref.data.data(), y.data(), 4000);
+  std::string error;
+  ASSERT_TRUE(kiln::io::writeNpy(path("y.npy"), ref, error)) << error;
+  ASSERT_EQ(run({path("cuda.kiln"), "--input=x=random:5", "--expected-output=y=@" + path("y.npy"),
+                 "--output=y=@" + path("out.npy"), "--benchmark=3", "--cuda-graph",
+                 "--profile=" + path("trace.json")}),
+            0)
+      << err.str();
+  std::string text = out.str();
+  EXPECT_EQ(text.rfind("benchmark: 3 runs (1 warmup, cuda:0 Kiln Fake GPU 0 (sm_80), PTX for "
+                       "sm_80 JIT-compiled by the driver, CUDA graph): min ",
+                       0),
+            0u)
+      << text;
+  EXPECT_NE(text.find("y: max abs error 0.000000e+00, max rel error 0.000000e+00, 0 of 1000 "
+                      "elements differ"),
+            std::string::npos)
+      << text;
+  HostTensor written;
+  ASSERT_TRUE(kiln::io::readNpy(path("out.npy"), written, error)) << error;
+  EXPECT_EQ(written.data, ref.data);
+  std::ifstream f(path("trace.json"));
+  std::string json((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  size_t kernels = 0;
+  for (size_t at = json.find("\"cat\": \"kernel\""); at != std::string::npos;
+       at = json.find("\"cat\": \"kernel\"", at + 1)) {
+    ++kernels;
+  }
+  EXPECT_EQ(kernels, 6u); // 3 runs x 2 kernels, timed by CUDA events
+  EXPECT_NE(json.find("\"symbol\": \"kiln_cuda_scale\", \"work_items\": 1"), std::string::npos)
+      << json;
+  // The warmup run captured the graph; profiled runs launch kernel by kernel.
+  KilnFakeCudaStats s = fake.stats();
+  EXPECT_EQ(s.graphInstantiations, 1);
+  EXPECT_EQ(s.graphLaunches, 1);
+  EXPECT_EQ(s.primaryContexts, 0);
+  EXPECT_EQ(s.allocations, 0);
 }
 
 } // namespace

@@ -2,7 +2,8 @@
 //
 // The runtime tests and kiln-make-test-artifact build artifacts with the real writer
 // (serializeArtifact) around the hand-written kernels of TestKernels.c, whose shared
-// object path CMake passes in as KILN_TEST_KERNELS_PATH.
+// object path CMake passes in as KILN_TEST_KERNELS_PATH, and around hand-written PTX for
+// the CUDA ones.
 //
 //===----------------------------------------------------------------------------===//
 #ifndef KILN_TEST_UNIT_RUNTIME_TESTARTIFACTS_H
@@ -41,6 +42,22 @@ Artifact makeChunksArtifact(const std::vector<uint8_t> &code, int64_t workItems)
 /// input a : f32[3]; output misalignment : i64[3], the address of the input, constant and
 /// arena buffers modulo 64 as the kernel saw them (arena binding at offset 64).
 Artifact makeAlignmentArtifact(const std::vector<uint8_t> &code);
+
+/// The PTX of the CUDA chain (sm_80, PTX ISA 7.0): two `.entry` kernels,
+///   kiln_cuda_add_one (x, t):        t[i] = x[i] + 1          (i < 1000)
+///   kiln_cuda_scale   (t, scale, y): y[i] = t[i] * scale[i % 16]
+const char *cudaChainPtx();
+
+/// A cuda artifact for `arch` ("sm_80", "sm_90a", ...): input x : f32[10x100]; outputs
+/// y = (x + 1) * scale[i % 16] : f32[10x100] and scale : f32[16] (a copy of the
+/// constant). Kernel 0 goes through the arena with grid 4x1x1, block 256x1x1 and 64 KiB
+/// of dynamic shared memory (above the 48 KiB default, so the runtime must opt in);
+/// kernel 1 with grid 8x1x1, block 128x1x1. `cubin` is the CUBIN section (empty: JIT).
+Artifact makeCudaChainArtifact(const std::string &arch = "sm_80",
+                               const std::vector<uint8_t> &cubin = {});
+
+/// y of the cuda chain for input x, computed on the host the way the kernels do.
+std::vector<float> cudaChainExpected(const std::vector<float> &x);
 
 } // namespace kiln::runtime::fixtures
 

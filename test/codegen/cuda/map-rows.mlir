@@ -1,0 +1,66 @@
+// RUN: kiln-opt %s --split-input-file --kiln-cuda-pipeline=stop-after=gpu | FileCheck %s
+// REQUIRES: ptxas
+// RUN: kiln-compile %S/Inputs/rows.mlir --target=cuda --emit=ptx -o %t.ptx
+// RUN: FileCheck %s --check-prefix=PTX --input-file=%t.ptx
+// RUN: %ptxas -arch=sm_80 -v %t.ptx -o %t.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS
+
+// Softmax over rows of 96: one block of 96 threads (3 warps) per row, one element per
+// thread. x is read once: the exp is kept in a register for the sum and the division.
+// Each reduction: 5 shuffles in the warp, the warps' partials through 32 shared slots,
+// 5 more shuffles, then a broadcast.
+// CHECK-LABEL: launch = array<i64: 32, 1, 1, 96, 1, 1, 0>, symbol = "kernel0_softmax"
+// CHECK:       gpu.func @kernel0_softmax({{.+}}) workgroup(%[[SLOTS:.+]] : memref<32xf32, #gpu.address_space<workgroup>>) kernel
+// CHECK:         %[[TID:.+]] = gpu.thread_id x
+// CHECK:         %[[X:.+]] = memref.load %{{.+}}[%{{.+}}, %{{.+}}, %[[TID]]] : memref<4x8x96xf32>
+// CHECK-NOT:     memref.load %{{.+}} : memref<4x8x96xf32>
+// CHECK-COUNT-5: gpu.shuffle down
+// CHECK:         memref.store %{{.+}}, %[[SLOTS]]
+// CHECK:         gpu.barrier
+// CHECK-COUNT-5: gpu.shuffle down
+// CHECK:         gpu.shuffle idx
+// CHECK:         %[[E:.+]] = math.exp
+// CHECK:         memref.store %[[E]]
+// CHECK-COUNT-5: arith.addf %{{.+}}, %{{.+}} : f32
+// CHECK:         gpu.barrier
+// CHECK:         arith.divf %[[E]]
+// CHECK-NOT:     memref.load %{{.+}} : memref<4x8x96xf32>
+// CHECK:         gpu.return
+func.func @main(%x: tensor<4x8x96xf32> {kiln.name = "x"}) -> tensor<4x8x96xf32> {
+  %s = kiln.softmax %x axis = 2 : tensor<4x8x96xf32>
+  return %s : tensor<4x8x96xf32>
+}
+
+// -----
+
+// Layernorm over rows of 40: a block of 64 threads; threads 40..63 hold no column, so the
+// loads are guarded and the warp sums skip lanes past the row (the select on the lane
+// bound).
+// CHECK-LABEL: launch = array<i64: 6, 1, 1, 64, 1, 1, 0>, symbol = "kernel0_layer_norm"
+// CHECK:       gpu.func @kernel0_layer_norm
+// CHECK:         %[[TID:.+]] = gpu.thread_id x
+// CHECK:         %[[IN:.+]] = arith.cmpi ult, %[[TID]], %c40
+// CHECK:         scf.if %[[IN]] -> (f32)
+// CHECK:           memref.load
+// CHECK:         gpu.shuffle down
+// CHECK:         arith.select
+// CHECK:         scf.if %[[IN]] {
+// CHECK:           math.sqrt
+// CHECK:           memref.store %{{.+}}, %{{.+}}[%{{.+}}, %[[TID]]] : memref<6x40xf32>
+func.func @main(%x: tensor<6x40xf32> {kiln.name = "x"}, %g: tensor<40xf32> {kiln.name = "g"}, %b: tensor<40xf32> {kiln.name = "b"}) -> tensor<6x40xf32> {
+  %l = kiln.layer_norm %x scale %g bias %b axis = 1 epsilon = 1.0e-05 : (tensor<6x40xf32>, tensor<40xf32>, tensor<40xf32>) -> tensor<6x40xf32>
+  return %l : tensor<6x40xf32>
+}
+
+// PTX:         .entry kernel0_softmax(
+// PTX:         .shared .align 4 .b8 {{.+}}[128];
+// PTX:         shfl.sync.down.b32
+// PTX:         bar.sync 0;
+// PTX:         shfl.sync.idx.b32
+// PTX:         .entry kernel1_layer_norm(
+
+// ptxas reports the entries in reverse order.
+// PTXAS:     Compiling entry function 'kernel1_layer_norm'
+// PTXAS:     0 bytes spill stores, 0 bytes spill loads
+// PTXAS:     used 1 barriers, 128 bytes smem
+// PTXAS:     Compiling entry function 'kernel0_softmax'
+// PTXAS:     0 bytes spill stores, 0 bytes spill loads
