@@ -328,9 +328,9 @@ private:
 // Row reductions: one block per row
 //===----------------------------------------------------------------------------===//
 
-/// The reduction `out = g(out, x)` of a reduction generic's body: the ops that depend on
-/// the accumulator (`combiner`, in body order) and the single value `x` they take from
-/// the rest of the body (or a block argument).
+/// The reduction `out = g(out, x)` of a reduction generic's body: the op that combines
+/// the accumulator with the single value `x` computed from the rest of the body (or a
+/// block argument); g is one associative, commutative arith op.
 struct Combiner {
   SmallVector<Operation *> ops;
   Value x;
@@ -372,7 +372,25 @@ FailureOr<Combiner> findCombiner(linalg::GenericOp g) {
   if (!c.x || c.x.getType() != acc.getType() || !dependent.contains(yielded) || yielded == acc) {
     return failure();
   }
+  // Threads combine partials in a tree: g must be one associative, commutative op of
+  // the accumulator and x (acc * x + x would give another answer).
+  if (c.ops.size() != 1 || c.ops[0]->getResult(0) != yielded ||
+      !isa<arith::AddFOp, arith::AddIOp, arith::MulFOp, arith::MulIOp, arith::MaximumFOp,
+           arith::MinimumFOp, arith::MaxNumFOp, arith::MinNumFOp, arith::MaxSIOp,
+           arith::MinSIOp, arith::MaxUIOp, arith::MinUIOp, arith::AndIOp, arith::OrIOp,
+           arith::XOrIOp>(c.ops[0])) {
+    return failure();
+  }
   return c;
+}
+
+/// A row buffer's access: indexed by the `rank` row loops only, through the identity.
+bool isRowAccess(AffineMap map, size_t rank) {
+  return map.getNumResults() == rank && map.getNumDims() >= rank &&
+         llvm::all_of(llvm::enumerate(map.getResults()), [](auto it) {
+           auto d = dyn_cast<AffineDimExpr>(it.value());
+           return d && d.getPosition() == it.index();
+         });
 }
 
 /// Emits a kernel whose ops all run over rows R (parallel) and, for some, a last loop of
@@ -423,15 +441,6 @@ private:
       return m;
     }
     return outer.lookup(v);
-  }
-
-  /// A row buffer: indexed by the row loops only, through the identity.
-  static bool isRowAccess(AffineMap map, size_t rank) {
-    return map.getNumResults() == rank && map.getNumDims() >= rank &&
-           llvm::all_of(llvm::enumerate(map.getResults()), [](auto it) {
-             auto d = dyn_cast<AffineDimExpr>(it.value());
-             return d && d.getPosition() == it.index();
-           });
   }
 
   SmallVector<Value> indices(AffineMap map, ArrayRef<Value> at) {
@@ -606,8 +615,9 @@ private:
   LogicalResult emitReduction(linalg::GenericOp g) {
     FailureOr<Combiner> c = findCombiner(g);
     if (failed(c)) {
-      return g.emitError("kiln-cuda-map-kernels: the reduction's body is not 'acc = f(acc, "
-                         "x)' with one value x (compile with --target=cpu)");
+      return g.emitError("kiln-cuda-map-kernels: the reduction's body is not 'acc = g(acc, "
+                         "x)' with g one associative, commutative op (add, mul, max, min, "
+                         "and, or, xor) and x one value (compile with --target=cpu)");
     }
     Block &body = g.getRegion().front();
     OpOperand &out = g.getDpsInitsMutable()[0];
@@ -664,7 +674,7 @@ private:
       total = gpu::ShuffleOp::create(b, loc, v, src, width, gpu::ShuffleMode::IDX)
                   .getShuffleResult();
     } else {
-      Value slots = sharedFor(type);
+      Value slots = shared; // one slot per warp (mapRows: one element type per kernel)
       Value isLane0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, zero);
       {
         auto ifOp = scf::IfOp::create(b, loc, isLane0, false);
@@ -699,12 +709,6 @@ private:
     return success();
   }
 
-  /// 32 slots of workgroup memory of `type`, one per warp.
-  Value sharedFor(Type type) {
-    (void)type;
-    return shared;
-  }
-
   OpBuilder &b;
   Location loc;
   ArrayRef<int64_t> rows;
@@ -729,9 +733,7 @@ public:
   /// Moves `fn` into the GPU module; returns its launch or fails with a diagnostic.
   FailureOr<Launch> map(func::FuncOp fn) {
     IRRewriter rewriter(fn.getContext());
-    if (failed(normalize(rewriter, fn))) {
-      return failure();
-    }
+    normalize(rewriter, fn);
     Block &entry = fn.getBody().front();
     for (Operation &op : entry.without_terminator()) {
       if (auto g = dyn_cast<linalg::GenericOp>(op); g && !isAllParallel(g)) {
@@ -883,7 +885,7 @@ private:
 
   /// Named parallel ops and copies become generics; everything else is left for `map`
   /// to judge.
-  LogicalResult normalize(IRRewriter &rewriter, func::FuncOp fn) {
+  void normalize(IRRewriter &rewriter, func::FuncOp fn) {
     SmallVector<Operation *> ops;
     fn.walk([&](Operation *op) {
       if (isa<memref::CopyOp, linalg::LinalgOp>(op) && !isa<linalg::GenericOp>(op)) {
@@ -902,7 +904,6 @@ private:
         (void)linalg::generalizeNamedOp(rewriter, linalgOp);
       }
     }
-    return success();
   }
 
   void cloneGlobal(memref::GetGlobalOp get) {
@@ -965,13 +966,8 @@ FailureOr<Launch> MapKernels::mapRows(func::FuncOp fn) {
       if (!viewRoot(operand.get()).getDefiningOp<memref::AllocOp>()) {
         continue;
       }
-      AffineMap m = g.getMatchingIndexingMap(&operand);
-      bool rowAccess = m.getNumResults() == rows.size() &&
-                       llvm::all_of(llvm::enumerate(m.getResults()), [](auto it) {
-                         auto d = dyn_cast<AffineDimExpr>(it.value());
-                         return d && d.getPosition() == it.index();
-                       });
-      if (!rowAccess || operand.get() != viewRoot(operand.get())) {
+      if (!isRowAccess(g.getMatchingIndexingMap(&operand), rows.size()) ||
+          operand.get() != viewRoot(operand.get())) {
         return fn.emitError("kiln-cuda-map-kernels: kernel ")
                << fn.getSymName() << " (" << label(fn)
                << ") keeps a temporary that is not one value per row (compile with "

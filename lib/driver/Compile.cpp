@@ -304,6 +304,20 @@ FailureOr<runtime::TensorDesc> describeTensor(DictionaryAttr d, std::string &err
   return desc;
 }
 
+/// A failing pass leaves a reproducer (the IR before the pipeline plus the pipeline) and
+/// MLIR's note says where; --mlir-pass-pipeline-crash-reproducer=FILE overrides this.
+void configurePassManager(PassManager &pm) {
+  llvm::SmallString<128> reproducer;
+  llvm::sys::path::system_temp_directory(/*erasedOnReboot=*/true, reproducer);
+  llvm::sys::path::append(reproducer, "kiln-compile-reproducer-" +
+                                          std::to_string(llvm::sys::Process::getProcessId()) +
+                                          ".mlir");
+  pm.enableCrashReproducerGeneration(reproducer, /*genLocalReproducer=*/false);
+  if (failed(applyPassManagerCLOptions(pm))) {
+    // Not a kiln-compile process (the C API in a framework): no MLIR command-line flags.
+  }
+}
+
 /// Signature, memory plan (kernels, launches, copies) and constants of the lowered module;
 /// the caller fills META and the code.
 bool buildPlan(ModuleOp module, const CompileSettings &s, runtime::Artifact &a,
@@ -512,7 +526,7 @@ bool compileCuda(ModuleOp module, const CompileSettings &s, StageTimer &timer,
                       : s.emit == "gpu"        ? "gpu"
                                                : "nvvm";
   PassManager pm(module.getContext());
-  (void)applyPassManagerCLOptions(pm);
+  configurePassManager(pm);
   if (failed(buildCudaPipeline(pm, options)) || failed(pm.run(module))) {
     errors += "codegen (cuda): the CUDA pipeline failed (replay it with kiln-opt "
               "--kiln-cuda-pipeline on the imported model)\n";
@@ -681,17 +695,7 @@ bool compileModel(const std::string &modelPath, const CompileSettings &s, std::s
                       : s.emit == "bufferized"  ? "bufferized"
                                                 : "llvm";
   PassManager pm(&ctx);
-  // A failing pass leaves a reproducer (the IR before the pipeline plus the pipeline) and
-  // MLIR's note says where; --mlir-pass-pipeline-crash-reproducer=FILE overrides this.
-  llvm::SmallString<128> reproducer;
-  llvm::sys::path::system_temp_directory(/*erasedOnReboot=*/true, reproducer);
-  llvm::sys::path::append(reproducer, "kiln-compile-reproducer-" +
-                                          std::to_string(llvm::sys::Process::getProcessId()) +
-                                          ".mlir");
-  pm.enableCrashReproducerGeneration(reproducer, /*genLocalReproducer=*/false);
-  if (failed(applyPassManagerCLOptions(pm))) {
-    // Not a kiln-compile process (the C API in a framework): no MLIR command-line flags.
-  }
+  configurePassManager(pm);
   if (failed(buildCpuPipeline(pm, options)) || failed(pm.run(*module))) {
     errors += "codegen: the CPU pipeline failed (replay it with kiln-opt "
               "--kiln-cpu-pipeline on the imported model)\n";
