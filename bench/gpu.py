@@ -1,0 +1,362 @@
+#!/usr/bin/env python3
+"""The CUDA benchmark of kiln, in two steps on two machines.
+
+  python3 bench/gpu.py prepare [--build build-me] [--out .gpu] [--arch sm_90a]
+      here, where LLVM/MLIR are: compiles every model of the benchmark for CUDA (and for the
+      CPU, as a numerics reference), computes interpreter references for the numerics
+      cases, copies GoogleTest's sources, and writes .gpu/manifest.json.
+
+  python3 bench/gpu.py run [--art .gpu]
+      on the GPU machine (CUDA driver, CMake, PyTorch; no LLVM): builds the runtime-only
+      configuration and runs its tests (the GPU test included), checks every CUDA artifact
+      against the interpreter and the CPU path, then times in the same process
+      - loop and row-reduction kernels against the device's measured copy bandwidth,
+      - GEMM, fused GEMM + bias + GELU, attention and the models against PyTorch,
+      and prints the table last. Rows kiln cannot compile for CUDA say so and show no ratio.
+
+With the device tool: `.gpu` is ignored by git, so carry it:
+  run(command="python3 bench/gpu.py run", carry=[".gpu"])
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ELEM = {"f32": 4, "f16": 2, "bf16": 2}
+
+
+# --- the models -------------------------------------------------------------------------
+
+def t(shape, ty):
+    return "tensor<%s%s>" % ("".join("%dx" % d for d in shape), ty)
+
+
+def loop_model(r, c, ty):
+    """bias + GELU + residual: one loop kernel, 3 tensors of r*c moved."""
+    x, b = t([r, c], ty), t([c], ty)
+    return ("func.func @main(%%x: %s {kiln.name = \"x\"}, %%b: %s {kiln.name = \"b\"}, "
+            "%%r: %s {kiln.name = \"r\"}) -> %s {\n"
+            "  %%0 = kiln.add %%x, %%b : (%s, %s) -> %s\n"
+            "  %%1 = kiln.gelu %%0 : %s\n"
+            "  %%2 = kiln.add %%1, %%r : (%s, %s) -> %s\n"
+            "  return %%2 : %s\n}\n") % (x, b, x, x, x, b, x, x, x, x, x, x)
+
+
+def softmax_model(r, c, ty):
+    x = t([r, c], ty)
+    return ("func.func @main(%%x: %s {kiln.name = \"x\"}) -> %s {\n"
+            "  %%0 = kiln.softmax %%x axis = 1 : %s\n  return %%0 : %s\n}\n") % (x, x, x, x)
+
+
+def layernorm_model(r, c, ty):
+    x, g = t([r, c], ty), t([c], ty)
+    return ("func.func @main(%%x: %s {kiln.name = \"x\"}, %%g: %s {kiln.name = \"g\"}, "
+            "%%b: %s {kiln.name = \"b\"}) -> %s {\n"
+            "  %%0 = kiln.layer_norm %%x scale %%g bias %%b axis = 1 epsilon = 1.0e-05 : "
+            "(%s, %s, %s) -> %s\n  return %%0 : %s\n}\n") % (x, g, g, x, x, g, g, x, x)
+
+
+def matmul_model(m, n, k, ty, epilogue):
+    a, b, o, bias = t([m, k], ty), t([k, n], ty), t([m, n], ty), t([n], ty)
+    if not epilogue:
+        return ("func.func @main(%%a: %s {kiln.name = \"a\"}, %%b: %s {kiln.name = \"b\"}) "
+                "-> %s {\n  %%0 = kiln.matmul %%a, %%b : (%s, %s) -> %s\n  return %%0 : %s\n}\n"
+                ) % (a, b, o, a, b, o, o)
+    return ("func.func @main(%%a: %s {kiln.name = \"a\"}, %%b: %s {kiln.name = \"b\"}, "
+            "%%c: %s {kiln.name = \"bias\"}) -> %s {\n"
+            "  %%0 = kiln.matmul %%a, %%b : (%s, %s) -> %s\n"
+            "  %%1 = kiln.add %%0, %%c : (%s, %s) -> %s\n"
+            "  %%2 = kiln.gelu %%1 : %s\n  return %%2 : %s\n}\n"
+            ) % (a, b, bias, o, a, b, o, o, bias, o, o, o)
+
+
+# name, builder, args, bytes moved (each input read once, the output written once)
+def bandwidth_cases():
+    big_r, big_c = 16384, 4096
+    cases = []
+    for ty in ("f32", "f16"):
+        n = big_r * big_c * ELEM[ty]
+        cases.append(("loop_bias_gelu_residual_%s" % ty, loop_model, (big_r, big_c, ty), 3 * n))
+        cases.append(("softmax_%s" % ty, softmax_model, (big_r, big_c, ty), 2 * n))
+        cases.append(("layernorm_%s" % ty, layernorm_model, (big_r, big_c, ty), 2 * n))
+    return cases
+
+
+def numerics_cases():
+    """Small shapes checked against the interpreter: odd widths (scalar lanes, guarded
+    columns) and vector widths, f32 and f16."""
+    cases = []
+    for r, c in ((37, 1000), (64, 4096), (8, 96)):
+        cases.append(("loop_%dx%d_f32" % (r, c), loop_model, (r, c, "f32")))
+        cases.append(("softmax_%dx%d_f32" % (r, c), softmax_model, (r, c, "f32")))
+        cases.append(("layernorm_%dx%d_f32" % (r, c), layernorm_model, (r, c, "f32")))
+    cases.append(("loop_64x512_f16", loop_model, (64, 512, "f16")))
+    cases.append(("softmax_64x512_f16", softmax_model, (64, 512, "f16")))
+    return cases
+
+
+def gemm_cases():
+    return [("gemm_bf16_4096", matmul_model, (4096, 4096, 4096, "bf16", False), 2 * 4096**3),
+            ("gemm_bf16_8192", matmul_model, (8192, 8192, 8192, "bf16", False), 2 * 8192**3),
+            ("gemm_bias_gelu_bf16_4096", matmul_model, (4096, 4096, 4096, "bf16", True),
+             2 * 4096**3)]
+
+
+# --- prepare (here) ---------------------------------------------------------------------
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def prepare(args):
+    out = os.path.abspath(args.out)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(os.path.join(out, "models"))
+    os.makedirs(os.path.join(out, "ref"))
+    shutil.copytree("/usr/src/googletest", os.path.join(out, "googletest"), symlinks=True)
+    bin_dir = os.path.join(os.path.abspath(args.build), "bin")
+    compile_ = os.path.join(bin_dir, "kiln-compile")
+    manifest = {"arch": args.arch, "bandwidth": [], "numerics": [], "gemm": [], "models": []}
+
+    def build(name, text, cpu=False):
+        src = os.path.join(out, "models", name + ".mlir")
+        with open(src, "w") as f:
+            f.write(text)
+        art = os.path.join(out, "models", name + (".cpu" if cpu else "") + ".kiln")
+        target = ["--target=cpu", "--cpu=x86-64-v3"] if cpu else [
+            "--target=cuda", "--cuda-arch=" + args.arch]
+        r = sh([compile_, src, "-o", art] + target)
+        if r.returncode != 0:
+            lines = [l for l in r.stderr.splitlines() if "error:" in l] or ["failed"]
+            return None, lines[0].split("error:", 1)[-1].strip()
+        return os.path.relpath(art, out), None
+
+    for name, fn, a, nbytes in bandwidth_cases():
+        art, err = build(name, fn(*a))
+        manifest["bandwidth"].append({"name": name, "artifact": art, "error": err,
+                                      "bytes": nbytes, "shape": list(a[:2]), "type": a[2],
+                                      "kind": name.split("_")[0]})
+    for name, fn, a in numerics_cases():
+        art, err = build(name, fn(*a))
+        cpu, cerr = build(name, fn(*a), cpu=True)
+        ref = os.path.join(out, "ref", name + ".npy")
+        src = os.path.join(out, "models", name + ".mlir")
+        r = sh([os.path.join(bin_dir, "kiln-interpret"), src, "--random-inputs=7",
+                "--output=@" + ref])
+        if r.returncode != 0:
+            sys.exit("kiln-interpret %s: %s" % (name, r.stderr))
+        manifest["numerics"].append({"name": name, "artifact": art, "cpu": cpu,
+                                     "error": err or cerr, "ref": os.path.relpath(ref, out),
+                                     "type": a[2]})
+    for name, fn, a, flops in gemm_cases():
+        art, err = build(name, fn(*a))
+        manifest["gemm"].append({"name": name, "artifact": art, "error": err, "flops": flops,
+                                 "mnk": list(a[:3]), "epilogue": a[4]})
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+    for section in ("bandwidth", "numerics", "gemm"):
+        for c in manifest[section]:
+            print("%-28s %s" % (c["name"], c["error"] or "compiled"))
+    print("prepared %s (%.1f MiB)" % (out, sum(
+        os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs) / 2**20))
+
+
+# --- run (on the GPU machine) -----------------------------------------------------------
+
+def log(*a):
+    print(*a, flush=True)
+
+
+def build_runtime(art):
+    build = "/tmp/kiln-rt"
+    t0 = time.time()
+    r = sh(["cmake", "-S", ROOT, "-B", build, "-G", "Ninja", "-DKILN_RUNTIME_ONLY=ON",
+            "-DCMAKE_BUILD_TYPE=Release", "-DKILN_GTEST_SOURCE=" + os.path.join(art, "googletest")])
+    if r.returncode != 0:
+        sys.exit("cmake failed:\n" + r.stdout[-3000:] + r.stderr[-3000:])
+    r = sh(["cmake", "--build", build, "-j16"])
+    if r.returncode != 0:
+        sys.exit("build failed:\n" + r.stdout[-5000:] + r.stderr[-3000:])
+    log("runtime built in %.0f s" % (time.time() - t0))
+    r = sh([os.path.join(build, "bin", "kiln-runtime-tests")])
+    tail = [l for l in r.stdout.splitlines() if "PASSED" in l or "FAILED" in l or
+            "SKIPPED" in l or "CudaGpu" in l or "NVIDIA" in l or "sm_" in l]
+    log("runtime tests (rc %d):\n  " % r.returncode + "\n  ".join(tail[-12:]))
+    return os.path.join(build, "bin", "kiln-run"), r.returncode == 0
+
+
+def kiln_run(kr, art, *flags):
+    return sh([kr, art] + list(flags))
+
+
+def numerics(kr, art, manifest, results):
+    ok = True
+    for c in manifest["numerics"]:
+        if c["error"]:
+            results.append((c["name"], "not compiled: " + c["error"]))
+            ok = False
+            continue
+        tol = ["--atol=2e-2", "--rtol=2e-2"] if c["type"] == "f16" else ["--atol=1e-4",
+                                                                          "--rtol=1e-3"]
+        ref = "--expected-output=@" + os.path.join(art, c["ref"])
+        gpu = kiln_run(kr, os.path.join(art, c["artifact"]), "--device=cuda",
+                       "--random-inputs=7", ref, *tol)
+        cpu = kiln_run(kr, os.path.join(art, c["cpu"]), "--random-inputs=7", ref, *tol)
+        graph = kiln_run(kr, os.path.join(art, c["artifact"]), "--device=cuda", "--cuda-graph",
+                         "--random-inputs=7", "--benchmark=3", ref, *tol)
+        verdict = "cuda %s, cuda-graph %s, cpu %s" % tuple(
+            "ok" if x.returncode == 0 else "FAIL" for x in (gpu, graph, cpu))
+        if gpu.returncode or graph.returncode or cpu.returncode:
+            ok = False
+            for x in (gpu, graph, cpu):
+                if x.returncode:
+                    log("  %s: %s" % (c["name"], (x.stdout + x.stderr).strip()[-600:]))
+        results.append((c["name"], verdict))
+    return ok
+
+
+def kernel_us(kr, artifact, runs=50, rounds=3):
+    """Median kernel time (µs, the sum of the run's kernels) per round, by CUDA events."""
+    meds = []
+    for i in range(rounds):
+        prof = "/tmp/kiln-prof.json"
+        r = kiln_run(kr, artifact, "--device=cuda", "--random-inputs=%d" % (i + 1),
+                     "--benchmark=%d" % runs, "--warmup=3", "--profile=" + prof)
+        if r.returncode:
+            raise RuntimeError((r.stdout + r.stderr)[-800:])
+        with open(prof) as f:
+            ev = json.load(f)["traceEvents"]
+        per_run = {}
+        for e in ev:
+            if e.get("cat") == "kernel":
+                per_run[e["args"]["run"]] = per_run.get(e["args"]["run"], 0.0) + e["dur"]
+        meds.append(statistics.median(per_run.values()))
+    return statistics.median(meds), (max(meds) - min(meds)) / statistics.median(meds)
+
+
+def torch_us(fn, runs=50, rounds=3):
+    import torch
+    meds = []
+    for _ in range(rounds):
+        for _ in range(3):
+            fn()
+        ts = []
+        for _ in range(runs):
+            s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            s.record()
+            fn()
+            e.record()
+            e.synchronize()
+            ts.append(s.elapsed_time(e) * 1e3)
+        meds.append(statistics.median(ts))
+    return statistics.median(meds), (max(meds) - min(meds)) / statistics.median(meds)
+
+
+def torch_dtype(ty):
+    import torch
+    return {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16}[ty]
+
+
+def run(args):
+    art = os.path.abspath(args.art)
+    with open(os.path.join(art, "manifest.json")) as f:
+        manifest = json.load(f)
+    import torch
+    import torch.nn.functional as F
+    log("device:", torch.cuda.get_device_name(0), "| torch", torch.__version__)
+    kr, tests_ok = build_runtime(art)
+    checks = []
+    numerics_ok = numerics(kr, art, manifest, checks)
+
+    rows = []
+    # The anchor of the memory-bound rows: a device-to-device copy of 1 GiB.
+    src = torch.randn(2**28, device="cuda")
+    dst = torch.empty_like(src)
+    copy_us, copy_spread = torch_us(lambda: dst.copy_(src), runs=30)
+    copy_gbs = 2 * src.numel() * 4 / copy_us / 1e3
+    rows.append(("copy 1 GiB (anchor)", "%.0f GB/s" % copy_gbs, "", "", "±%.1f%%" % (
+        100 * copy_spread)))
+    del src, dst
+    for c in manifest["bandwidth"]:
+        if c["error"]:
+            rows.append((c["name"], "not compiled", c["error"][:60], "", ""))
+            continue
+        us, spread = kernel_us(kr, os.path.join(art, c["artifact"]))
+        gbs = c["bytes"] / us / 1e3
+        r_, c_ = c["shape"]
+        dt = torch_dtype(c["type"])
+        x = torch.randn(r_, c_, device="cuda", dtype=dt)
+        if c["kind"] == "loop":
+            b, res = torch.randn(c_, device="cuda", dtype=dt), torch.randn_like(x)
+            eager = lambda: F.gelu(x + b) + res
+        elif c["kind"] == "softmax":
+            eager = lambda: torch.softmax(x, dim=1)
+        else:
+            g, b = torch.randn(c_, device="cuda", dtype=dt), torch.randn(c_, device="cuda",
+                                                                         dtype=dt)
+            eager = lambda: F.layer_norm(x, (c_,), g, b, 1e-5)
+        eager_us, _ = torch_us(eager)
+        compiled = torch.compile(eager)
+        comp_us, _ = torch_us(compiled)
+        rows.append((c["name"], "%.1f us" % us, "%.0f GB/s = %.0f%% of copy" % (
+            gbs, 100 * gbs / copy_gbs), "eager %.2fx, compile %.2fx" % (
+            eager_us / us, comp_us / us), "±%.1f%%" % (100 * spread)))
+        del x
+        torch.cuda.empty_cache()
+    for c in manifest["gemm"]:
+        m, n, k = c["mnk"]
+        a = torch.randn(m, k, device="cuda", dtype=torch.bfloat16)
+        b = torch.randn(k, n, device="cuda", dtype=torch.bfloat16)
+        if c["epilogue"]:
+            bias = torch.randn(n, device="cuda", dtype=torch.bfloat16)
+            ref_us, spread = torch_us(lambda: F.gelu(a @ b + bias), runs=20)
+        else:
+            ref_us, spread = torch_us(lambda: a @ b, runs=20)
+        tf = c["flops"] / ref_us / 1e6
+        if c["error"]:
+            rows.append((c["name"], "not compiled", c["error"][:60],
+                         "torch %.0f TFLOP/s" % tf, "±%.1f%%" % (100 * spread)))
+        else:
+            us, spread = kernel_us(kr, os.path.join(art, c["artifact"]), runs=20)
+            rows.append((c["name"], "%.0f TFLOP/s" % (c["flops"] / us / 1e6),
+                         "%.0f%% of torch" % (100 * ref_us / us), "torch %.0f TFLOP/s" % tf,
+                         "±%.1f%%" % (100 * spread)))
+        del a, b
+        torch.cuda.empty_cache()
+
+    result = {"tests_ok": tests_ok, "numerics_ok": numerics_ok, "checks": checks, "rows": rows}
+    if os.environ.get("OUT"):
+        with open(os.path.join(os.environ["OUT"], "gpu-results.json"), "w") as f:
+            json.dump(result, f, indent=1)
+    log("\nnumerics (against kiln-interpret; CPU path alongside):")
+    for name, v in checks:
+        log("  %-26s %s" % (name, v))
+    log("\n%-30s %-14s %-34s %-32s %s" % ("case", "kiln", "ratio", "PyTorch", "spread"))
+    for r in rows:
+        log("%-30s %-14s %-34s %-32s %s" % r)
+    log("\nruntime tests %s, numerics %s" % ("passed" if tests_ok else "FAILED",
+                                             "passed" if numerics_ok else "FAILED"))
+    return 0 if tests_ok and numerics_ok else 1
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    pp = sub.add_parser("prepare")
+    pp.add_argument("--build", default=os.path.join(ROOT, "build-me"))
+    pp.add_argument("--out", default=os.path.join(ROOT, ".gpu"))
+    pp.add_argument("--arch", default="sm_90a")
+    pr = sub.add_parser("run")
+    pr.add_argument("--art", default=os.path.join(ROOT, ".gpu"))
+    a = p.parse_args()
+    return prepare(a) if a.cmd == "prepare" else run(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
