@@ -397,12 +397,19 @@ def MapKernelsToGpuPass : Pass<"kiln-cuda-map-kernels", "::mlir::ModuleOp"> {
       }
     }
     ```
+    Contraction kernels (a fill, one f16/bf16 contraction into an f32 accumulator, and an
+    all-parallel epilogue) become a tensor-core kernel: 128x128 or 64x64 block tiles of
+    4 warps, a cp.async ring of shared-memory stages (rows padded by 16 bytes),
+    `ldmatrix` fragments and `mma.sync.m16n8k16` with f32 accumulators; the epilogue runs
+    on the accumulator registers (MapContraction.cpp).
+
     A kernel the CUDA target cannot map yet is an error naming its ONNX nodes and scheme.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::affine::AffineDialect",
                            "::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect", "::mlir::memref::MemRefDialect",
-                           "::mlir::ub::UBDialect"];
+                           "::mlir::ub::UBDialect", "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // KILN_CODEGEN_PASSES_TD

@@ -42,7 +42,7 @@ constexpr llvm::StringLiteral kLowerToLLVM =
 // gpu.func kernels -> LLVM + NVVM dialects inside the GPU module. Views fold into the
 // loads and stores; memref arguments become bare pointers, one per plan binding.
 constexpr llvm::StringLiteral kCudaLowerToNVVM =
-    "gpu.module(expand-strided-metadata,lower-affine,"
+    "gpu.module(convert-nvgpu-to-nvvm,expand-strided-metadata,lower-affine,"
     "convert-scf-to-cf,canonicalize,"
     "convert-gpu-to-nvvm{use-bare-ptr-memref-call-conv=1},canonicalize,cse,"
     "reconcile-unrealized-casts)";

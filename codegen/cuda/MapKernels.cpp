@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------------===//
 #include "codegen/Passes.h"
 #include "codegen/common/KernelInfo.h"
+#include "codegen/cuda/MapKernels.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
@@ -35,13 +36,7 @@ namespace kiln {
 
 using namespace mlir;
 
-namespace {
-
-using namespace kiln;
-
-constexpr int64_t kMaxBlock = 256;
-constexpr int64_t kVectorBytes = 16;
-constexpr llvm::StringLiteral kGpuModuleName = "kiln_kernels";
+namespace kiln::cuda {
 
 /// The memref a chain of views starts from.
 Value viewRoot(Value v) {
@@ -54,6 +49,32 @@ Value viewRoot(Value v) {
   }
   return v;
 }
+
+SmallVector<Value> indicesAt(OpBuilder &b, Location loc, AffineMap map, ArrayRef<Value> at) {
+  SmallVector<Value> result;
+  for (AffineExpr expr : map.getResults()) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+      result.push_back(at[dim.getPosition()]);
+    } else if (auto c = dyn_cast<AffineConstantExpr>(expr)) {
+      result.push_back(arith::ConstantIndexOp::create(b, loc, c.getValue()));
+    } else {
+      result.push_back(affine::AffineApplyOp::create(
+          b, loc, AffineMap::get(map.getNumDims(), map.getNumSymbols(), expr), at));
+    }
+  }
+  return result;
+}
+
+} // namespace kiln::cuda
+
+namespace {
+
+using namespace kiln;
+using namespace kiln::cuda;
+
+constexpr int64_t kMaxBlock = 256;
+constexpr int64_t kVectorBytes = 16;
+constexpr llvm::StringLiteral kGpuModuleName = "kiln_kernels";
 
 int64_t elementBytes(Type t) {
   return t.isIntOrFloat() ? std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8) : 8;
@@ -95,22 +116,6 @@ OperandPlan planOperand(AffineMap map, MemRefType type, int64_t lanes) {
     plan.aligned &= !ShapedType::isDynamic(s) && s % lanes == 0;
   }
   return plan;
-}
-
-/// The indices of an operand with indexing map `map` at the loop coordinates `at`.
-SmallVector<Value> indicesAt(OpBuilder &b, Location loc, AffineMap map, ArrayRef<Value> at) {
-  SmallVector<Value> result;
-  for (AffineExpr expr : map.getResults()) {
-    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
-      result.push_back(at[dim.getPosition()]);
-    } else if (auto c = dyn_cast<AffineConstantExpr>(expr)) {
-      result.push_back(arith::ConstantIndexOp::create(b, loc, c.getValue()));
-    } else {
-      result.push_back(affine::AffineApplyOp::create(
-          b, loc, AffineMap::get(map.getNumDims(), map.getNumSymbols(), expr), at));
-    }
-  }
-  return result;
 }
 
 /// One all-parallel op of a loop kernel and its share of the grid.
@@ -722,9 +727,6 @@ private:
   DenseMap<std::pair<Value, int64_t>, Value> columnValues;
 };
 
-/// Launch dimensions: grid x/y/z, block x/y/z, dynamic shared memory bytes.
-using Launch = std::array<int64_t, 7>;
-
 class MapKernels {
 public:
   MapKernels(ModuleOp module, gpu::GPUModuleOp gpuModule)
@@ -732,6 +734,12 @@ public:
 
   /// Moves `fn` into the GPU module; returns its launch or fails with a diagnostic.
   FailureOr<Launch> map(func::FuncOp fn) {
+    if (findContraction(fn)) {
+      return mapContraction(fn, fn.getSymName().str() + " (" + label(fn) + ")",
+                            [&](OpBuilder &b, int64_t block, IRMapping &outer) {
+                              return createKernel(b, fn, block, outer);
+                            });
+    }
     IRRewriter rewriter(fn.getContext());
     normalize(rewriter, fn);
     Block &entry = fn.getBody().front();
@@ -853,7 +861,7 @@ private:
       outer.map(from, to);
     }
     for (Operation &op : entry.without_terminator()) {
-      if (isa<linalg::GenericOp, memref::AllocOp, memref::DeallocOp>(op)) {
+      if (isa<linalg::LinalgOp, memref::AllocOp, memref::DeallocOp>(op)) {
         continue;
       }
       if (auto get = dyn_cast<memref::GetGlobalOp>(op)) {

@@ -1,0 +1,543 @@
+//===- MapContraction.cpp - matmul kernels on tensor cores (mma.sync) -------===//
+//
+// A contraction kernel after bufferization is
+//   fill(init) -> acc;  contraction(A, B) -> acc;  [all-parallel epilogue ops on acc]
+// with f16 or bf16 operands and an f32 accumulator (a linalg.matmul, batch_matmul, a
+// matmul with transposed B, or an equivalent generic). It becomes one CUDA kernel:
+//
+//   block tile BM x BN (128 x 128, or 64 x 64 when the big tiles leave SMs idle), BK = 32,
+//   4 warps in 2 x 2, warp tile (BM/2) x (BN/2) as MT x NT instruction tiles of
+//   mma.sync.m16n8k16 (f32 accumulators in registers);
+//   A and B tiles go global -> shared memory through cp.async.cg (16 bytes, zero-filled
+//   past the matrix edges) into a ring of `stages` buffers, rows padded by 16 bytes so
+//   that ldmatrix reads 8 rows without bank conflicts; one barrier per k-tile;
+//   A fragments by ldmatrix.x4, B by ldmatrix.x4 (.trans when B is N-contiguous);
+//   the epilogue (bias, activation, residual, cast) runs on the accumulator registers and
+//   stores the output directly.
+//
+// Operands must be contiguous along their innermost index with 16-byte aligned rows
+// (K a multiple of 8 for A; K or N for B); M and N are arbitrary (guards), K is
+// zero-padded to the k-tile.
+//
+//===----------------------------------------------------------------------------===//
+#include "codegen/cuda/MapKernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace kiln::cuda {
+namespace {
+
+constexpr int64_t kBK = 32;       // k-tile (two mma k-steps)
+constexpr int64_t kWarpsM = 2;    // warps along M
+constexpr int64_t kWarpsN = 2;    // warps along N
+constexpr int64_t kThreads = 32 * kWarpsM * kWarpsN;
+constexpr int64_t kPad = 8;       // elements (16 bytes) of padding per shared-memory row
+constexpr int64_t kChunk = 8;     // elements per 16-byte cp.async
+constexpr int64_t kSMs = 132;     // H100 SXM; a heuristic, not a limit
+
+bool isViewOrConst(Operation &op) {
+  return isa<arith::ConstantOp, memref::SubViewOp, memref::CollapseShapeOp,
+             memref::ExpandShapeOp, memref::CastOp, memref::ReinterpretCastOp,
+             memref::GetGlobalOp, memref::AllocOp, memref::DeallocOp>(op);
+}
+
+bool isAllParallel(linalg::GenericOp g) {
+  return llvm::all_of(g.getIteratorTypesArray(), [](utils::IteratorType t) {
+    return t == utils::IteratorType::parallel;
+  });
+}
+
+/// The contraction's shape and how its operands are laid out.
+struct Problem {
+  linalg::LinalgOp op;
+  Value init;                        // the fill value of the accumulator
+  SmallVector<linalg::GenericOp> epilogue;
+  int64_t dimB = -1, dimM, dimN, dimK; // loop positions
+  int64_t batch = 1, M, N, K;
+  bool bKContiguous = false;         // B indexed (.., n, k): its rows are columns of B
+  Type elem;                         // f16 or bf16
+};
+
+struct Tiles {
+  int64_t bm, bn, stages;
+  int64_t mt() const { return bm / kWarpsM / 16; }
+  int64_t nt() const { return bn / kWarpsN / 8; }
+};
+
+/// Element offset of the last index, the innermost stride and the alignment facts of
+/// operand `v`: innermost stride 1, every row (second-innermost stride) a multiple of
+/// 16 bytes, and a 16-byte aligned static offset.
+bool rowsAligned(Value v, int64_t elemBytes) {
+  auto type = cast<MemRefType>(v.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
+      strides.back() != 1 || ShapedType::isDynamic(offset) ||
+      (offset * elemBytes) % 16 != 0) {
+    return false;
+  }
+  for (size_t i = 0; i + 1 < strides.size(); ++i) {
+    if (ShapedType::isDynamic(strides[i]) || (strides[i] * elemBytes) % 16 != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+class Emitter {
+public:
+  Emitter(OpBuilder &b, Location loc, Problem &p, const Tiles &t, IRMapping &outer)
+      : b(b), loc(loc), p(p), t(t), outer(outer) {}
+
+  void emit(Value smemBase);
+
+private:
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, c(y)); }
+  Value div(Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, c(y)); }
+  Value rem(Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, c(y)); }
+  Value lt(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  }
+  Value minIdx(Value x, int64_t hi) { return arith::MinUIOp::create(b, loc, x, c(hi)); }
+
+  /// Global indices of `operand` (A or B of the contraction) at rows/columns given as
+  /// loop coordinates.
+  SmallVector<Value> globalIndices(OpOperand *operand, int64_t dimRow, Value row,
+                                   int64_t dimCol, Value col) {
+    SmallVector<Value> at(p.op.getNumLoops(), c(0));
+    if (p.dimB >= 0) {
+      at[p.dimB] = batchId;
+    }
+    at[dimRow] = row;
+    at[dimCol] = col;
+    return indicesAt(b, loc, p.op.getMatchingIndexingMap(operand), at);
+  }
+
+  /// cp.async of one operand's k-tile into stage `stage`: `rows` x `cols` elements of a
+  /// shared buffer laid out [stage][rows][cols + pad], row r being loop index `dimRow`
+  /// at `row0 + r` (bound `rowBound`), column being `dimCol` at `col0 + col`.
+  void copyTile(OpOperand *operand, Value smem, Value stage, int64_t rows, int64_t cols,
+                int64_t dimRow, Value row0, int64_t rowBound, int64_t dimCol, Value col0,
+                int64_t colBound) {
+    int64_t chunksPerRow = cols / kChunk;
+    int64_t chunks = rows * chunksPerRow;
+    Value src = outer.lookup(operand->get());
+    for (int64_t i = 0; i < chunks / kThreads; ++i) {
+      Value chunk = add(tid, c(i * kThreads));
+      Value r = div(chunk, chunksPerRow);
+      Value cc = mul(rem(chunk, chunksPerRow), kChunk);
+      Value row = add(row0, r);
+      Value col = add(col0, cc);
+      Value valid = arith::AndIOp::create(b, loc, lt(row, c(rowBound)), lt(col, c(colBound)));
+      // Past the edges: read nothing (src-size 0 zero-fills), from a valid address.
+      Value srcElements = arith::SelectOp::create(b, loc, valid, c(kChunk), c(0));
+      SmallVector<Value> idx = globalIndices(operand, dimRow, minIdx(row, rowBound - 1),
+                                             dimCol, minIdx(col, colBound - kChunk));
+      nvgpu::DeviceAsyncCopyOp::create(b, loc, smem, ValueRange{stage, r, cc}, src, idx,
+                                       b.getIndexAttr(kChunk), srcElements, b.getUnitAttr());
+    }
+  }
+
+  /// Issues the copies of k-tile `kt` into `stage` and commits them as one group.
+  Value issueTile(Value kt, Value stage) {
+    Value k0 = mul(kt, kBK);
+    copyTile(p.op.getDpsInputOperand(0), aSmem, stage, t.bm, kBK, p.dimM, m0, p.M, p.dimK, k0,
+             p.K);
+    if (p.bKContiguous) {
+      copyTile(p.op.getDpsInputOperand(1), bSmem, stage, t.bn, kBK, p.dimN, n0, p.N, p.dimK,
+               k0, p.K);
+    } else {
+      copyTile(p.op.getDpsInputOperand(1), bSmem, stage, kBK, t.bn, p.dimK, k0, p.K, p.dimN,
+               n0, p.N);
+    }
+    return nvgpu::DeviceAsyncCreateGroupOp::create(
+        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), ValueRange{});
+  }
+
+  /// The four 32-bit registers of an ldmatrix.x4, typed for mma.sync.
+  SmallVector<Value> ldmatrix(Value smem, ValueRange idx, bool transpose) {
+    auto type = VectorType::get({4, 2}, p.elem);
+    Value v = nvgpu::LdMatrixOp::create(b, loc, type, smem, idx, transpose, 4);
+    SmallVector<Value> regs;
+    for (int64_t i = 0; i < 4; ++i) {
+      Value pair = vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{i});
+      // mma.sync takes f16 pairs as vector<2xf16> and bf16 pairs as i32.
+      regs.push_back(p.elem.isBF16() ? LLVM::BitcastOp::create(b, loc, b.getI32Type(), pair)
+                                     : pair);
+    }
+    return regs;
+  }
+
+  /// One k-tile of mma.sync on stage `stage`, updating `acc` (4 floats per tile).
+  void computeTile(Value stage, SmallVector<Value> &acc) {
+    Value laneRow = rem(lane, 16);     // row of the 16-row ldmatrix.x4 pattern
+    Value laneHalf = mul(div(lane, 16), 8);
+    MLIRContext *ctx = b.getContext();
+    auto f32 = b.getF32Type();
+    auto accType = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
+    NVVM::MMATypes ptx = p.elem.isBF16() ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
+    for (int64_t kk = 0; kk < kBK / 16; ++kk) {
+      SmallVector<SmallVector<Value>> aFrag, bFrag(t.nt());
+      for (int64_t mi = 0; mi < t.mt(); ++mi) {
+        Value row = add(warpRow, add(c(mi * 16), laneRow));
+        aFrag.push_back(ldmatrix(aSmem, {stage, row, add(c(kk * 16), laneHalf)}, false));
+      }
+      for (int64_t pj = 0; pj < t.nt() / 2; ++pj) {
+        SmallVector<Value> r;
+        if (p.bKContiguous) {
+          // [n][k]: matrices (n0-7,k0-7) (n0-7,k8-15) (n8-15,k0-7) (n8-15,k8-15).
+          Value n = add(warpCol, add(c(pj * 16), add(rem(lane, 8), laneHalf)));
+          Value k = add(c(kk * 16), mul(rem(div(lane, 8), 2), 8));
+          r = ldmatrix(bSmem, {stage, n, k}, false);
+        } else {
+          // [k][n], transposed: matrices (k0-7,n0-7) (k8-15,n0-7) (k0-7,n8-15) (k8-15,n8-15).
+          Value k = add(c(kk * 16), laneRow);
+          Value n = add(warpCol, add(c(pj * 16), laneHalf));
+          r = ldmatrix(bSmem, {stage, k, n}, true);
+        }
+        bFrag[2 * pj] = {r[0], r[1]};
+        bFrag[2 * pj + 1] = {r[2], r[3]};
+      }
+      for (int64_t mi = 0; mi < t.mt(); ++mi) {
+        for (int64_t nj = 0; nj < t.nt(); ++nj) {
+          size_t base = (mi * t.nt() + nj) * 4;
+          ValueRange cIn(ArrayRef<Value>(acc).slice(base, 4));
+          Value d = NVVM::MmaOp::create(
+              b, loc, accType, aFrag[mi], bFrag[nj], cIn, ArrayRef<int64_t>{16, 8, 16},
+              std::nullopt, std::nullopt, std::array<NVVM::MMATypes, 2>{ptx, ptx},
+              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row, NVVM::MMALayout::col});
+          for (int64_t e = 0; e < 4; ++e) {
+            acc[base + e] = LLVM::ExtractValueOp::create(b, loc, d, ArrayRef<int64_t>{e});
+          }
+        }
+      }
+    }
+  }
+
+  void emitEpilogue(ArrayRef<Value> acc);
+
+  OpBuilder &b;
+  Location loc;
+  Problem &p;
+  const Tiles &t;
+  IRMapping &outer;
+  Value tid, lane, warpRow, warpCol, batchId, m0, n0, aSmem, bSmem;
+};
+
+void Emitter::emit(Value smemBase) {
+  MLIRContext *ctx = b.getContext();
+  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  int64_t eb = p.elem.getIntOrFloatBitWidth() / 8;
+  int64_t aRows = t.bm, aCols = kBK + kPad;
+  int64_t bRows = p.bKContiguous ? t.bn : kBK, bCols = (p.bKContiguous ? kBK : t.bn) + kPad;
+  auto aType = MemRefType::get({t.stages, aRows, aCols}, p.elem, MemRefLayoutAttrInterface{}, wg);
+  auto bType = MemRefType::get({t.stages, bRows, bCols}, p.elem, MemRefLayoutAttrInterface{}, wg);
+  aSmem = memref::ViewOp::create(b, loc, aType, smemBase, c(0), ValueRange{});
+  bSmem = memref::ViewOp::create(b, loc, bType, smemBase, c(t.stages * aRows * aCols * eb),
+                                 ValueRange{});
+
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  lane = rem(tid, 32);
+  Value warp = div(tid, 32);
+  warpRow = mul(div(warp, kWarpsN), t.bm / kWarpsM);
+  warpCol = mul(rem(warp, kWarpsN), t.bn / kWarpsN);
+  n0 = mul(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x), t.bn);
+  m0 = mul(gpu::BlockIdOp::create(b, loc, gpu::Dimension::y), t.bm);
+  batchId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+
+  int64_t kTiles = (p.K + kBK - 1) / kBK;
+  Value token;
+  for (int64_t s = 0; s + 1 < t.stages; ++s) {
+    token = issueTile(c(s), c(s));
+  }
+  SmallVector<Value> init(t.mt() * t.nt() * 4, outer.lookupOrDefault(p.init));
+  auto loop = scf::ForOp::create(b, loc, c(0), c(kTiles), c(1), init);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value kt = loop.getInductionVar();
+    // Tile kt has landed once at most stages - 2 younger groups are in flight; the
+    // barrier publishes every thread's copies and retires the reads of the stage the
+    // next copies overwrite (the one computed in the previous iteration).
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, token, b.getI32IntegerAttr(t.stages - 2));
+    gpu::BarrierOp::create(b, loc);
+    Value next = add(kt, c(t.stages - 1));
+    issueTile(next, rem(next, t.stages));
+    SmallVector<Value> acc(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
+    computeTile(rem(kt, t.stages), acc);
+    scf::YieldOp::create(b, loc, acc);
+  }
+  nvgpu::DeviceAsyncWaitOp::create(b, loc, token, b.getI32IntegerAttr(0));
+  SmallVector<Value> acc(loop.getResults().begin(), loop.getResults().end());
+  emitEpilogue(acc);
+}
+
+/// Element (mi, nj, e) of a thread's accumulators is C[row][col] with
+///   row = m0 + warpRow + 16 mi + lane / 4 + 8 (e / 2),  col = n0 + warpCol + 8 nj +
+///   2 (lane % 4) + e % 2.
+/// The epilogue ops run per element on scalars: buffers they write that are kernel
+/// temporaries stay in registers, the others are stored.
+void Emitter::emitEpilogue(ArrayRef<Value> acc) {
+  Value accBuffer = viewRoot(p.op.getDpsInits()[0]);
+  AffineMap cMap = p.op.getMatchingIndexingMap(p.op.getDpsInitOperand(0));
+  Value gRow = add(m0, add(warpRow, div(lane, 4)));
+  Value gCol = add(n0, add(warpCol, mul(rem(lane, 4), 2)));
+  for (int64_t mi = 0; mi < t.mt(); ++mi) {
+    for (int64_t nj = 0; nj < t.nt(); ++nj) {
+      for (int64_t e = 0; e < 4; ++e) {
+        Value row = add(gRow, c(mi * 16 + (e / 2) * 8));
+        Value col = add(gCol, c(nj * 8 + e % 2));
+        std::optional<scf::IfOp> guard;
+        OpBuilder::InsertionGuard ig(b);
+        if (p.M % t.bm != 0 || p.N % t.bn != 0) {
+          Value in = arith::AndIOp::create(b, loc, lt(row, c(p.M)), lt(col, c(p.N)));
+          guard = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
+          b.setInsertionPointToStart(guard->thenBlock());
+        }
+        // Coordinates of the contraction's output dims, in the accumulator's order.
+        SmallVector<Value> at(p.op.getNumLoops(), c(0));
+        if (p.dimB >= 0) {
+          at[p.dimB] = batchId;
+        }
+        at[p.dimM] = row;
+        at[p.dimN] = col;
+        SmallVector<Value> elementAt; // the epilogue's loop coordinates
+        for (AffineExpr r : cMap.getResults()) {
+          elementAt.push_back(at[cast<AffineDimExpr>(r).getPosition()]);
+        }
+        DenseMap<Value, Value> held; // buffer root -> this element's value
+        held[accBuffer] = acc[(mi * t.nt() + nj) * 4 + e];
+        for (linalg::GenericOp g : p.epilogue) {
+          IRMapping body = outer; // the body reads the kernel's constants too
+          Block &blk = g.getRegion().front();
+          for (OpOperand *in : g.getDpsInputOperands()) {
+            Value root = viewRoot(in->get());
+            Value v;
+            if (auto it = held.find(root); it != held.end() && in->get() == root) {
+              v = it->second;
+            } else {
+              v = memref::LoadOp::create(
+                  b, loc, outer.lookup(in->get()),
+                  indicesAt(b, loc, g.getMatchingIndexingMap(in), elementAt));
+            }
+            body.map(blk.getArgument(in->getOperandNumber()), v);
+          }
+          for (OpOperand &out : g.getDpsInitsMutable()) {
+            Value root = viewRoot(out.get());
+            Value v = held.lookup(root);
+            if (!v && blk.getArgument(out.getOperandNumber()).use_empty()) {
+              v = ub::PoisonOp::create(b, loc, blk.getArgument(out.getOperandNumber()).getType());
+            } else if (!v) {
+              v = memref::LoadOp::create(b, loc, outer.lookup(out.get()), elementAt);
+            }
+            body.map(blk.getArgument(out.getOperandNumber()), v);
+          }
+          for (Operation &op : blk.without_terminator()) {
+            b.clone(op, body);
+          }
+          auto yield = cast<linalg::YieldOp>(blk.getTerminator());
+          for (auto [out, y] : llvm::zip(g.getDpsInitsMutable(), yield.getValues())) {
+            Value root = viewRoot(out.get());
+            held[root] = body.lookupOrDefault(y);
+          }
+        }
+        // Every buffer outside the kernel's temporaries gets its last value.
+        for (auto [root, v] : held) {
+          if (root.getDefiningOp<memref::AllocOp>()) {
+            continue;
+          }
+          Value target;
+          if (root == accBuffer && p.epilogue.empty()) {
+            target = p.op.getDpsInits()[0];
+          } else {
+            for (linalg::GenericOp g : llvm::reverse(p.epilogue)) {
+              for (Value out : g.getDpsInits()) {
+                if (viewRoot(out) == root && !target) {
+                  target = out;
+                }
+              }
+            }
+            if (!target) {
+              target = p.op.getDpsInits()[0];
+            }
+          }
+          Type want = cast<MemRefType>(target.getType()).getElementType();
+          if (v.getType() != want) {
+            v = arith::TruncFOp::create(b, loc, want, v);
+          }
+          memref::StoreOp::create(b, loc, v, outer.lookup(target), elementAt);
+        }
+      }
+    }
+  }
+}
+
+} // namespace
+
+linalg::LinalgOp findContraction(func::FuncOp fn) {
+  for (Operation &op : fn.getBody().front().without_terminator()) {
+    auto l = dyn_cast<linalg::LinalgOp>(op);
+    if (l && l.getNumReductionLoops() > 0 && linalg::isaContractionOpInterface(l)) {
+      return l;
+    }
+  }
+  return nullptr;
+}
+
+FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who,
+                                 const CreateKernelFn &createKernel) {
+  auto refuse = [&](const Twine &why) {
+    return fn.emitError("kiln-cuda-map-kernels: kernel ")
+           << who << " is a contraction the tensor-core kernel cannot take: " << why
+           << " (compile with --target=cpu)";
+  };
+  Problem p;
+  Value accRoot;
+  for (Operation &op : fn.getBody().front().without_terminator()) {
+    if (isViewOrConst(op)) {
+      continue;
+    }
+    if (auto fill = dyn_cast<linalg::FillOp>(op); fill && !p.op) {
+      if (accRoot) {
+        return refuse("it fills more than one accumulator");
+      }
+      accRoot = viewRoot(fill.getOutputs()[0]);
+      p.init = fill.getInputs()[0];
+      continue;
+    }
+    auto l = dyn_cast<linalg::LinalgOp>(op);
+    if (l && !p.op && l.getNumReductionLoops() > 0) {
+      p.op = l;
+      continue;
+    }
+    auto g = dyn_cast<linalg::GenericOp>(op);
+    if (g && p.op && isAllParallel(g)) {
+      p.epilogue.push_back(g);
+      continue;
+    }
+    return refuse("it holds '" + op.getName().getStringRef() + "' outside fill -> contraction "
+                  "-> elementwise epilogue");
+  }
+  if (!p.op || !accRoot || viewRoot(p.op.getDpsInits()[0]) != accRoot) {
+    return refuse("its accumulator is not filled first");
+  }
+  if (!p.init.getDefiningOp<arith::ConstantOp>()) {
+    return refuse("its accumulator starts from a value that is not a constant");
+  }
+  FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(p.op);
+  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 || dims->k.size() != 1 ||
+      dims->batch.size() > 1 || p.op.getNumDpsInputs() != 2 ||
+      !llvm::all_of(p.op.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isProjectedPermutation(); })) {
+    return refuse("it is not one batch of M x N x K products");
+  }
+  p.dimM = dims->m[0];
+  p.dimN = dims->n[0];
+  p.dimK = dims->k[0];
+  p.dimB = dims->batch.empty() ? -1 : static_cast<int64_t>(dims->batch[0]);
+  SmallVector<int64_t> ranges = p.op.getStaticLoopRanges();
+  if (llvm::any_of(ranges, ShapedType::isDynamic)) {
+    return refuse("it has dynamic sizes");
+  }
+  p.M = ranges[p.dimM];
+  p.N = ranges[p.dimN];
+  p.K = ranges[p.dimK];
+  p.batch = p.dimB >= 0 ? ranges[p.dimB] : 1;
+  Type aElem = getElementTypeOrSelf(p.op.getDpsInputs()[0].getType());
+  Type bElem = getElementTypeOrSelf(p.op.getDpsInputs()[1].getType());
+  Type cElem = getElementTypeOrSelf(p.op.getDpsInits()[0].getType());
+  if (aElem != bElem || !(aElem.isF16() || aElem.isBF16()) || !cElem.isF32()) {
+    return refuse("its operands are not f16 or bf16 with an f32 accumulator (f32 models run "
+                  "on tensor cores once --precision lands)");
+  }
+  p.elem = aElem;
+  auto innermost = [&](int operand) {
+    AffineMap m = p.op.getMatchingIndexingMap(p.op.getDpsInputOperand(operand));
+    return m.getNumResults() ? m.getDimPosition(m.getNumResults() - 1) : -1u;
+  };
+  if (innermost(0) != p.dimK) {
+    return refuse("A is not contiguous along K");
+  }
+  unsigned bInner = innermost(1);
+  if (bInner != p.dimK && bInner != p.dimN) {
+    return refuse("B is contiguous along neither K nor N");
+  }
+  p.bKContiguous = bInner == p.dimK;
+  int64_t eb = p.elem.getIntOrFloatBitWidth() / 8;
+  if (p.K % kChunk != 0 || (!p.bKContiguous && p.N % kChunk != 0) ||
+      !rowsAligned(p.op.getDpsInputs()[0], eb) || !rowsAligned(p.op.getDpsInputs()[1], eb)) {
+    return refuse("its operand rows are not 16-byte aligned (K, and N for a row-major B, "
+                  "must be multiples of 8)");
+  }
+  // The epilogue runs at the accumulator's elements.
+  AffineMap cMap = p.op.getMatchingIndexingMap(p.op.getDpsInitOperand(0));
+  SmallVector<int64_t> accShape;
+  for (AffineExpr r : cMap.getResults()) {
+    accShape.push_back(ranges[cast<AffineDimExpr>(r).getPosition()]);
+  }
+  if (p.op.getDpsInits()[0] != accRoot &&
+      cast<MemRefType>(p.op.getDpsInits()[0].getType()).getShape() != ArrayRef(accShape)) {
+    return refuse("its accumulator is a view");
+  }
+  DenseSet<Value> written{accRoot};
+  for (linalg::GenericOp g : p.epilogue) {
+    if (ArrayRef(g.getStaticLoopRanges()) != ArrayRef(accShape)) {
+      return refuse("an epilogue op runs over another iteration space than the product");
+    }
+    for (OpOperand &operand : g->getOpOperands()) {
+      bool isWritten = written.contains(viewRoot(operand.get()));
+      bool direct = operand.get() == viewRoot(operand.get());
+      if ((isWritten || g.isDpsInit(&operand)) &&
+          (!g.getMatchingIndexingMap(&operand).isIdentity() || (isWritten && !direct))) {
+        return refuse("an epilogue op reads or writes the product at another element");
+      }
+    }
+    for (Value out : g.getDpsInits()) {
+      written.insert(viewRoot(out));
+    }
+  }
+
+  // Tiles: 128 x 128 unless that leaves most SMs idle; stages by the k extent.
+  Tiles t{128, 128, 4};
+  int64_t bigTiles = ((p.M + 127) / 128) * ((p.N + 127) / 128) * p.batch;
+  if (bigTiles < kSMs) {
+    t = Tiles{64, 64, 4};
+  }
+  int64_t kTiles = (p.K + kBK - 1) / kBK;
+  t.stages = std::max<int64_t>(2, std::min<int64_t>(t.stages, kTiles));
+  int64_t aBytes = t.bm * (kBK + kPad) * eb;
+  int64_t bBytes = (p.bKContiguous ? t.bn * (kBK + kPad) : kBK * (t.bn + kPad)) * eb;
+  int64_t smem = t.stages * (aBytes + bBytes);
+
+  int64_t gx = (p.N + t.bn - 1) / t.bn, gy = (p.M + t.bm - 1) / t.bm;
+  if (gy > 65535 || p.batch > 65535) {
+    return refuse("its grid is larger than CUDA allows");
+  }
+  OpBuilder b(fn.getContext());
+  IRMapping outer;
+  gpu::GPUFuncOp gfn = createKernel(b, kThreads, outer);
+  Location loc = fn.getLoc();
+  auto i8 = b.getI8Type();
+  auto dynType = MemRefType::get({ShapedType::kDynamic}, i8, MemRefLayoutAttrInterface{},
+                                 gpu::AddressSpaceAttr::get(fn.getContext(),
+                                                            gpu::AddressSpace::Workgroup));
+  Value base = gpu::DynamicSharedMemoryOp::create(b, loc, dynType);
+  Emitter(b, loc, p, t, outer).emit(base);
+  gpu::ReturnOp::create(b, loc);
+  (void)gfn;
+  fn.erase();
+  return Launch{gx, gy, p.batch, kThreads, 1, 1, smem};
+}
+
+} // namespace kiln::cuda

@@ -1,0 +1,48 @@
+//===- MapKernels.h - pieces shared by the CUDA kernel mappings --------------===//
+//
+// kiln-cuda-map-kernels (MapKernels.cpp) maps loop and row kernels itself and hands
+// contraction kernels (matmul + epilogue) to MapContraction.cpp.
+//
+//===----------------------------------------------------------------------------===//
+#ifndef KILN_CODEGEN_CUDA_MAPKERNELS_H
+#define KILN_CODEGEN_CUDA_MAPKERNELS_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/IRMapping.h"
+
+#include <array>
+#include <functional>
+#include <string>
+
+namespace kiln::cuda {
+
+/// Launch dimensions: grid x/y/z, block x/y/z, dynamic shared memory bytes.
+using Launch = std::array<int64_t, 7>;
+
+/// The memref a chain of views starts from.
+mlir::Value viewRoot(mlir::Value v);
+
+/// The indices of an operand with indexing map `map` at the loop coordinates `at`.
+llvm::SmallVector<mlir::Value> indicesAt(mlir::OpBuilder &b, mlir::Location loc,
+                                         mlir::AffineMap map, mlir::ArrayRef<mlir::Value> at);
+
+/// Creates the gpu.func of a kernel with `block` threads, its arguments, constants and
+/// views mapped in the IRMapping; the builder is left at the end of its entry block.
+using CreateKernelFn =
+    std::function<mlir::gpu::GPUFuncOp(mlir::OpBuilder &, int64_t, mlir::IRMapping &)>;
+
+/// The contraction of `fn` (a linalg contraction, after a fill of its accumulator), if
+/// the kernel has one.
+mlir::linalg::LinalgOp findContraction(mlir::func::FuncOp fn);
+
+/// Maps a contraction kernel (fill, one contraction, all-parallel epilogue ops) to a
+/// tensor-core kernel (ldmatrix + mma.sync, sm_80 and later); errors name the kernel by
+/// `who`.
+mlir::FailureOr<Launch> mapContraction(mlir::func::FuncOp fn, const std::string &who,
+                                       const CreateKernelFn &createKernel);
+
+} // namespace kiln::cuda
+
+#endif
