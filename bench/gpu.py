@@ -86,6 +86,15 @@ GEMM_MIXED = """func.func @main(%a: tensor<100x40xf16> {kiln.name = "a"}, %b: te
 """
 
 
+# Enough 128 x 256 tiles (4 * 3 * 20 = 240) for the 8-warp kernel, none of them whole
+# (M = 400, N = 520) and K = 72 one k-tile and a part.
+GEMM_BIG_TILES = """func.func @main(%x: tensor<20x400x72xbf16> {kiln.name = "x"}, %y: tensor<20x72x520xbf16> {kiln.name = "y"}) -> tensor<20x400x520xbf16> {
+  %0 = kiln.matmul %x, %y : (tensor<20x400x72xbf16>, tensor<20x72x520xbf16>) -> tensor<20x400x520xbf16>
+  return %0 : tensor<20x400x520xbf16>
+}
+"""
+
+
 # name, builder, args, bytes moved (each input read once, the output written once)
 def bandwidth_cases():
     big_r, big_c = 16384, 4096
@@ -110,6 +119,7 @@ def numerics_cases():
                   (256, 256, 128, "bf16", True)))
     cases.append(("gemm_200x136x72_bf16", matmul_model, (200, 136, 72, "bf16", False)))
     cases.append(("gemm_tb_relu_batched_mixed", lambda: GEMM_MIXED, ()))
+    cases.append(("gemm_batched_128x256_tiles", lambda: GEMM_BIG_TILES, ()))
     cases.append(("loop_64x512_f16", loop_model, (64, 512, "f16")))
     cases.append(("softmax_64x512_f16", softmax_model, (64, 512, "f16")))
     return cases
@@ -173,6 +183,14 @@ def prepare(args):
         art, err = build(name, fn(*a))
         manifest["gemm"].append({"name": name, "artifact": art, "error": err, "flops": flops,
                                  "mnk": list(a[:3]), "epilogue": a[4]})
+        # Tile variants (KILN_CUDA_GEMM_TILE=bm,bn,bk,stages,wm,wn) of the plain GEMMs.
+        for tile in (args.tiles.split(";") if args.tiles and not a[4] else []):
+            vname = "%s@%s" % (name, tile.replace(",", "_"))
+            os.environ["KILN_CUDA_GEMM_TILE"] = tile
+            art, err = build(vname, fn(*a))
+            del os.environ["KILN_CUDA_GEMM_TILE"]
+            manifest["gemm"].append({"name": vname, "artifact": art, "error": err,
+                                     "flops": flops, "mnk": list(a[:3]), "epilogue": a[4]})
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     for section in ("bandwidth", "numerics", "gemm"):
@@ -369,6 +387,8 @@ def main():
     pp.add_argument("--build", default=os.path.join(ROOT, "build-me"))
     pp.add_argument("--out", default=os.path.join(ROOT, ".gpu"))
     pp.add_argument("--arch", default="sm_90a")
+    pp.add_argument("--tiles", default="",
+                    help="GEMM tile variants to time, 'bm,bn,bk,stages,wm,wn;...'")
     pr = sub.add_parser("run")
     pr.add_argument("--art", default=os.path.join(ROOT, ".gpu"))
     a = p.parse_args()

@@ -363,6 +363,9 @@ def EmitKernelAbiPass : Pass<"kiln-cpu-emit-kernel-abi", "::mlir::ModuleOp"> {
 
 def MapKernelsToGpuPass : Pass<"kiln-cuda-map-kernels", "::mlir::ModuleOp"> {
   let summary = "Every bufferized kernel becomes a gpu.func with its launch dimensions";
+  let options = [
+    Option<"cudaArch", "cuda-arch", "std::string", /*default=*/"\"sm_80\"",
+           "Target GPU (sm_80, sm_86, sm_89, sm_90a): bounds the shared memory of a block">];
   let description = [{
     After bufferization and kiln-plan-memory. Each kernel function moves into the
     `gpu.module @kiln_kernels` as a `gpu.func` kernel with the same arguments (one device

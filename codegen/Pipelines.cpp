@@ -134,7 +134,7 @@ LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &op
   if (stop == "bufferized") {
     return success();
   }
-  pm.addPass(createMapKernelsToGpuPass());
+  pm.addPass(createMapKernelsToGpuPass(MapKernelsToGpuPassOptions{options.cudaArch}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (stop == "gpu") {

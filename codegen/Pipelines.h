@@ -55,6 +55,9 @@ struct CudaPipelineOptions : public mlir::PassPipelineOptions<CudaPipelineOption
       *this, "fusion-report",
       llvm::cl::desc("Write the fusion report (.json, .dot or .html) to this file"),
       llvm::cl::init("")};
+  Option<std::string> cudaArch{*this, "cuda-arch",
+                               llvm::cl::desc("sm_80 | sm_86 | sm_89 | sm_90a"),
+                               llvm::cl::init("sm_80")};
 };
 
 /// kiln graph -> outlined kernels -> linalg on tensors (elementwise ops fused) ->

@@ -31,18 +31,29 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 using namespace mlir;
 
 namespace kiln::cuda {
 namespace {
 
-constexpr int64_t kBK = 32;       // k-tile (two mma k-steps)
-constexpr int64_t kWarpsM = 2;    // warps along M
-constexpr int64_t kWarpsN = 2;    // warps along N
-constexpr int64_t kThreads = 32 * kWarpsM * kWarpsN;
 constexpr int64_t kPad = 8;       // elements (16 bytes) of padding per shared-memory row
 constexpr int64_t kChunk = 8;     // elements per 16-byte cp.async
 constexpr int64_t kSMs = 132;     // H100 SXM; a heuristic, not a limit
+constexpr int64_t kGroup = 8;     // M-tiles per rasterization group
+
+/// Shared memory a block may opt into (CUDA programming guide, compute capabilities).
+int64_t maxSharedBytes(StringRef arch) {
+  if (arch.starts_with("sm_90")) {
+    return 227 * 1024;
+  }
+  if (arch == "sm_80" || arch == "sm_87") {
+    return 163 * 1024;
+  }
+  return 99 * 1024; // sm_86, sm_89
+}
 
 bool isViewOrConst(Operation &op) {
   return isa<arith::ConstantOp, memref::SubViewOp, memref::CollapseShapeOp,
@@ -67,10 +78,12 @@ struct Problem {
   Type elem;                         // f16 or bf16
 };
 
+/// Block tile bm x bn x bk, `stages` shared-memory buffers, wm x wn warps.
 struct Tiles {
-  int64_t bm, bn, stages;
-  int64_t mt() const { return bm / kWarpsM / 16; }
-  int64_t nt() const { return bn / kWarpsN / 8; }
+  int64_t bm, bn, bk, stages, wm, wn;
+  int64_t threads() const { return 32 * wm * wn; }
+  int64_t mt() const { return bm / wm / 16; } // mma tiles per warp along M
+  int64_t nt() const { return bn / wn / 8; }  // ... along N
 };
 
 /// Element offset of the last index, the innermost stride and the alignment facts of
@@ -133,8 +146,8 @@ private:
     int64_t chunksPerRow = cols / kChunk;
     int64_t chunks = rows * chunksPerRow;
     Value src = outer.lookup(operand->get());
-    for (int64_t i = 0; i < chunks / kThreads; ++i) {
-      Value chunk = add(tid, c(i * kThreads));
+    for (int64_t i = 0; i < chunks / t.threads(); ++i) {
+      Value chunk = add(tid, c(i * t.threads()));
       Value r = div(chunk, chunksPerRow);
       Value cc = mul(rem(chunk, chunksPerRow), kChunk);
       Value row = add(row0, r);
@@ -151,14 +164,14 @@ private:
 
   /// Issues the copies of k-tile `kt` into `stage` and commits them as one group.
   Value issueTile(Value kt, Value stage) {
-    Value k0 = mul(kt, kBK);
-    copyTile(p.op.getDpsInputOperand(0), aSmem, stage, t.bm, kBK, p.dimM, m0, p.M, p.dimK, k0,
+    Value k0 = mul(kt, t.bk);
+    copyTile(p.op.getDpsInputOperand(0), aSmem, stage, t.bm, t.bk, p.dimM, m0, p.M, p.dimK, k0,
              p.K);
     if (p.bKContiguous) {
-      copyTile(p.op.getDpsInputOperand(1), bSmem, stage, t.bn, kBK, p.dimN, n0, p.N, p.dimK,
+      copyTile(p.op.getDpsInputOperand(1), bSmem, stage, t.bn, t.bk, p.dimN, n0, p.N, p.dimK,
                k0, p.K);
     } else {
-      copyTile(p.op.getDpsInputOperand(1), bSmem, stage, kBK, t.bn, p.dimK, k0, p.K, p.dimN,
+      copyTile(p.op.getDpsInputOperand(1), bSmem, stage, t.bk, t.bn, p.dimK, k0, p.K, p.dimN,
                n0, p.N);
     }
     return nvgpu::DeviceAsyncCreateGroupOp::create(
@@ -187,7 +200,7 @@ private:
     auto f32 = b.getF32Type();
     auto accType = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
     NVVM::MMATypes ptx = p.elem.isBF16() ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
-    for (int64_t kk = 0; kk < kBK / 16; ++kk) {
+    for (int64_t kk = 0; kk < t.bk / 16; ++kk) {
       SmallVector<SmallVector<Value>> aFrag, bFrag(t.nt());
       for (int64_t mi = 0; mi < t.mt(); ++mi) {
         Value row = add(warpRow, add(c(mi * 16), laneRow));
@@ -239,8 +252,8 @@ void Emitter::emit(Value smemBase) {
   MLIRContext *ctx = b.getContext();
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   int64_t eb = p.elem.getIntOrFloatBitWidth() / 8;
-  int64_t aRows = t.bm, aCols = kBK + kPad;
-  int64_t bRows = p.bKContiguous ? t.bn : kBK, bCols = (p.bKContiguous ? kBK : t.bn) + kPad;
+  int64_t aRows = t.bm, aCols = t.bk + kPad;
+  int64_t bRows = p.bKContiguous ? t.bn : t.bk, bCols = (p.bKContiguous ? t.bk : t.bn) + kPad;
   auto aType = MemRefType::get({t.stages, aRows, aCols}, p.elem, MemRefLayoutAttrInterface{}, wg);
   auto bType = MemRefType::get({t.stages, bRows, bCols}, p.elem, MemRefLayoutAttrInterface{}, wg);
   aSmem = memref::ViewOp::create(b, loc, aType, smemBase, c(0), ValueRange{});
@@ -250,13 +263,22 @@ void Emitter::emit(Value smemBase) {
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = rem(tid, 32);
   Value warp = div(tid, 32);
-  warpRow = mul(div(warp, kWarpsN), t.bm / kWarpsM);
-  warpCol = mul(rem(warp, kWarpsN), t.bn / kWarpsN);
-  n0 = mul(gpu::BlockIdOp::create(b, loc, gpu::Dimension::x), t.bn);
-  m0 = mul(gpu::BlockIdOp::create(b, loc, gpu::Dimension::y), t.bm);
+  warpRow = mul(div(warp, t.wn), t.bm / t.wm);
+  warpCol = mul(rem(warp, t.wn), t.bn / t.wn);
+  // Grouped rasterization: consecutive blocks walk kGroup M-tiles down before moving
+  // along N, so a wave of blocks shares A and B tiles in L2.
+  int64_t gx = (p.N + t.bn - 1) / t.bn, gy = (p.M + t.bm - 1) / t.bm;
+  Value pid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  int64_t width = kGroup * gx;
+  Value firstM = mul(div(pid, width), kGroup);
+  Value groupRows = arith::MinUIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, c(gy), firstM), c(kGroup));
+  Value inGroup = rem(pid, width);
+  m0 = mul(add(firstM, arith::RemUIOp::create(b, loc, inGroup, groupRows)), t.bm);
+  n0 = mul(arith::DivUIOp::create(b, loc, inGroup, groupRows), t.bn);
   batchId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
 
-  int64_t kTiles = (p.K + kBK - 1) / kBK;
+  int64_t kTiles = (p.K + t.bk - 1) / t.bk;
   Value token;
   for (int64_t s = 0; s + 1 < t.stages; ++s) {
     token = issueTile(c(s), c(s));
@@ -395,7 +417,7 @@ linalg::LinalgOp findContraction(func::FuncOp fn) {
   return nullptr;
 }
 
-FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who,
+FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, StringRef arch,
                                  const CreateKernelFn &createKernel) {
   auto refuse = [&](const Twine &why) {
     return fn.emitError("kiln-cuda-map-kernels: kernel ")
@@ -508,25 +530,53 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who,
     }
   }
 
-  // Tiles: 128 x 128 unless that leaves most SMs idle; stages by the k extent.
-  Tiles t{128, 128, 4};
-  int64_t bigTiles = ((p.M + 127) / 128) * ((p.N + 127) / 128) * p.batch;
-  if (bigTiles < kSMs) {
-    t = Tiles{64, 64, 4};
+  auto smemBytes = [&](const Tiles &t) {
+    int64_t aBytes = t.bm * (t.bk + kPad) * eb;
+    int64_t bBytes = (p.bKContiguous ? t.bn * (t.bk + kPad) : t.bk * (t.bn + kPad)) * eb;
+    return t.stages * (aBytes + bBytes);
+  };
+  auto blocks = [&](const Tiles &t) {
+    return ((p.M + t.bm - 1) / t.bm) * ((p.N + t.bn - 1) / t.bn) * p.batch;
+  };
+  // The largest tile that still gives every SM a block (measured on an H100, bf16
+  // 8192^3: 128x256x64 3 stages 378 TFLOP/s, 128x256x32 361, 128x128x32 323), within
+  // the architecture's shared memory; 64 x 64 for small products.
+  Tiles t{64, 64, 32, 4, 2, 2};
+  for (Tiles c : {Tiles{128, 256, 64, 3, 2, 4}, Tiles{128, 256, 32, 3, 2, 4},
+                  Tiles{128, 128, 32, 4, 2, 2}}) {
+    if (blocks(c) >= kSMs && smemBytes(c) <= maxSharedBytes(arch)) {
+      t = c;
+      break;
+    }
   }
-  int64_t kTiles = (p.K + kBK - 1) / kBK;
+  // KILN_CUDA_GEMM_TILE=bm,bn,bk,stages,wm,wn overrides the choice (bench/gpu.py tunes
+  // with it); a tile the kernel cannot build is an error, not a silent fallback.
+  if (const char *env = std::getenv("KILN_CUDA_GEMM_TILE"); env && *env) {
+    Tiles o{};
+    if (std::sscanf(env, "%ld,%ld,%ld,%ld,%ld,%ld", &o.bm, &o.bn, &o.bk, &o.stages, &o.wm,
+                    &o.wn) != 6 ||
+        o.wm <= 0 || o.wn <= 0 || o.bk % 16 != 0 || o.bk <= 0 || o.bm % (16 * o.wm) != 0 ||
+        o.bn % (16 * o.wn) != 0 || (o.bm * o.bk / kChunk) % o.threads() != 0 ||
+        (o.bn * o.bk / kChunk) % o.threads() != 0 || o.stages < 2 || o.threads() > 1024) {
+      return refuse(Twine("KILN_CUDA_GEMM_TILE='") + env +
+                    "' is not bm,bn,bk,stages,wm,wn with bm a multiple of 16 wm, bn of 16 "
+                    "wn, bk of 16, and whole 16-byte copies per thread");
+    }
+    t = o;
+  }
+  int64_t kTiles = (p.K + t.bk - 1) / t.bk;
   t.stages = std::max<int64_t>(2, std::min<int64_t>(t.stages, kTiles));
-  int64_t aBytes = t.bm * (kBK + kPad) * eb;
-  int64_t bBytes = (p.bKContiguous ? t.bn * (kBK + kPad) : kBK * (t.bn + kPad)) * eb;
-  int64_t smem = t.stages * (aBytes + bBytes);
-
+  int64_t smem = smemBytes(t);
+  if (smem > maxSharedBytes(arch)) {
+    return refuse("its tiles need " + Twine(smem) + " bytes of shared memory");
+  }
   int64_t gx = (p.N + t.bn - 1) / t.bn, gy = (p.M + t.bm - 1) / t.bm;
-  if (gy > 65535 || p.batch > 65535) {
+  if (gx * gy > 65535 || p.batch > 65535) {
     return refuse("its grid is larger than CUDA allows");
   }
   OpBuilder b(fn.getContext());
   IRMapping outer;
-  gpu::GPUFuncOp gfn = createKernel(b, kThreads, outer);
+  gpu::GPUFuncOp gfn = createKernel(b, t.threads(), outer);
   Location loc = fn.getLoc();
   auto i8 = b.getI8Type();
   auto dynType = MemRefType::get({ShapedType::kDynamic}, i8, MemRefLayoutAttrInterface{},
@@ -537,7 +587,7 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who,
   gpu::ReturnOp::create(b, loc);
   (void)gfn;
   fn.erase();
-  return Launch{gx, gy, p.batch, kThreads, 1, 1, smem};
+  return Launch{gx * gy, 1, p.batch, t.threads(), 1, 1, smem};
 }
 
 } // namespace kiln::cuda

@@ -729,13 +729,13 @@ private:
 
 class MapKernels {
 public:
-  MapKernels(ModuleOp module, gpu::GPUModuleOp gpuModule)
-      : module(module), gpuModule(gpuModule) {}
+  MapKernels(ModuleOp module, gpu::GPUModuleOp gpuModule, StringRef arch)
+      : module(module), gpuModule(gpuModule), arch(arch) {}
 
   /// Moves `fn` into the GPU module; returns its launch or fails with a diagnostic.
   FailureOr<Launch> map(func::FuncOp fn) {
     if (findContraction(fn)) {
-      return mapContraction(fn, fn.getSymName().str() + " (" + label(fn) + ")",
+      return mapContraction(fn, fn.getSymName().str() + " (" + label(fn) + ")", arch,
                             [&](OpBuilder &b, int64_t block, IRMapping &outer) {
                               return createKernel(b, fn, block, outer);
                             });
@@ -926,6 +926,7 @@ private:
 
   ModuleOp module;
   gpu::GPUModuleOp gpuModule;
+  std::string arch;
 };
 
 
@@ -1048,6 +1049,8 @@ FailureOr<Launch> MapKernels::mapRows(func::FuncOp fn) {
 }
 
 struct MapKernelsToGpuPass : public kiln::impl::MapKernelsToGpuPassBase<MapKernelsToGpuPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttr);
@@ -1067,7 +1070,7 @@ struct MapKernelsToGpuPass : public kiln::impl::MapKernelsToGpuPassBase<MapKerne
       }
     }
     llvm::StringMap<Launch> launches;
-    MapKernels mapper(module, gpuModule);
+    MapKernels mapper(module, gpuModule, cudaArch);
     bool failed = false;
     for (func::FuncOp fn : kernels) {
       std::string name = fn.getSymName().str();

@@ -38,9 +38,10 @@ using CreateKernelFn =
 mlir::linalg::LinalgOp findContraction(mlir::func::FuncOp fn);
 
 /// Maps a contraction kernel (fill, one contraction, all-parallel epilogue ops) to a
-/// tensor-core kernel (ldmatrix + mma.sync, sm_80 and later); errors name the kernel by
-/// `who`.
+/// tensor-core kernel (ldmatrix + mma.sync, sm_80 and later) whose tiles fit the shared
+/// memory of `arch`; errors name the kernel by `who`.
 mlir::FailureOr<Launch> mapContraction(mlir::func::FuncOp fn, const std::string &who,
+                                       llvm::StringRef arch,
                                        const CreateKernelFn &createKernel);
 
 } // namespace kiln::cuda

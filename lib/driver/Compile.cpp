@@ -518,6 +518,7 @@ bool assemblePtx(const std::string &ptxasPath, const std::string &ptx, const std
 bool compileCuda(ModuleOp module, const CompileSettings &s, StageTimer &timer,
                  std::string &output, std::string &errors) {
   CudaPipelineOptions options;
+  options.cudaArch = s.cudaArch;
   options.fusion = s.fusion;
   options.fusionReport = s.fusionReport;
   options.stopAfter = s.emit == "kiln"         ? "kiln"
