@@ -30,6 +30,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/MapVector.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -53,18 +54,6 @@ int64_t maxSharedBytes(StringRef arch) {
     return 163 * 1024;
   }
   return 99 * 1024; // sm_86, sm_89
-}
-
-bool isViewOrConst(Operation &op) {
-  return isa<arith::ConstantOp, memref::SubViewOp, memref::CollapseShapeOp,
-             memref::ExpandShapeOp, memref::CastOp, memref::ReinterpretCastOp,
-             memref::GetGlobalOp, memref::AllocOp, memref::DeallocOp>(op);
-}
-
-bool isAllParallel(linalg::GenericOp g) {
-  return llvm::all_of(g.getIteratorTypesArray(), [](utils::IteratorType t) {
-    return t == utils::IteratorType::parallel;
-  });
 }
 
 /// The contraction's shape and how its operands are laid out.
@@ -338,8 +327,12 @@ void Emitter::emitEpilogue(ArrayRef<Value> acc) {
         for (AffineExpr r : cMap.getResults()) {
           elementAt.push_back(at[cast<AffineDimExpr>(r).getPosition()]);
         }
-        DenseMap<Value, Value> held; // buffer root -> this element's value
+        // Buffer root -> this element's value, and the view it was last written through;
+        // a MapVector, so the stores come out in a stable order.
+        llvm::MapVector<Value, Value> held;
+        DenseMap<Value, Value> lastTarget;
         held[accBuffer] = acc[(mi * t.nt() + nj) * 4 + e];
+        lastTarget[accBuffer] = p.op.getDpsInits()[0];
         for (linalg::GenericOp g : p.epilogue) {
           IRMapping body = outer; // the body reads the kernel's constants too
           Block &blk = g.getRegion().front();
@@ -372,6 +365,7 @@ void Emitter::emitEpilogue(ArrayRef<Value> acc) {
           for (auto [out, y] : llvm::zip(g.getDpsInitsMutable(), yield.getValues())) {
             Value root = viewRoot(out.get());
             held[root] = body.lookupOrDefault(y);
+            lastTarget[root] = out.get();
           }
         }
         // Every buffer outside the kernel's temporaries gets its last value.
@@ -379,21 +373,7 @@ void Emitter::emitEpilogue(ArrayRef<Value> acc) {
           if (root.getDefiningOp<memref::AllocOp>()) {
             continue;
           }
-          Value target;
-          if (root == accBuffer && p.epilogue.empty()) {
-            target = p.op.getDpsInits()[0];
-          } else {
-            for (linalg::GenericOp g : llvm::reverse(p.epilogue)) {
-              for (Value out : g.getDpsInits()) {
-                if (viewRoot(out) == root && !target) {
-                  target = out;
-                }
-              }
-            }
-            if (!target) {
-              target = p.op.getDpsInits()[0];
-            }
-          }
+          Value target = lastTarget.lookup(root);
           Type want = cast<MemRefType>(target.getType()).getElementType();
           if (v.getType() != want) {
             v = arith::TruncFOp::create(b, loc, want, v);
@@ -427,7 +407,7 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
   Problem p;
   Value accRoot;
   for (Operation &op : fn.getBody().front().without_terminator()) {
-    if (isViewOrConst(op)) {
+    if (isKernelScaffolding(op)) {
       continue;
     }
     if (auto fill = dyn_cast<linalg::FillOp>(op); fill && !p.op) {
@@ -576,7 +556,7 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
   }
   OpBuilder b(fn.getContext());
   IRMapping outer;
-  gpu::GPUFuncOp gfn = createKernel(b, t.threads(), outer);
+  createKernel(b, t.threads(), outer);
   Location loc = fn.getLoc();
   auto i8 = b.getI8Type();
   auto dynType = MemRefType::get({ShapedType::kDynamic}, i8, MemRefLayoutAttrInterface{},
@@ -585,7 +565,6 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
   Value base = gpu::DynamicSharedMemoryOp::create(b, loc, dynType);
   Emitter(b, loc, p, t, outer).emit(base);
   gpu::ReturnOp::create(b, loc);
-  (void)gfn;
   fn.erase();
   return Launch{gx * gy, 1, p.batch, t.threads(), 1, 1, smem};
 }

@@ -65,6 +65,18 @@ SmallVector<Value> indicesAt(OpBuilder &b, Location loc, AffineMap map, ArrayRef
   return result;
 }
 
+bool isKernelScaffolding(Operation &op) {
+  return isa<arith::ConstantOp, memref::SubViewOp, memref::CollapseShapeOp,
+             memref::ExpandShapeOp, memref::CastOp, memref::ReinterpretCastOp,
+             memref::GetGlobalOp, memref::AllocOp, memref::DeallocOp>(op);
+}
+
+bool isAllParallel(linalg::GenericOp g) {
+  return llvm::all_of(g.getIteratorTypesArray(), [](utils::IteratorType t) {
+    return t == utils::IteratorType::parallel;
+  });
+}
+
 } // namespace kiln::cuda
 
 namespace {
@@ -127,12 +139,6 @@ struct Piece {
   int64_t firstBlock = 0;
   int64_t blocks = 0;
 };
-
-bool isAllParallel(linalg::GenericOp g) {
-  return llvm::all_of(g.getIteratorTypesArray(), [](utils::IteratorType t) {
-    return t == utils::IteratorType::parallel;
-  });
-}
 
 /// Lanes per thread for `g`: 16 bytes of its widest output element, if the innermost
 /// extent is a multiple, every output is stored contiguously and the body is elementwise.
@@ -937,9 +943,7 @@ FailureOr<Launch> MapKernels::mapRows(func::FuncOp fn) {
   int64_t columns = 0;
   Type reducedType;
   for (Operation &op : entry.without_terminator()) {
-    if (isa<arith::ConstantOp, memref::SubViewOp, memref::CollapseShapeOp,
-            memref::ExpandShapeOp, memref::CastOp, memref::ReinterpretCastOp,
-            memref::GetGlobalOp, memref::AllocOp, memref::DeallocOp>(op)) {
+    if (isKernelScaffolding(op)) {
       continue;
     }
     auto g = dyn_cast<linalg::GenericOp>(op);

@@ -21,6 +21,13 @@ namespace kiln::cuda {
 /// Launch dimensions: grid x/y/z, block x/y/z, dynamic shared memory bytes.
 using Launch = std::array<int64_t, 7>;
 
+/// Ops a kernel body holds besides its computation: constants, views, globals,
+/// allocations. Kernel mappings clone or skip them.
+bool isKernelScaffolding(mlir::Operation &op);
+
+/// Every loop of `g` is parallel.
+bool isAllParallel(mlir::linalg::GenericOp g);
+
 /// The memref a chain of views starts from.
 mlir::Value viewRoot(mlir::Value v);
 
