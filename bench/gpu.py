@@ -125,6 +125,11 @@ def numerics_cases():
     return cases
 
 
+# Kernel variants compiled besides the default: KILN_CUDA_GEMM picks the contraction
+# kernel (sm_90a defaults to TMA + wgmma).
+GEMM_VARIANTS = [("mma-sync", {"KILN_CUDA_GEMM": "mma-sync"})]
+
+
 def gemm_cases():
     return [("gemm_bf16_4096", matmul_model, (4096, 4096, 4096, "bf16", False), 2 * 4096**3),
             ("gemm_bf16_8192", matmul_model, (8192, 8192, 8192, "bf16", False), 2 * 8192**3),
@@ -148,14 +153,14 @@ def prepare(args):
     compile_ = os.path.join(bin_dir, "kiln-compile")
     manifest = {"arch": args.arch, "bandwidth": [], "numerics": [], "gemm": [], "models": []}
 
-    def build(name, text, cpu=False):
+    def build(name, text, cpu=False, env=None):
         src = os.path.join(out, "models", name + ".mlir")
         with open(src, "w") as f:
             f.write(text)
         art = os.path.join(out, "models", name + (".cpu" if cpu else "") + ".kiln")
         target = ["--target=cpu", "--cpu=x86-64-v3"] if cpu else [
             "--target=cuda", "--cuda-arch=" + args.arch]
-        r = sh([compile_, src, "-o", art] + target)
+        r = sh([compile_, src, "-o", art] + target, env=dict(os.environ, **(env or {})))
         if r.returncode != 0:
             lines = [l for l in r.stderr.splitlines() if "error:" in l] or ["failed"]
             return None, lines[0].split("error:", 1)[-1].strip()
@@ -176,19 +181,27 @@ def prepare(args):
                ["--output=@" + f for f in refs])
         if r.returncode != 0:
             sys.exit("kiln-interpret %s: %s" % (name, r.stderr))
-        manifest["numerics"].append({"name": name, "artifact": art, "cpu": cpu,
-                                     "error": err or cerr, "refs": [os.path.relpath(f, out) for f in refs],
-                                     "type": "f16" if name.startswith("gemm") else a[2]})
+        entry = {"name": name, "artifact": art, "cpu": cpu, "error": err or cerr,
+                 "refs": [os.path.relpath(f, out) for f in refs],
+                 "type": "f16" if name.startswith("gemm") else a[2]}
+        manifest["numerics"].append(entry)
+        # On sm_90a the GEMMs get the TMA + wgmma kernel; check the mma.sync one too.
+        for variant, env in GEMM_VARIANTS if name.startswith("gemm") else ():
+            vart, verr = build(name + "@" + variant, fn(*a), env=env)
+            manifest["numerics"].append(dict(entry, name=name + "@" + variant, artifact=vart,
+                                             error=verr or cerr))
     for name, fn, a, flops in gemm_cases():
         art, err = build(name, fn(*a))
         manifest["gemm"].append({"name": name, "artifact": art, "error": err, "flops": flops,
                                  "mnk": list(a[:3]), "epilogue": a[4]})
-        # Tile variants (KILN_CUDA_GEMM_TILE=bm,bn,bk,stages,wm,wn) of the plain GEMMs.
+        # The other kernel, and tile variants (KILN_CUDA_GEMM_TILE=bm,bn,bk,stages[,wm,wn])
+        # of the plain GEMMs.
+        variants = list(GEMM_VARIANTS)
         for tile in (args.tiles.split(";") if args.tiles and not a[4] else []):
-            vname = "%s@%s" % (name, tile.replace(",", "_"))
-            os.environ["KILN_CUDA_GEMM_TILE"] = tile
-            art, err = build(vname, fn(*a))
-            del os.environ["KILN_CUDA_GEMM_TILE"]
+            variants.append((tile.replace(",", "_"), {"KILN_CUDA_GEMM_TILE": tile}))
+        for variant, env in variants:
+            vname = "%s@%s" % (name, variant)
+            art, err = build(vname, fn(*a), env=env)
             manifest["gemm"].append({"name": vname, "artifact": art, "error": err,
                                      "flops": flops, "mnk": list(a[:3]), "epilogue": a[4]})
     with open(os.path.join(out, "manifest.json"), "w") as f:
@@ -388,7 +401,8 @@ def main():
     pp.add_argument("--out", default=os.path.join(ROOT, ".gpu"))
     pp.add_argument("--arch", default="sm_90a")
     pp.add_argument("--tiles", default="",
-                    help="GEMM tile variants to time, 'bm,bn,bk,stages,wm,wn;...'")
+                    help="GEMM tile variants to time, 'bm,bn,bk,stages[,wm,wn];...' (wgmma: "
+                    "bk 64, bm 64 or 128; mma.sync: all six)")
     pr = sub.add_parser("run")
     pr.add_argument("--art", default=os.path.join(ROOT, ".gpu"))
     a = p.parse_args()

@@ -40,12 +40,13 @@ constexpr llvm::StringLiteral kLowerToLLVM =
     "kiln-cpu-emit-kernel-abi,canonicalize";
 
 // gpu.func kernels -> LLVM + NVVM dialects inside the GPU module. Views fold into the
-// loads and stores; memref arguments become bare pointers, one per plan binding.
+// loads and stores; memref arguments become bare pointers, one per plan binding. NVVM ops
+// without an intrinsic (mbarrier.try_wait.parity, wgmma.mma_async) become inline PTX.
 constexpr llvm::StringLiteral kCudaLowerToNVVM =
     "gpu.module(convert-nvgpu-to-nvvm,expand-strided-metadata,lower-affine,"
     "convert-scf-to-cf,canonicalize,"
-    "convert-gpu-to-nvvm{use-bare-ptr-memref-call-conv=1},canonicalize,cse,"
-    "reconcile-unrealized-casts)";
+    "convert-gpu-to-nvvm{use-bare-ptr-memref-call-conv=1},convert-nvvm-to-llvm,"
+    "canonicalize,cse,reconcile-unrealized-casts)";
 } // namespace
 
 /// The textual pipelines below name upstream and kiln passes: make sure they are

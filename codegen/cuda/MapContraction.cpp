@@ -20,7 +20,7 @@
 // zero-padded to the k-tile.
 //
 //===----------------------------------------------------------------------------===//
-#include "codegen/cuda/MapKernels.h"
+#include "codegen/cuda/Contraction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -56,16 +56,6 @@ int64_t maxSharedBytes(StringRef arch) {
   return 99 * 1024; // sm_86, sm_89
 }
 
-/// The contraction's shape and how its operands are laid out.
-struct Problem {
-  linalg::LinalgOp op;
-  Value init;                        // the fill value of the accumulator
-  SmallVector<linalg::GenericOp> epilogue;
-  int64_t dimB = -1, dimM, dimN, dimK; // loop positions
-  int64_t batch = 1, M, N, K;
-  bool bKContiguous = false;         // B indexed (.., n, k): its rows are columns of B
-  Type elem;                         // f16 or bf16
-};
 
 /// Block tile bm x bn x bk, `stages` shared-memory buffers, wm x wn warps.
 struct Tiles {
@@ -227,8 +217,6 @@ private:
     }
   }
 
-  void emitEpilogue(ArrayRef<Value> acc);
-
   OpBuilder &b;
   Location loc;
   Problem &p;
@@ -254,17 +242,7 @@ void Emitter::emit(Value smemBase) {
   Value warp = div(tid, 32);
   warpRow = mul(div(warp, t.wn), t.bm / t.wm);
   warpCol = mul(rem(warp, t.wn), t.bn / t.wn);
-  // Grouped rasterization: consecutive blocks walk kGroup M-tiles down before moving
-  // along N, so a wave of blocks shares A and B tiles in L2.
-  int64_t gx = (p.N + t.bn - 1) / t.bn, gy = (p.M + t.bm - 1) / t.bm;
-  Value pid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  int64_t width = kGroup * gx;
-  Value firstM = mul(div(pid, width), kGroup);
-  Value groupRows = arith::MinUIOp::create(
-      b, loc, arith::SubIOp::create(b, loc, c(gy), firstM), c(kGroup));
-  Value inGroup = rem(pid, width);
-  m0 = mul(add(firstM, arith::RemUIOp::create(b, loc, inGroup, groupRows)), t.bm);
-  n0 = mul(arith::DivUIOp::create(b, loc, inGroup, groupRows), t.bn);
+  std::tie(m0, n0) = rasterize(b, loc, p, t.bm, t.bn);
   batchId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
 
   int64_t kTiles = (p.K + t.bk - 1) / t.bk;
@@ -291,27 +269,54 @@ void Emitter::emit(Value smemBase) {
   }
   nvgpu::DeviceAsyncWaitOp::create(b, loc, token, b.getI32IntegerAttr(0));
   SmallVector<Value> acc(loop.getResults().begin(), loop.getResults().end());
-  emitEpilogue(acc);
+  AccumulatorLayout at{m0, n0, warpRow, warpCol, lane, batchId, t.mt(), t.nt(),
+                       p.M % t.bm != 0 || p.N % t.bn != 0};
+  emitEpilogue(b, loc, p, outer, acc, at);
 }
 
-/// Element (mi, nj, e) of a thread's accumulators is C[row][col] with
-///   row = m0 + warpRow + 16 mi + lane / 4 + 8 (e / 2),  col = n0 + warpCol + 8 nj +
-///   2 (lane % 4) + e % 2.
-/// The epilogue ops run per element on scalars: buffers they write that are kernel
-/// temporaries stay in registers, the others are stored.
-void Emitter::emitEpilogue(ArrayRef<Value> acc) {
+} // namespace
+
+std::pair<Value, Value> rasterize(OpBuilder &b, Location loc, const Problem &p, int64_t bm,
+                                  int64_t bn) {
+  auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  int64_t gx = (p.N + bn - 1) / bn, gy = (p.M + bm - 1) / bm;
+  Value pid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  int64_t width = kGroup * gx;
+  Value firstM = arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, pid, c(width)),
+                                       c(kGroup));
+  Value groupRows = arith::MinUIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, c(gy), firstM), c(kGroup));
+  Value inGroup = arith::RemUIOp::create(b, loc, pid, c(width));
+  Value mTile = arith::AddIOp::create(b, loc, firstM,
+                                      arith::RemUIOp::create(b, loc, inGroup, groupRows));
+  Value nTile = arith::DivUIOp::create(b, loc, inGroup, groupRows);
+  return {arith::MulIOp::create(b, loc, mTile, c(bm)),
+          arith::MulIOp::create(b, loc, nTile, c(bn))};
+}
+
+void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
+                  ArrayRef<Value> acc, const AccumulatorLayout &layout) {
+  auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); };
+  auto lt = [&](Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  };
   Value accBuffer = viewRoot(p.op.getDpsInits()[0]);
   AffineMap cMap = p.op.getMatchingIndexingMap(p.op.getDpsInitOperand(0));
-  Value gRow = add(m0, add(warpRow, div(lane, 4)));
-  Value gCol = add(n0, add(warpCol, mul(rem(lane, 4), 2)));
-  for (int64_t mi = 0; mi < t.mt(); ++mi) {
-    for (int64_t nj = 0; nj < t.nt(); ++nj) {
+  Value lane = layout.lane;
+  Value gRow = add(layout.m0, add(layout.warpRow, arith::DivUIOp::create(b, loc, lane, c(4))));
+  Value gCol = add(layout.n0, add(layout.warpCol,
+                                  arith::MulIOp::create(
+                                      b, loc, arith::RemUIOp::create(b, loc, lane, c(4)), c(2))));
+  int64_t nt = layout.nt;
+  for (int64_t mi = 0; mi < layout.mt; ++mi) {
+    for (int64_t nj = 0; nj < nt; ++nj) {
       for (int64_t e = 0; e < 4; ++e) {
         Value row = add(gRow, c(mi * 16 + (e / 2) * 8));
         Value col = add(gCol, c(nj * 8 + e % 2));
         std::optional<scf::IfOp> guard;
         OpBuilder::InsertionGuard ig(b);
-        if (p.M % t.bm != 0 || p.N % t.bn != 0) {
+        if (layout.guarded) {
           Value in = arith::AndIOp::create(b, loc, lt(row, c(p.M)), lt(col, c(p.N)));
           guard = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
           b.setInsertionPointToStart(guard->thenBlock());
@@ -319,7 +324,7 @@ void Emitter::emitEpilogue(ArrayRef<Value> acc) {
         // Coordinates of the contraction's output dims, in the accumulator's order.
         SmallVector<Value> at(p.op.getNumLoops(), c(0));
         if (p.dimB >= 0) {
-          at[p.dimB] = batchId;
+          at[p.dimB] = layout.batchId;
         }
         at[p.dimM] = row;
         at[p.dimN] = col;
@@ -331,7 +336,7 @@ void Emitter::emitEpilogue(ArrayRef<Value> acc) {
         // a MapVector, so the stores come out in a stable order.
         llvm::MapVector<Value, Value> held;
         DenseMap<Value, Value> lastTarget;
-        held[accBuffer] = acc[(mi * t.nt() + nj) * 4 + e];
+        held[accBuffer] = acc[(mi * nt + nj) * 4 + e];
         lastTarget[accBuffer] = p.op.getDpsInits()[0];
         for (linalg::GenericOp g : p.epilogue) {
           IRMapping body = outer; // the body reads the kernel's constants too
@@ -385,7 +390,6 @@ void Emitter::emitEpilogue(ArrayRef<Value> acc) {
   }
 }
 
-} // namespace
 
 linalg::LinalgOp findContraction(func::FuncOp fn) {
   for (Operation &op : fn.getBody().front().without_terminator()) {
@@ -398,7 +402,8 @@ linalg::LinalgOp findContraction(func::FuncOp fn) {
 }
 
 FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, StringRef arch,
-                                 const CreateKernelFn &createKernel) {
+                                 const CreateKernelFn &createKernel,
+                                 SmallVectorImpl<SmallVector<int64_t>> &tensorMaps) {
   auto refuse = [&](const Twine &why) {
     return fn.emitError("kiln-cuda-map-kernels: kernel ")
            << who << " is a contraction the tensor-core kernel cannot take: " << why
@@ -510,6 +515,28 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
     }
   }
 
+  // KILN_CUDA_GEMM=mma-sync|wgmma picks the kernel (bench/gpu.py compares them); by
+  // default sm_90a gets TMA + wgmma wherever its operands allow it.
+  StringRef kernel = "auto";
+  if (const char *env = std::getenv("KILN_CUDA_GEMM"); env && *env) {
+    kernel = env;
+    if (kernel != "mma-sync" && kernel != "wgmma") {
+      return refuse(Twine("KILN_CUDA_GEMM='") + env + "' is neither mma-sync nor wgmma");
+    }
+  }
+  if (kernel != "mma-sync" && arch == "sm_90a") {
+    std::string why;
+    FailureOr<Launch> launch = mapWgmma(fn, p, createKernel, tensorMaps, why);
+    if (succeeded(launch) || kernel == "wgmma") {
+      if (failed(launch)) {
+        return refuse("KILN_CUDA_GEMM=wgmma but " + why);
+      }
+      return launch;
+    }
+  } else if (kernel == "wgmma") {
+    return refuse("KILN_CUDA_GEMM=wgmma needs --cuda-arch=sm_90a, not " + arch);
+  }
+
   auto smemBytes = [&](const Tiles &t) {
     int64_t aBytes = t.bm * (t.bk + kPad) * eb;
     int64_t bBytes = (p.bKContiguous ? t.bn * (t.bk + kPad) : t.bk * (t.bn + kPad)) * eb;
@@ -556,7 +583,7 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
   }
   OpBuilder b(fn.getContext());
   IRMapping outer;
-  createKernel(b, t.threads(), outer);
+  createKernel(b, t.threads(), {}, outer);
   Location loc = fn.getLoc();
   auto i8 = b.getI8Type();
   auto dynType = MemRefType::get({ShapedType::kDynamic}, i8, MemRefLayoutAttrInterface{},

@@ -741,10 +741,12 @@ public:
   /// Moves `fn` into the GPU module; returns its launch or fails with a diagnostic.
   FailureOr<Launch> map(func::FuncOp fn) {
     if (findContraction(fn)) {
-      return mapContraction(fn, fn.getSymName().str() + " (" + label(fn) + ")", arch,
-                            [&](OpBuilder &b, int64_t block, IRMapping &outer) {
-                              return createKernel(b, fn, block, outer);
-                            });
+      return mapContraction(
+          fn, fn.getSymName().str() + " (" + label(fn) + ")", arch,
+          [&](OpBuilder &b, int64_t block, TypeRange extraArgs, IRMapping &outer) {
+            return createKernel(b, fn, block, outer, extraArgs);
+          },
+          tensorMaps[fn.getSymName()]);
     }
     IRRewriter rewriter(fn.getContext());
     normalize(rewriter, fn);
@@ -814,7 +816,7 @@ public:
 
     OpBuilder b(fn.getContext());
     IRMapping outer;
-    gpu::GPUFuncOp gfn = createKernel(b, fn, block, outer);
+    createKernel(b, fn, block, outer);
     Location loc = fn.getLoc();
     Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
     Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
@@ -845,9 +847,13 @@ public:
 private:
   /// The gpu.func of `fn` with its arguments, constants, views and globals (mapped in
   /// `outer`); `b` is left at the end of its entry block.
-  gpu::GPUFuncOp createKernel(OpBuilder &b, func::FuncOp fn, int64_t block, IRMapping &outer) {
+  gpu::GPUFuncOp createKernel(OpBuilder &b, func::FuncOp fn, int64_t block, IRMapping &outer,
+                              TypeRange extraArgs = {}) {
     b.setInsertionPointToEnd(gpuModule.getBody());
-    auto gfn = gpu::GPUFuncOp::create(b, fn.getLoc(), fn.getSymName(), fn.getFunctionType());
+    SmallVector<Type> args(fn.getArgumentTypes());
+    llvm::append_range(args, extraArgs);
+    auto gfn = gpu::GPUFuncOp::create(b, fn.getLoc(), fn.getSymName(),
+                                      b.getFunctionType(args, fn.getResultTypes()));
     gfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
     gfn.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({static_cast<int32_t>(block), 1, 1}));
     // Every binding is its own buffer, at least 64-byte aligned (docs/artifact.md).
@@ -933,6 +939,10 @@ private:
   ModuleOp module;
   gpu::GPUModuleOp gpuModule;
   std::string arch;
+
+public:
+  /// Per kernel symbol: the TMA tensor maps its contraction kernel takes (plan form).
+  llvm::StringMap<SmallVector<SmallVector<int64_t>>> tensorMaps;
 };
 
 
@@ -1105,6 +1115,14 @@ struct MapKernelsToGpuPass : public kiln::impl::MapKernelsToGpuPassBase<MapKerne
         return signalPassFailure();
       }
       attrs.set("launch", b.getDenseI64ArrayAttr(found->second));
+      auto maps = mapper.tensorMaps.find(found->first());
+      if (maps != mapper.tensorMaps.end() && !maps->second.empty()) {
+        SmallVector<Attribute> records;
+        for (ArrayRef<int64_t> r : maps->second) {
+          records.push_back(b.getDenseI64ArrayAttr(r));
+        }
+        attrs.set("tensor_maps", b.getArrayAttr(records));
+      }
       entries.push_back(attrs.getDictionary(module.getContext()));
     }
     NamedAttrList planAttrs(plan);

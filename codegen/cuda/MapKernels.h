@@ -37,19 +37,25 @@ llvm::SmallVector<mlir::Value> indicesAt(mlir::OpBuilder &b, mlir::Location loc,
 
 /// Creates the gpu.func of a kernel with `block` threads, its arguments, constants and
 /// views mapped in the IRMapping; the builder is left at the end of its entry block.
-using CreateKernelFn =
-    std::function<mlir::gpu::GPUFuncOp(mlir::OpBuilder &, int64_t, mlir::IRMapping &)>;
+/// `extraArgs` are appended after the kernel's own arguments (the tensor maps of a TMA
+/// kernel, docs/artifact.md).
+using CreateKernelFn = std::function<mlir::gpu::GPUFuncOp(mlir::OpBuilder &, int64_t,
+                                                          mlir::TypeRange, mlir::IRMapping &)>;
 
 /// The contraction of `fn` (a linalg contraction, after a fill of its accumulator), if
 /// the kernel has one.
 mlir::linalg::LinalgOp findContraction(mlir::func::FuncOp fn);
 
 /// Maps a contraction kernel (fill, one contraction, all-parallel epilogue ops) to a
-/// tensor-core kernel (ldmatrix + mma.sync, sm_80 and later) whose tiles fit the shared
-/// memory of `arch`; errors name the kernel by `who`.
-mlir::FailureOr<Launch> mapContraction(mlir::func::FuncOp fn, const std::string &who,
-                                       llvm::StringRef arch,
-                                       const CreateKernelFn &createKernel);
+/// tensor-core kernel whose tiles fit the shared memory of `arch`: TMA + wgmma on sm_90a
+/// where the operands allow it, else ldmatrix + mma.sync (sm_80 and later). Errors name
+/// the kernel by `who`. `tensorMaps` receives the TMA descriptors the kernel takes after
+/// its bindings, each `[binding, byte offset, kilnDType, swizzle bytes, rank,
+/// dims[rank] (innermost first), byte strides[rank - 1], box[rank]]`.
+mlir::FailureOr<Launch>
+mapContraction(mlir::func::FuncOp fn, const std::string &who, llvm::StringRef arch,
+               const CreateKernelFn &createKernel,
+               llvm::SmallVectorImpl<llvm::SmallVector<int64_t>> &tensorMaps);
 
 } // namespace kiln::cuda
 

@@ -8,9 +8,10 @@
 // RUN: kiln-compile %S/Inputs/gemm.mlir --target=cuda --cuda-arch=sm_80 --emit=ptx -o %t.ptx
 // RUN: FileCheck %s --input-file=%t.ptx
 // RUN: %ptxas -arch=sm_80 -v %t.ptx -o %t.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS
-// RUN: kiln-compile %S/Inputs/gemm.mlir --target=cuda --cuda-arch=sm_90a --emit=ptx -o %t.90.ptx
+// On sm_90a the kernel is TMA + wgmma (ptx-wgmma.mlir) unless KILN_CUDA_GEMM asks for mma.sync.
+// RUN: env KILN_CUDA_GEMM=mma-sync kiln-compile %S/Inputs/gemm.mlir --target=cuda --cuda-arch=sm_90a --emit=ptx -o %t.90.ptx
 // RUN: %ptxas -arch=sm_90a -v %t.90.ptx -o %t.90.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS
-// RUN: kiln-compile %S/Inputs/gemm.mlir --target=cuda --cuda-arch=sm_90a -o %t.kiln
+// RUN: env KILN_CUDA_GEMM=mma-sync kiln-compile %S/Inputs/gemm.mlir --target=cuda --cuda-arch=sm_90a -o %t.kiln
 // RUN: kiln-run --inspect %t.kiln | FileCheck %s --check-prefix=ART90
 // RUN: kiln-compile %S/Inputs/gemm.mlir --target=cuda --cuda-arch=sm_86 -o %t.86.kiln
 // RUN: kiln-run --inspect %t.86.kiln | FileCheck %s --check-prefix=ART86

@@ -1,0 +1,59 @@
+//===- Contraction.h - contraction kernels: the problem and its epilogue -----===//
+//
+// What the two tensor-core kernels share (MapContraction.cpp: ldmatrix + mma.sync on
+// sm_80 and later; MapWgmma.cpp: TMA + wgmma on sm_90a): the analysed contraction and
+// the epilogue that runs on the accumulator registers.
+//
+//===----------------------------------------------------------------------------===//
+#ifndef KILN_CODEGEN_CUDA_CONTRACTION_H
+#define KILN_CODEGEN_CUDA_CONTRACTION_H
+
+#include "codegen/cuda/MapKernels.h"
+
+namespace kiln::cuda {
+
+/// The contraction's shape and how its operands are laid out.
+struct Problem {
+  mlir::linalg::LinalgOp op;
+  mlir::Value init; // the fill value of the accumulator
+  llvm::SmallVector<mlir::linalg::GenericOp> epilogue;
+  int64_t dimB = -1, dimM = -1, dimN = -1, dimK = -1; // loop positions
+  int64_t batch = 1, M = 0, N = 0, K = 0;
+  bool bKContiguous = false; // B indexed (.., n, k): its rows are columns of B
+  mlir::Type elem;           // f16 or bf16
+};
+
+/// Where a thread's accumulators sit. Both kernels hold them in the m16n8 layout of
+/// mma.sync (a wgmma m64nN accumulator is the same layout, warp by warp): element
+/// (mi, nj, e) of acc, at index (mi * nt + nj) * 4 + e, is C[row][col] with
+///   row = m0 + warpRow + 16 mi + lane / 4 + 8 (e / 2),
+///   col = n0 + warpCol + 8 nj + 2 (lane % 4) + e % 2.
+struct AccumulatorLayout {
+  mlir::Value m0, n0, warpRow, warpCol, lane, batchId;
+  int64_t mt = 1, nt = 1;
+  /// Rows or columns of the block tile may lie past M or N: guard each element.
+  bool guarded = true;
+};
+
+/// Runs the epilogue ops per accumulator element on scalars (buffers they write that are
+/// kernel temporaries stay in registers) and stores every other buffer they write.
+void emitEpilogue(mlir::OpBuilder &b, mlir::Location loc, Problem &p,
+                  mlir::IRMapping &outer, llvm::ArrayRef<mlir::Value> acc,
+                  const AccumulatorLayout &at);
+
+/// Block-tile coordinates under grouped rasterization: consecutive blocks of the 1-D grid
+/// walk `group` M-tiles down before moving along N, so a wave shares A and B tiles in L2.
+/// Returns {m0, n0} for the block tile bm x bn.
+std::pair<mlir::Value, mlir::Value> rasterize(mlir::OpBuilder &b, mlir::Location loc,
+                                              const Problem &p, int64_t bm, int64_t bn);
+
+/// The TMA + wgmma kernel for sm_90a, or failure with `why` set and nothing created when
+/// the problem does not suit it (then the caller builds the mma.sync kernel).
+/// `tensorMaps` receives the kernel's tensor maps in the plan's `tensor_maps` form.
+mlir::FailureOr<Launch>
+mapWgmma(mlir::func::FuncOp fn, Problem &p, const CreateKernelFn &createKernel,
+         llvm::SmallVectorImpl<llvm::SmallVector<int64_t>> &tensorMaps, std::string &why);
+
+} // namespace kiln::cuda
+
+#endif
