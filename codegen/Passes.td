@@ -371,6 +371,10 @@ def MapKernelsToGpuPass : Pass<"kiln-cuda-map-kernels", "::mlir::ModuleOp"> {
     `gpu.module @kiln_kernels` as a `gpu.func` kernel with the same arguments (one device
     pointer per plan binding), and its grid and block sizes are recorded as `launch =
     [grid x, y, z, block x, y, z, dynamic shared bytes]` on its entry of `kiln.plan`.
+    Contraction kernels on sm_90a (TMA + wgmma) take one more argument per TMA tensor
+    map, a pointer to the descriptor the runtime encodes, described on the plan entry as
+    `tensor_maps = [[binding, byte offset, dtype, swizzle, rank, dims..., strides...,
+    box...], ...]` (docs/artifact.md).
 
     Loop kernels (elementwise, broadcast and data-movement ops: every op of the kernel
     all-parallel, after linalg elementwise fusion) run one thread per 16 bytes of output:

@@ -28,10 +28,13 @@ constexpr llvm::StringLiteral kBufferize =
     // was computed in (the packed matmul's expand/collapse): canonicalize erases it.
     "canonicalize";
 
-// Kernels on memrefs -> LLVM dialect, bare pointers for memrefs (static shapes).
+// Kernels on memrefs -> LLVM dialect, bare pointers for memrefs (static shapes). bf16
+// conversions become integer arithmetic (round to nearest even): LLVM would call
+// compiler-rt's __truncsfbf2 on CPUs without AVX512-BF16, which kernels cannot link.
 constexpr llvm::StringLiteral kLowerToLLVM =
     "buffer-deallocation-pipeline,kiln-cpu-lower-strided-copies,scf-forall-to-for,"
     "convert-vector-to-scf{full-unroll=1},convert-linalg-to-loops,kiln-cpu-approximate-math,"
+    "arith-expand{include-bf16=true},"
     "fold-memref-alias-ops,expand-strided-metadata,lower-affine,convert-scf-to-cf,"
     "canonicalize,convert-vector-to-llvm,expand-strided-metadata,lower-affine,"
     "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
@@ -61,12 +64,17 @@ static void registerPipelinePasses() {
   (void)once;
 }
 
-/// Graph passes both targets run: fusion (unless disabled), then one kernel per group.
-static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &report) {
+/// Graph passes both targets run: the precision of matrix products, fusion (unless
+/// disabled), then one kernel per group.
+static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &report,
+                           const std::string &precision, bool contractionPrologues) {
+  if (precision != "fp32") {
+    pm.addPass(createMixedPrecisionPass(MixedPrecisionPassOptions{precision}));
+  }
   if (fusion) {
     pm.addPass(createFoldBatchNormPass());
     pm.addPass(createRaiseDecompositionsPass());
-    pm.addPass(createFusePass(FusePassOptions{report}));
+    pm.addPass(createFusePass(FusePassOptions{report, contractionPrologues}));
   }
   pm.addPass(createOutlineKernelsPass());
 }
@@ -77,7 +85,8 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
   if (stop != "kiln" && stop != "linalg" && stop != "bufferized" && stop != "llvm") {
     return failure();
   }
-  addGraphPasses(pm, options.fusion, options.fusionReport);
+  addGraphPasses(pm, options.fusion, options.fusionReport, options.precision,
+                 /*contractionPrologues=*/true);
   if (stop == "kiln") {
     return success();
   }
@@ -113,7 +122,11 @@ LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &op
   if (!llvm::is_contained({"kiln", "linalg", "bufferized", "gpu", "nvvm"}, stop)) {
     return failure();
   }
-  addGraphPasses(pm, options.fusion, options.fusionReport);
+  // The tensor-core kernels stage A and B in shared memory exactly as they are in
+  // memory (cp.async, TMA): a cast or transpose before a product runs as its own kernel
+  // or in its producer's epilogue.
+  addGraphPasses(pm, options.fusion, options.fusionReport, options.precision,
+                 /*contractionPrologues=*/false);
   if (stop == "kiln") {
     return success();
   }

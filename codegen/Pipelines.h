@@ -26,6 +26,11 @@ struct CpuPipelineOptions : public mlir::PassPipelineOptions<CpuPipelineOptions>
       *this, "fusion-report",
       llvm::cl::desc("Write the fusion report (.json, .dot or .html) to this file"),
       llvm::cl::init("")};
+  Option<std::string> precision{
+      *this, "precision",
+      llvm::cl::desc("fp32 (default), bf16 or fp16: the operand type of f32 matrix products "
+                     "(kiln-mixed-precision; f32 accumulation, everything else f32)"),
+      llvm::cl::init("fp32")};
   Option<int> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("The target's vector register width in bits: 512 (AVX-512, 32 "
@@ -55,6 +60,11 @@ struct CudaPipelineOptions : public mlir::PassPipelineOptions<CudaPipelineOption
       *this, "fusion-report",
       llvm::cl::desc("Write the fusion report (.json, .dot or .html) to this file"),
       llvm::cl::init("")};
+  Option<std::string> precision{
+      *this, "precision",
+      llvm::cl::desc("fp32 (default), bf16 or fp16: the operand type of f32 matrix products "
+                     "(kiln-mixed-precision; f32 accumulation, everything else f32)"),
+      llvm::cl::init("fp32")};
   Option<std::string> cudaArch{*this, "cuda-arch",
                                llvm::cl::desc("sm_80 | sm_86 | sm_89 | sm_90a"),
                                llvm::cl::init("sm_80")};

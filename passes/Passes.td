@@ -32,6 +32,35 @@ def PrintFusionInfoPass : Pass<"kiln-print-fusion-info"> {
 }
 
 //===----------------------------------------------------------------------------===//
+// Precision
+//===----------------------------------------------------------------------------===//
+
+def MixedPrecisionPass : Pass<"kiln-mixed-precision"> {
+  let summary = "Run f32 matrix products in bf16 or fp16 with f32 accumulation";
+  let description = [{
+    What `--precision=bf16|fp16` runs before fusion, like PyTorch's autocast: every
+    kiln.matmul whose operands and result are f32 takes 16-bit operands (constant
+    weights are converted at compile time, rounding to nearest even; activations get a
+    kiln.cast that fusion folds into a neighbouring kernel), accumulates in f32 as every
+    kiln kernel does, and casts its result back to f32. Elementwise ops and reductions
+    (softmax, layer norm, pooling) stay f32. `fp32` leaves the model alone.
+
+    ```mlir
+    %y = kiln.matmul %x, %w : (tensor<8x64xf32>, tensor<64x32xf32>) -> tensor<8x32xf32>
+    ```
+    becomes, with `precision=bf16` and a constant `%w`,
+    ```mlir
+    %xh = kiln.cast %x : tensor<8x64xf32> to tensor<8x64xbf16>
+    %yh = kiln.matmul %xh, %w_bf16 : (tensor<8x64xbf16>, tensor<64x32xbf16>) -> tensor<8x32xbf16>
+    %y = kiln.cast %yh : tensor<8x32xbf16> to tensor<8x32xf32>
+    ```
+  }];
+  let options = [
+    Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
+           "fp32 (no change), bf16 or fp16">];
+}
+
+//===----------------------------------------------------------------------------===//
 // Fusion
 //===----------------------------------------------------------------------------===//
 
@@ -104,7 +133,11 @@ def FusePass : Pass<"kiln-fuse", "::mlir::ModuleOp"> {
     Option<"report", "report", "std::string", /*default=*/"\"\"",
            "Write the fusion report here (.json, .dot or .html): every group with its "
            "member nodes, scheme and modeled bytes, every edge left unfused with the "
-           "reason">];
+           "reason">,
+    Option<"contractionPrologues", "contraction-prologues", "bool", /*default=*/"true",
+           "Let a matmul / conv group take the cheap ops that feed only it (transposes, "
+           "casts, dequantize); false for targets whose contraction kernels copy operands "
+           "to shared memory as they are (CUDA: cp.async, TMA)">];
   let dependentDialects = ["::kiln::KilnDialect"];
 }
 

@@ -168,6 +168,18 @@ void WgmmaEmitter::producer() {
   auto one = scf::IfOp::create(b, loc, eq(tid, c(0)), /*withElseRegion=*/false);
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPointToStart(one.thenBlock());
+  // The runtime copied the descriptors into global memory through the generic proxy;
+  // the copy engine reads them through the tensormap proxy, so acquire them first.
+  SmallVector<Value> descs;
+  for (Value map : maps) {
+    Value desc = arith::IndexCastUIOp::create(
+        b, loc, b.getI64Type(), memref::ExtractAlignedPointerAsIndexOp::create(b, loc, map));
+    desc = LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()), desc);
+    NVVM::FenceProxyAcquireOp::create(
+        b, loc, NVVM::MemScopeKindAttr::get(b.getContext(), NVVM::MemScopeKind::SYS), desc,
+        i32(128));
+    descs.push_back(desc);
+  }
   auto loop = scf::ForOp::create(b, loc, c(0), c(kTiles), c(1));
   b.setInsertionPointToStart(loop.getBody());
   Value kt = loop.getInductionVar();
@@ -191,10 +203,7 @@ void WgmmaEmitter::producer() {
       Value v = loop == p.dimK ? k0 : loop == p.dimM ? mI : loop == p.dimN ? nI : batchI;
       coords.push_back(loop == p.dimN ? inner : v);
     }
-    Value desc = arith::IndexCastUIOp::create(
-        b, loc, b.getI64Type(),
-        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, maps[operand]));
-    desc = LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()), desc);
+    Value desc = descs[operand];
     // The shared::cluster form (address space 7): without a cluster it is this block's
     // shared memory. (LLVM 22 selects the shared::cta form for sm_100 only.)
     Value cluster = LLVM::AddrSpaceCastOp::create(

@@ -48,6 +48,9 @@ kilnStatus kilnCompileOptionsSetFusion(kilnCompileOptions options, int enable);
 /* Writes the fusion report to `path` during compilation: .json, .dot or .html (the graph
  * coloured by group, rendered by Graphviz when installed). NULL or "" for none. */
 kilnStatus kilnCompileOptionsSetFusionReport(kilnCompileOptions options, const char *path);
+/* "fp32" (the default), "bf16" or "fp16": the operand type f32 matrix products run in
+ * (f32 accumulation; elementwise ops and reductions stay f32), as PyTorch's autocast. */
+kilnStatus kilnCompileOptionsSetPrecision(kilnCompileOptions options, const char *precision);
 /* Prints the time of every stage to stderr when non-zero. */
 kilnStatus kilnCompileOptionsSetTiming(kilnCompileOptions options, int enable);
 /* The command line to record in the artifact (for humans). */

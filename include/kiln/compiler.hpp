@@ -92,6 +92,9 @@ public:
   Status setFusionReport(const std::string &path) {
     return Status::fromC(kilnCompileOptionsSetFusionReport(handle_, path.c_str()));
   }
+  Status setPrecision(const std::string &precision) {
+    return Status::fromC(kilnCompileOptionsSetPrecision(handle_, precision.c_str()));
+  }
   Status setTiming(bool enable) {
     return Status::fromC(kilnCompileOptionsSetTiming(handle_, enable ? 1 : 0));
   }

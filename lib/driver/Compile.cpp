@@ -318,6 +318,70 @@ void configurePassManager(PassManager &pm) {
   }
 }
 
+/// A kernel's TMA tensor maps from the optional `tensor_maps` of its plan entry: an array
+/// of array<i64> [binding, offset_bytes, dtype (kilnDType), swizzle_bytes, rank,
+/// dims[rank] (innermost first)..., strides_bytes[rank - 1]..., box[rank]...]. Only the
+/// shape of the list and the ranges of the casts are checked here; the limits of a map
+/// are validateArtifact's, which runs on the whole artifact.
+bool readTensorMaps(DictionaryAttr entry, runtime::Kernel &kernel, std::string &errors) {
+  Attribute attr = entry.get("tensor_maps");
+  if (!attr) {
+    return true;
+  }
+  auto fail = [&](const std::string &what) {
+    errors += "artifact: kernel '" + kernel.symbol + "': " + what + "\n";
+    return false;
+  };
+  auto list = dyn_cast<ArrayAttr>(attr);
+  if (!list) {
+    return fail("tensor_maps is not an array");
+  }
+  for (auto [i, element] : llvm::enumerate(list)) {
+    const std::string what = "tensor map " + std::to_string(i);
+    auto values = dyn_cast<DenseI64ArrayAttr>(element);
+    if (!values) {
+      return fail(what + " is not an array<i64>");
+    }
+    ArrayRef<int64_t> v = values.asArrayRef();
+    const int64_t rank = v.size() > 4 ? v[4] : 0;
+    if (rank < 1 || rank > static_cast<int64_t>(runtime::kMaxTensorMapRank) ||
+        static_cast<int64_t>(v.size()) != 5 + 3 * rank - 1) {
+      return fail(what + " has " + std::to_string(v.size()) +
+                  " values; expected [binding, offset, dtype, swizzle, rank (1..5), dims, "
+                  "strides, box] (5 + 3 * rank - 1 values)");
+    }
+    if (llvm::any_of(v, [](int64_t x) { return x < 0; })) {
+      return fail(what + " has a negative value");
+    }
+    // Fields the format keeps in 32 bits must fit them, and the dtype must be one.
+    const int64_t dtype = v[2];
+    ArrayRef<int64_t> box = v.take_back(rank);
+    if (v[0] > UINT32_MAX || v[3] > UINT32_MAX ||
+        llvm::any_of(box, [](int64_t x) { return x > UINT32_MAX; })) {
+      return fail(what + " has a binding, swizzle or box entry past 32 bits");
+    }
+    if (dtype < 1 || dtype > KILN_DTYPE_LAST) {
+      return fail(what + " has dtype " + std::to_string(dtype) + ", not a kilnDType");
+    }
+    runtime::TensorMap map;
+    map.binding = static_cast<uint32_t>(v[0]);
+    map.offset = static_cast<uint64_t>(v[1]);
+    map.dtype = static_cast<kilnDType>(dtype);
+    map.swizzle = static_cast<uint32_t>(v[3]);
+    for (int64_t d : v.slice(5, rank)) {
+      map.dims.push_back(static_cast<uint64_t>(d));
+    }
+    for (int64_t st : v.slice(5 + rank, rank - 1)) {
+      map.strides.push_back(static_cast<uint64_t>(st));
+    }
+    for (int64_t b : box) {
+      map.box.push_back(static_cast<uint32_t>(b));
+    }
+    kernel.tensorMaps.push_back(std::move(map));
+  }
+  return true;
+}
+
 /// Signature, memory plan (kernels, launches, copies) and constants of the lowered module;
 /// the caller fills META and the code.
 bool buildPlan(ModuleOp module, const CompileSettings &s, runtime::Artifact &a,
@@ -364,6 +428,9 @@ bool buildPlan(ModuleOp module, const CompileSettings &s, runtime::Artifact &a,
     ArrayRef<int64_t> flat = d.getAs<DenseI64ArrayAttr>("bindings").asArrayRef();
     for (size_t i = 0; i + 3 <= flat.size(); i += 3) {
       kernel.bindings.push_back(binding(flat.slice(i, 3)));
+    }
+    if (!readTensorMaps(d, kernel, errors)) {
+      return false;
     }
     a.plan.kernels.push_back(std::move(kernel));
   }
@@ -521,6 +588,7 @@ bool compileCuda(ModuleOp module, const CompileSettings &s, StageTimer &timer,
   options.cudaArch = s.cudaArch;
   options.fusion = s.fusion;
   options.fusionReport = s.fusionReport;
+  options.precision = s.precision;
   options.stopAfter = s.emit == "kiln"         ? "kiln"
                       : s.emit == "linalg"     ? "linalg"
                       : s.emit == "bufferized" ? "bufferized"
@@ -572,8 +640,11 @@ bool compileCuda(ModuleOp module, const CompileSettings &s, StageTimer &timer,
     return false;
   }
   llvm::TargetOptions targetOptions;
+  // sm_90a kernels acquire their TMA descriptors with fence.proxy.tensormap (PTX ISA
+  // 8.3); LLVM's default for sm_90a is 8.0. Other architectures keep LLVM's minimum.
+  std::string features = s.cudaArch == "sm_90a" ? "+ptx83" : "";
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
-      triple, s.cudaArch, "", targetOptions, std::nullopt, std::nullopt,
+      triple, s.cudaArch, features, targetOptions, std::nullopt, std::nullopt,
       llvm::CodeGenOptLevel::Aggressive));
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(tm->createDataLayout());
@@ -645,6 +716,10 @@ std::string validateSettings(const CompileSettings &s) {
   if (s.optLevel < 0 || s.optLevel > 3) {
     return "optimization level must be 0..3";
   }
+  static const char *precisions[] = {"fp32", "bf16", "fp16"};
+  if (!llvm::is_contained(precisions, s.precision)) {
+    return "unknown precision '" + s.precision + "' (--precision=fp32, bf16 or fp16)";
+  }
   static const char *stages[] = {"kiln", "linalg", "bufferized", "llvm-mlir",
                                  "llvm-ir", "asm", "artifact"};
   static const char *cudaStages[] = {"gpu", "ptx"};
@@ -691,6 +766,7 @@ bool compileModel(const std::string &modelPath, const CompileSettings &s, std::s
   options.vectorBits = llvm::is_contained(target->features, "avx512f") ? 512 : 256;
   options.fusion = s.fusion;
   options.fusionReport = s.fusionReport;
+  options.precision = s.precision;
   options.stopAfter = s.emit == "kiln"          ? "kiln"
                       : s.emit == "linalg"      ? "linalg"
                       : s.emit == "bufferized"  ? "bufferized"

@@ -36,6 +36,8 @@ struct CompileSettings {
   bool fusion = true;
   /// Where --kiln-fuse writes its report (.json, .dot, .html); empty: none.
   std::string fusionReport;
+  /// fp32 | bf16 | fp16: the operand type of f32 matrix products (kiln-mixed-precision).
+  std::string precision = "fp32";
   std::string flags;
 };
 

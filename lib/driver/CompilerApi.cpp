@@ -66,6 +66,13 @@ kilnStatus kilnCompileOptionsSetCudaArch(kilnCompileOptions options, const char 
   return update(options, [&](kiln::driver::CompileSettings &s) { s.cudaArch = arch; });
 }
 
+kilnStatus kilnCompileOptionsSetPrecision(kilnCompileOptions options, const char *precision) {
+  if (!options || !precision) {
+    return invalid("kilnCompileOptionsSetPrecision: NULL argument");
+  }
+  return update(options, [&](kiln::driver::CompileSettings &s) { s.precision = precision; });
+}
+
 kilnStatus kilnCompileOptionsSetCpu(kilnCompileOptions options, const char *cpu) {
   if (!options || !cpu || !*cpu) {
     return invalid("kilnCompileOptionsSetCpu: NULL or empty argument");

@@ -1,10 +1,10 @@
 //===- ArtifactFormat.cpp - the .kiln artifact: writer and checked reader --===//
 //
-// Writer and reader of docs/artifact.md, format 1.1. The reader decodes through a cursor
-// that checks every read against the bytes left in its section, caps every count by
-// those bytes before it reserves anything, and names the section and field in each
-// message. Decoding is followed by `validate`, the semantic checks the writer side can
-// also run on its own artifacts.
+// Writer and reader of docs/artifact.md, format 1.2 (the reader reads 1.1 too). The reader
+// decodes through a cursor that checks every read against the bytes left in its section,
+// caps every count by those bytes before it reserves anything, and names the section and
+// field in each message. Decoding is followed by `validate`, the semantic checks the
+// writer side can also run on its own artifacts.
 //
 //===----------------------------------------------------------------------------===//
 #include "lib/runtime/ArtifactFormat.h"
@@ -79,9 +79,14 @@ bool operator==(const Kernel::Launch &a, const Kernel::Launch &b) {
   return a.sharedBytes == b.sharedBytes;
 }
 
+bool operator==(const TensorMap &a, const TensorMap &b) {
+  return a.binding == b.binding && a.offset == b.offset && a.dtype == b.dtype &&
+         a.swizzle == b.swizzle && a.dims == b.dims && a.strides == b.strides && a.box == b.box;
+}
+
 bool operator==(const Kernel &a, const Kernel &b) {
   return a.symbol == b.symbol && a.label == b.label && a.workItems == b.workItems &&
-         a.bindings == b.bindings && a.launch == b.launch;
+         a.bindings == b.bindings && a.launch == b.launch && a.tensorMaps == b.tensorMaps;
 }
 
 bool operator==(const Copy &a, const Copy &b) {
@@ -98,6 +103,19 @@ bool operator==(const Artifact &a, const Artifact &b) {
          a.signature.inputs == b.signature.inputs && a.signature.outputs == b.signature.outputs &&
          a.plan == b.plan && a.constants == b.constants && a.code == b.code && a.ptx == b.ptx &&
          a.cubin == b.cubin;
+}
+
+std::string describeTensorMap(const TensorMap &map) {
+  auto list = [](const auto &values) {
+    std::string s = "[";
+    for (size_t i = 0; i < values.size(); ++i) {
+      s += (i ? "," : "") + std::to_string(values[i]);
+    }
+    return s + "]";
+  };
+  return "binding " + std::to_string(map.binding) + " +" + std::to_string(map.offset) + " " +
+         kilnDTypeGetName(map.dtype) + " dims " + list(map.dims) + " strides " + list(map.strides) +
+         " box " + list(map.box) + " swizzle " + std::to_string(map.swizzle);
 }
 
 bool isCudaArtifact(const Artifact &artifact) { return artifact.meta.target == kCudaTarget; }
@@ -222,7 +240,7 @@ std::string encodePlan(const Plan &p) {
   return w.out;
 }
 
-std::string encodeLaunch(const Plan &p) {
+std::string encodeLaunch(const Plan &p, uint32_t formatMinor) {
   Writer w;
   w.u32(static_cast<uint32_t>(p.kernels.size()));
   for (const Kernel &k : p.kernels) {
@@ -233,6 +251,26 @@ std::string encodeLaunch(const Plan &p) {
       w.u32(b);
     }
     w.u32(k.launch.sharedBytes);
+    if (formatMinor < kTensorMapsMinor) {
+      continue; // validate refuses tensor maps a 1.1 file cannot carry
+    }
+    w.u32(static_cast<uint32_t>(k.tensorMaps.size()));
+    for (const TensorMap &m : k.tensorMaps) {
+      w.u32(m.binding);
+      w.u64(m.offset);
+      w.u32(static_cast<uint32_t>(m.dtype));
+      w.u32(m.swizzle);
+      w.u32(static_cast<uint32_t>(m.dims.size()));
+      for (uint64_t d : m.dims) {
+        w.u64(d);
+      }
+      for (uint64_t s : m.strides) {
+        w.u64(s);
+      }
+      for (uint32_t b : m.box) {
+        w.u32(b);
+      }
+    }
   }
   return w.out;
 }
@@ -258,7 +296,7 @@ std::string serializeArtifact(const Artifact &artifact) {
       {SectionKind::Plan, plan.data(), plan.size()},
   };
   if (isCudaArtifact(artifact)) {
-    launch = encodeLaunch(artifact.plan);
+    launch = encodeLaunch(artifact.plan, artifact.formatMinor);
     sections.push_back({SectionKind::Launch, launch.data(), launch.size()});
     sections.push_back(
         {SectionKind::Constants, bytesOf(artifact.constants), artifact.constants.size()});
@@ -427,6 +465,9 @@ constexpr uint64_t kBindingBytes = 4 + 4 + 8 + 8;
 constexpr uint64_t kMinKernelBytes = 4 + 4 + 8 + 4;
 constexpr uint64_t kCopyBytes = 4 + kBindingBytes;
 constexpr uint64_t kLaunchBytes = 7 * 4;
+constexpr uint64_t kTensorMapCountBytes = 4; // after the launch fields, from format 1.2
+// binding, offset, dtype, swizzle, rank, then (rank 1) one dim, no stride, one box entry.
+constexpr uint64_t kMinTensorMapBytes = 4 + 8 + 4 + 4 + 4 + 8 + 4;
 
 bool readMeta(Cursor &c, Meta &m) {
   uint32_t n;
@@ -542,8 +583,47 @@ bool readPlan(Cursor &c, Plan &p) {
   return c.finish();
 }
 
-/// LAUNCH: one record per kernel of the (already decoded) plan.
-bool readLaunch(Cursor &c, Plan &p) {
+bool readTensorMap(Cursor &c, TensorMap &m, const std::string &what) {
+  uint32_t dtype, rank;
+  if (!c.u32(m.binding, what + " binding") || !c.u64(m.offset, what + " offset") ||
+      !c.u32(dtype, what + " dtype") || !c.u32(m.swizzle, what + " swizzle") ||
+      !c.u32(rank, what + " rank")) {
+    return false;
+  }
+  // Range-checked before use: kilnDType cannot hold arbitrary values, and the rank sizes
+  // the arrays below.
+  if (dtype == KILN_DTYPE_INVALID || dtype > KILN_DTYPE_LAST) {
+    return c.fail(what + " has unknown dtype " + std::to_string(dtype));
+  }
+  if (rank == 0 || rank > kMaxTensorMapRank) {
+    return c.fail(what + " has rank " + std::to_string(rank) + " (must be 1.." +
+                  std::to_string(kMaxTensorMapRank) + ")");
+  }
+  m.dtype = static_cast<kilnDType>(dtype);
+  m.dims.resize(rank);
+  m.strides.resize(rank - 1);
+  m.box.resize(rank);
+  for (uint32_t i = 0; i < rank; ++i) {
+    if (!c.u64(m.dims[i], what + " dim " + std::to_string(i))) {
+      return false;
+    }
+  }
+  for (uint32_t i = 0; i + 1 < rank; ++i) {
+    if (!c.u64(m.strides[i], what + " stride " + std::to_string(i + 1))) {
+      return false;
+    }
+  }
+  for (uint32_t i = 0; i < rank; ++i) {
+    if (!c.u32(m.box[i], what + " box " + std::to_string(i))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// LAUNCH: one record per kernel of the (already decoded) plan; from format 1.2 each
+/// record ends with the kernel's tensor maps.
+bool readLaunch(Cursor &c, Plan &p, uint32_t formatMinor) {
   uint32_t n;
   if (!c.u32(n, "nkernels")) {
     return false;
@@ -553,18 +633,35 @@ bool readLaunch(Cursor &c, Plan &p) {
     return c.fail("nkernels is " + std::to_string(n) + " but the PLAN has " +
                   std::to_string(p.kernels.size()) + " kernels");
   }
-  if (n > c.left() / kLaunchBytes) {
-    return c.fail(std::to_string(n) + " kernels need " + std::to_string(n * kLaunchBytes) +
+  const bool withMaps = formatMinor >= kTensorMapsMinor;
+  const uint64_t recordBytes = kLaunchBytes + (withMaps ? kTensorMapCountBytes : 0);
+  if (n > c.left() / recordBytes) {
+    return c.fail(std::to_string(n) + " kernels need " + std::to_string(n * recordBytes) +
                   " bytes but only " + std::to_string(c.left()) + " remain");
   }
   static const char *const fields[7] = {"grid_x",  "grid_y",  "grid_z",      "block_x",
                                         "block_y", "block_z", "shared_bytes"};
   for (uint32_t i = 0; i < n; ++i) {
-    Kernel::Launch &l = p.kernels[i].launch;
+    Kernel &k = p.kernels[i];
+    Kernel::Launch &l = k.launch;
+    const std::string what = "kernel " + std::to_string(i);
     uint32_t *targets[7] = {&l.grid[0],  &l.grid[1],  &l.grid[2],    &l.block[0],
                             &l.block[1], &l.block[2], &l.sharedBytes};
     for (int f = 0; f < 7; ++f) {
-      if (!c.u32(*targets[f], "kernel " + std::to_string(i) + " " + fields[f])) {
+      if (!c.u32(*targets[f], what + " " + fields[f])) {
+        return false;
+      }
+    }
+    if (!withMaps) {
+      continue;
+    }
+    uint32_t maps;
+    if (!c.count(maps, kMinTensorMapBytes, what + " tensor maps")) {
+      return false;
+    }
+    k.tensorMaps.resize(maps);
+    for (uint32_t j = 0; j < maps; ++j) {
+      if (!readTensorMap(c, k.tensorMaps[j], what + " tensor map " + std::to_string(j))) {
         return false;
       }
     }
@@ -715,7 +812,93 @@ std::vector<std::string> ptxEntries(const char *ptx, uint64_t size) {
   return names;
 }
 
-/// The cuda-only checks: META, the launch limits, the PTX, the absence of CODE_ELF.
+/// The limits cuTensorMapEncodeTiled enforces, checked here so that a bad map is an
+/// artifact error naming the kernel and the map rather than a driver error at session
+/// creation; and the extent the map spans (docs/artifact.md), which must lie inside its
+/// binding. `what` names the map.
+bool checkTensorMap(const TensorMap &m, const Kernel &k, const std::string &what,
+                    std::string &error) {
+  auto fail = [&](const std::string &message) {
+    error = what + message;
+    return false;
+  };
+  const uint64_t elem = kilnDTypeGetSize(m.dtype);
+  if (elem == 0) {
+    return fail(" has unknown dtype " + std::to_string(static_cast<uint32_t>(m.dtype)));
+  }
+  if (m.binding >= k.bindings.size()) {
+    return fail(" names binding " + std::to_string(m.binding) + " but the kernel has " +
+                std::to_string(k.bindings.size()) + " bindings");
+  }
+  if (m.swizzle != 0 && m.swizzle != 32 && m.swizzle != 64 && m.swizzle != 128) {
+    return fail(" has swizzle " + std::to_string(m.swizzle) + " (must be 0, 32, 64 or 128)");
+  }
+  const size_t rank = m.dims.size();
+  if (rank == 0 || rank > kMaxTensorMapRank) {
+    return fail(" has rank " + std::to_string(rank) + " (must be 1.." +
+                std::to_string(kMaxTensorMapRank) + ")");
+  }
+  if (m.strides.size() != rank - 1 || m.box.size() != rank) {
+    return fail(" has rank " + std::to_string(rank) + " but " + std::to_string(m.strides.size()) +
+                " strides and " + std::to_string(m.box.size()) + " box entries (needs " +
+                std::to_string(rank - 1) + " and " + std::to_string(rank) + ")");
+  }
+  if (m.offset % kTensorMapAlignment != 0) {
+    return fail(" has offset " + std::to_string(m.offset) + ", not a multiple of 16");
+  }
+  for (size_t i = 0; i < rank; ++i) {
+    if (m.dims[i] == 0 || m.dims[i] > kMaxTensorMapDim) {
+      return fail(" dim " + std::to_string(i) + " is " + std::to_string(m.dims[i]) +
+                  " (must be 1..2^32)");
+    }
+    if (m.box[i] == 0 || m.box[i] > kMaxTensorMapBox) {
+      return fail(" box " + std::to_string(i) + " is " + std::to_string(m.box[i]) +
+                  " (must be 1.." + std::to_string(kMaxTensorMapBox) + ")");
+    }
+  }
+  for (size_t i = 0; i + 1 < rank; ++i) {
+    uint64_t stride = m.strides[i];
+    if (stride % kTensorMapAlignment != 0 || stride >= kMaxTensorMapStride) {
+      return fail(" stride " + std::to_string(i + 1) + " is " + std::to_string(stride) +
+                  " bytes (must be a multiple of 16 below 2^40)");
+    }
+  }
+  const uint64_t row = m.box[0] * elem;
+  if (row % kTensorMapAlignment != 0) {
+    return fail(" box 0 spans " + std::to_string(row) + " bytes (" + std::to_string(m.box[0]) +
+                " x " + std::to_string(elem) + "), not a multiple of 16");
+  }
+  if (m.swizzle != 0 && row > m.swizzle) {
+    return fail(" box 0 spans " + std::to_string(row) + " bytes, more than its swizzle of " +
+                std::to_string(m.swizzle));
+  }
+  // extent = dims[0] * elem + sum over i >= 1 of (dims[i] - 1) * strides[i - 1]. The first
+  // term fits 64 bits (2^32 * 8), the others may not (2^32 * 2^40): each step is checked.
+  const Binding &b = k.bindings[m.binding];
+  uint64_t extent = m.dims[0] * elem;
+  bool fits = true;
+  for (size_t i = 1; i < rank && fits; ++i) {
+    uint64_t steps = m.dims[i] - 1, stride = m.strides[i - 1];
+    if (stride != 0 && steps > (std::numeric_limits<uint64_t>::max() - extent) / stride) {
+      fits = false;
+    } else {
+      extent += steps * stride;
+    }
+  }
+  const std::string binding =
+      "binding " + std::to_string(m.binding) + " (" + std::to_string(b.bytes) + " bytes)";
+  if (!fits) {
+    return fail(" spans more than 2^64 bytes, past the end of " + binding);
+  }
+  if (m.offset > b.bytes || extent > b.bytes - m.offset) {
+    return fail(" spans [" + std::to_string(m.offset) + ", +" + std::to_string(extent) +
+                ") bytes, past the end of " + binding);
+  }
+  return true;
+}
+
+/// The cuda-only checks: META, the launch limits, the tensor maps, the PTX, the absence
+/// of CODE_ELF.
 bool validateCuda(const Artifact &a, const Payloads &payloads, std::string &error) {
   if (a.meta.triple != kCudaTriple) {
     error =
@@ -774,6 +957,17 @@ bool validateCuda(const Artifact &a, const Payloads &payloads, std::string &erro
               std::to_string(kMaxSharedBytes) + " (227 KiB)";
       return false;
     }
+    if (!k.tensorMaps.empty() && a.formatMinor < kTensorMapsMinor) {
+      error = what + "has tensor maps, which format " + std::to_string(a.formatMajor) + "." +
+              std::to_string(a.formatMinor) + " cannot carry (they need 1." +
+              std::to_string(kTensorMapsMinor) + ")";
+      return false;
+    }
+    for (size_t j = 0; j < k.tensorMaps.size(); ++j) {
+      if (!checkTensorMap(k.tensorMaps[j], k, what + "tensor map " + std::to_string(j), error)) {
+        return false;
+      }
+    }
   }
   if (a.plan.kernels.empty()) {
     return true;
@@ -816,6 +1010,10 @@ bool validate(Artifact &a, const Payloads &payloads, std::string &error) {
     }
     if (k.workItems < 1) {
       error = what + " has work_items " + std::to_string(k.workItems) + " (must be >= 1)";
+      return false;
+    }
+    if (!k.tensorMaps.empty() && !isCudaArtifact(a)) {
+      error = what + " has tensor maps, which only the kernels of a cuda artifact have";
       return false;
     }
     for (size_t j = 0; j < k.bindings.size(); ++j) {
@@ -985,7 +1183,7 @@ bool parseImpl(const void *data, size_t size, Artifact &out, ParseError &error, 
   }
   if (cuda) {
     Cursor launch = sectionCursor(SectionKind::Launch, "LAUNCH");
-    if (!readLaunch(launch, out.plan)) {
+    if (!readLaunch(launch, out.plan, out.formatMinor)) {
       return fail(KILN_DATA_LOSS, launch.error);
     }
   }

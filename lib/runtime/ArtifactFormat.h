@@ -1,6 +1,6 @@
 //===- ArtifactFormat.h - the .kiln artifact: structs, writer, reader ------===//
 //
-// The in-memory form of a `.kiln` artifact (docs/artifact.md, format 1.1), the writer the
+// The in-memory form of a `.kiln` artifact (docs/artifact.md, format 1.2), the writer the
 // compiler calls (`serializeArtifact`) and the reader the runtime calls (`parseArtifact`).
 // The reader trusts nothing: every offset, size, count and string length is checked
 // against the bytes that remain before it is used, counts are capped by the bytes left
@@ -22,7 +22,9 @@ namespace kiln::runtime {
 
 constexpr char kArtifactMagic[8] = {'K', 'I', 'L', 'N', 'A', 'R', 'T', '\0'};
 constexpr uint32_t kFormatMajor = 1;
-constexpr uint32_t kFormatMinor = 1;
+constexpr uint32_t kFormatMinor = 2;
+/// The first minor whose LAUNCH section carries tensor maps.
+constexpr uint32_t kTensorMapsMinor = 2;
 constexpr size_t kHeaderBytes = 32;
 constexpr size_t kSectionEntryBytes = 24;
 constexpr uint64_t kMaxSections = 64;
@@ -36,6 +38,13 @@ constexpr uint32_t kMaxGridYZ = 65535;
 constexpr uint32_t kMaxBlockThreads = 1024;
 constexpr uint32_t kMaxBlockZ = 64;
 constexpr uint32_t kMaxSharedBytes = 227 * 1024; // sm_90's opt-in maximum per block
+
+// Limits of a TMA tensor map, those cuTensorMapEncodeTiled enforces (docs/artifact.md).
+constexpr uint32_t kMaxTensorMapRank = 5;
+constexpr uint64_t kMaxTensorMapDim = uint64_t(1) << 32;
+constexpr uint64_t kMaxTensorMapStride = uint64_t(1) << 40; // exclusive
+constexpr uint32_t kMaxTensorMapBox = 256;
+constexpr uint64_t kTensorMapAlignment = 16; // of offsets, strides and a box row in bytes
 
 /// META of a CUDA artifact: target "cuda", this triple, cpu the SM architecture.
 constexpr const char *kCudaTarget = "cuda";
@@ -95,6 +104,21 @@ struct Binding {
   uint64_t bytes = 0;
 };
 
+/// A TMA tensor map of a cuda kernel: the tensor a `cp.async.bulk.tensor` reads or
+/// writes, in the terms of cuTensorMapEncodeTiled, which the runtime calls with it once the
+/// binding's device address is known (docs/artifact.md, "The CUDA kernel ABI").
+struct TensorMap {
+  uint32_t binding = 0; // index into the kernel's bindings: whose device address is the base
+  uint64_t offset = 0;  // bytes from that binding's base to the tensor's first element (x16)
+  kilnDType dtype = KILN_DTYPE_INVALID; // element type; TMA copies bytes, any dtype maps
+  uint32_t swizzle = 0;                 // 0, 32, 64 or 128 (bytes)
+  std::vector<uint64_t> dims;           // rank 1..5, innermost first, each 1..2^32
+  std::vector<uint64_t> strides;        // rank-1 byte strides of dims 1.., each x16 and < 2^40
+  /// rank entries, each 1..256; box[0] * element size a multiple of 16 bytes, and with
+  /// swizzle != 0 at most `swizzle` bytes.
+  std::vector<uint32_t> box;
+};
+
 struct Kernel {
   std::string symbol;    // exported by the CODE_ELF object, or a PTX `.entry`
   std::string label;     // ONNX node names / op types, for profiles and errors
@@ -107,6 +131,9 @@ struct Kernel {
     uint32_t block[3] = {1, 1, 1};
     uint32_t sharedBytes = 0;
   } launch;
+  /// cuda only (LAUNCH, format 1.2): the kernel takes one more parameter per map, after
+  /// its bindings: the device address of the encoded CUtensorMap.
+  std::vector<TensorMap> tensorMaps;
 };
 
 /// An output filled by copying `source` after the last kernel.
@@ -148,12 +175,17 @@ bool operator==(const Meta &a, const Meta &b);
 bool operator==(const TensorDesc &a, const TensorDesc &b);
 bool operator==(const Binding &a, const Binding &b);
 bool operator==(const Kernel::Launch &a, const Kernel::Launch &b);
+bool operator==(const TensorMap &a, const TensorMap &b);
 bool operator==(const Kernel &a, const Kernel &b);
 bool operator==(const Copy &a, const Copy &b);
 bool operator==(const Plan &a, const Plan &b);
 /// Compares everything the file carries (not `sections`, which only the parser fills).
 bool operator==(const Artifact &a, const Artifact &b);
 inline bool operator!=(const Artifact &a, const Artifact &b) { return !(a == b); }
+
+/// "binding 1 +0 bf16 dims [4096,4096] strides [8192] box [64,128] swizzle 128": one map,
+/// as kiln-run --inspect and the runtime's messages print it.
+std::string describeTensorMap(const TensorMap &map);
 
 /// True for an artifact whose META target is "cuda" (PTX, CUBIN and LAUNCH instead of
 /// CODE_ELF); every other target has the cpu layout.
@@ -172,8 +204,9 @@ bool parseSmArch(const std::string &name, SmArch &arch);
 /// Encodes `artifact` as a format-1 file: header, section table, then the sections, each
 /// at a multiple of 64, the file ending with the last section: META, SIGNATURE, PLAN,
 /// CONSTANTS and CODE_ELF for cpu; META, SIGNATURE, PLAN, LAUNCH, CONSTANTS, PTX and
-/// CUBIN for cuda. It encodes what it is given; call `validateArtifact` first to catch a
-/// bad plan before the runtime does.
+/// CUBIN for cuda. LAUNCH carries the tensor maps when `formatMinor` >= 2 (a 1.1 file
+/// has no room for them). It encodes what it is given; call `validateArtifact` first to
+/// catch a bad plan before the runtime does.
 std::string serializeArtifact(const Artifact &artifact);
 
 /// Writes `serializeArtifact(artifact)` to `path`.
@@ -184,8 +217,9 @@ bool writeArtifactFile(const std::string &path, const Artifact &artifact, std::s
 /// with their exact byte size, 64-byte aligned constant/arena offsets with
 /// `index + bytes` inside the constants section / the arena, work_items >= 1, copies of
 /// the output's exact size; for cuda the META triple and SM architecture, the LAUNCH
-/// limits, a PTX that defines every kernel's `.entry`, and no CODE_ELF (for cpu: no PTX
-/// or CUBIN). Fills `TensorDesc::bytes`.
+/// limits, every tensor map's limits and extent inside its binding, a PTX that defines
+/// every kernel's `.entry`, and no CODE_ELF (for cpu: no PTX, CUBIN or tensor maps).
+/// Fills `TensorDesc::bytes`.
 bool validateArtifact(Artifact &artifact, std::string &error);
 
 /// How a parse failed: the status code the runtime reports (KILN_DATA_LOSS for a

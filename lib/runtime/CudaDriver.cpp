@@ -82,6 +82,13 @@ bool resolveAll(void *handle, DriverApi &f, std::string &missing) {
          resolve(handle, f.cuEventDestroy, {"cuEventDestroy_v2", "cuEventDestroy"}, missing);
 }
 
+/// Entry points of newer drivers that only some models need: null where the driver lacks
+/// them, and the session that needs one says so.
+void resolveOptional(void *handle, DriverApi &f) {
+  f.cuTensorMapEncodeTiled =
+      reinterpret_cast<decltype(f.cuTensorMapEncodeTiled)>(dlsym(handle, "cuTensorMapEncodeTiled"));
+}
+
 std::mutex &cacheMutex() {
   static std::mutex m;
   return m;
@@ -146,6 +153,7 @@ kilnStatus openCudaDriver(const std::string &path, const Driver *&out) {
                        ": the driver is too old for this runtime (or not an NVIDIA driver); "
                        "update the NVIDIA driver, or compile with --target=cpu");
   }
+  resolveOptional(handle, driver->fns);
   CUresult r = driver->fns.cuInit(0);
   if (r != CUDA_SUCCESS) {
     std::string message =

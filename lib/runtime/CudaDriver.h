@@ -14,6 +14,7 @@
 #include "kiln/runtime.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace kiln::runtime::cuda {
@@ -26,6 +27,13 @@ using CUdevice_attribute = int;
 using CUfunction_attribute = int;
 using CUjit_option = int;
 using CUstreamCaptureMode = int;
+using CUtensorMapDataType = int;
+using CUtensorMapInterleave = int;
+using CUtensorMapSwizzle = int;
+using CUtensorMapL2promotion = int;
+using CUtensorMapFloatOOBfill = int;
+using cuuint32_t = uint32_t;
+using cuuint64_t = uint64_t;
 struct CUctx_st;
 using CUcontext = CUctx_st *;
 struct CUmod_st;
@@ -40,6 +48,11 @@ struct CUgraph_st;
 using CUgraph = CUgraph_st *;
 struct CUgraphExec_st;
 using CUgraphExec = CUgraphExec_st *;
+/// The opaque 128-byte TMA descriptor cuTensorMapEncodeTiled fills. cuda.h 13 aligns it
+/// to 128 bytes (12.x to 64, which is what the driver and PTX require); 128 serves both.
+struct CUtensorMap {
+  alignas(128) unsigned long long opaque[16];
+};
 
 // The values of cuda.h's enums that the runtime uses.
 constexpr CUresult CUDA_SUCCESS = 0;
@@ -58,6 +71,23 @@ constexpr CUjit_option CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
 constexpr CUstreamCaptureMode CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1;
 constexpr unsigned CU_STREAM_NON_BLOCKING = 0x1;
 constexpr unsigned CU_EVENT_DEFAULT = 0x0;
+constexpr CUtensorMapDataType CU_TENSOR_MAP_DATA_TYPE_UINT8 = 0;
+constexpr CUtensorMapDataType CU_TENSOR_MAP_DATA_TYPE_UINT16 = 1;
+constexpr CUtensorMapDataType CU_TENSOR_MAP_DATA_TYPE_UINT32 = 2;
+constexpr CUtensorMapDataType CU_TENSOR_MAP_DATA_TYPE_INT32 = 3;
+constexpr CUtensorMapDataType CU_TENSOR_MAP_DATA_TYPE_UINT64 = 4;
+constexpr CUtensorMapDataType CU_TENSOR_MAP_DATA_TYPE_INT64 = 5;
+constexpr CUtensorMapDataType CU_TENSOR_MAP_DATA_TYPE_FLOAT16 = 6;
+constexpr CUtensorMapDataType CU_TENSOR_MAP_DATA_TYPE_FLOAT32 = 7;
+constexpr CUtensorMapDataType CU_TENSOR_MAP_DATA_TYPE_FLOAT64 = 8;
+constexpr CUtensorMapDataType CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 = 9;
+constexpr CUtensorMapInterleave CU_TENSOR_MAP_INTERLEAVE_NONE = 0;
+constexpr CUtensorMapSwizzle CU_TENSOR_MAP_SWIZZLE_NONE = 0;
+constexpr CUtensorMapSwizzle CU_TENSOR_MAP_SWIZZLE_32B = 1;
+constexpr CUtensorMapSwizzle CU_TENSOR_MAP_SWIZZLE_64B = 2;
+constexpr CUtensorMapSwizzle CU_TENSOR_MAP_SWIZZLE_128B = 3;
+constexpr CUtensorMapL2promotion CU_TENSOR_MAP_L2_PROMOTION_L2_256B = 3;
+constexpr CUtensorMapFloatOOBfill CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE = 0;
 /// Dynamic shared memory a kernel may use without CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES.
 constexpr unsigned kDefaultSharedBytes = 48 * 1024;
 
@@ -106,6 +136,16 @@ struct DriverApi {
   CUresult (*cuEventRecord)(CUevent event, CUstream stream);
   CUresult (*cuEventElapsedTime)(float *milliseconds, CUevent start, CUevent end);
   CUresult (*cuEventDestroy)(CUevent event);
+  /// Optional: null when the driver predates CUDA 12 (no TMA). Only models whose kernels
+  /// have tensor maps need it, so its absence is reported when such a model's session is
+  /// created, not when the driver is opened.
+  CUresult (*cuTensorMapEncodeTiled)(CUtensorMap *tensorMap, CUtensorMapDataType dataType,
+                                     cuuint32_t rank, void *globalAddress,
+                                     const cuuint64_t *globalDim, const cuuint64_t *globalStrides,
+                                     const cuuint32_t *boxDim, const cuuint32_t *elementStrides,
+                                     CUtensorMapInterleave interleave, CUtensorMapSwizzle swizzle,
+                                     CUtensorMapL2promotion l2Promotion,
+                                     CUtensorMapFloatOOBfill oobFill);
 };
 
 /// The driver, loaded and initialized (cuInit succeeded).
@@ -136,12 +176,13 @@ private:
 /// "libcuda.so.1".
 std::string cudaDriverPath();
 
-/// Opens the driver at `path`, resolves every entry point and calls cuInit(0). Each path
-/// is opened once per process (thread-safe); a success is kept for the life of the process
-/// (the library is never closed), a failure is retried by the next call. Failures are
-/// KILN_UNSUPPORTED with a message that says what to do: no library ("CUDA: no NVIDIA
-/// driver on this machine (...)"), an entry point missing ("... too old ..."), cuInit
-/// failing ("CUDA: no GPU found (cuInit: CUDA_ERROR_NO_DEVICE ...)").
+/// Opens the driver at `path`, resolves every entry point (the optional ones to null where
+/// it lacks them) and calls cuInit(0). Each path is opened once per process (thread-safe);
+/// a success is kept for the life of the process (the library is never closed), a failure
+/// is retried by the next call. Failures are KILN_UNSUPPORTED with a message that says
+/// what to do: no library ("CUDA: no NVIDIA driver on this machine (...)"), a required
+/// entry point missing ("... too old ..."), cuInit failing ("CUDA: no GPU found (cuInit:
+/// CUDA_ERROR_NO_DEVICE ...)").
 kilnStatus openCudaDriver(const std::string &path, const Driver *&out);
 
 /// `openCudaDriver(cudaDriverPath(), out)`.

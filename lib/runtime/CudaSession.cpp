@@ -2,8 +2,9 @@
 //
 // Everything a run needs is set up once in `create`, so a run is only launches and
 // copies: the kernels' parameter arrays hold the device addresses of their bindings
-// (constants + offset, arena + offset, the input/output buffers), fixed for the session's
-// life, which is also what lets a captured CUDA graph be replayed with new inputs.
+// (constants + offset, arena + offset, the input/output buffers) and of their TMA tensor
+// maps (encoded against those addresses), fixed for the session's life, which is also
+// what lets a captured CUDA graph be replayed with new inputs.
 //
 // Ordering: every transfer and launch goes on the session's one non-blocking stream, in
 // program order. Binding an input waits for its upload (the caller may reuse its memory
@@ -14,6 +15,7 @@
 //===----------------------------------------------------------------------------===//
 #include "lib/runtime/CudaSession.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -44,6 +46,48 @@ std::string dims(const uint32_t d[3]) {
 
 std::string describeKernel(size_t index, const Kernel &k) {
   return "kernel " + std::to_string(index) + " (" + k.symbol + ", '" + k.label + "')";
+}
+
+/// The CUtensorMapDataType of an element type: TMA copies bytes, so integers of the same
+/// width share one (bool and i8 as UINT8, i16 as UINT16).
+CUtensorMapDataType tensorMapDataType(kilnDType dtype) {
+  switch (dtype) {
+  case KILN_DTYPE_F32:
+    return CU_TENSOR_MAP_DATA_TYPE_FLOAT32;
+  case KILN_DTYPE_F16:
+    return CU_TENSOR_MAP_DATA_TYPE_FLOAT16;
+  case KILN_DTYPE_BF16:
+    return CU_TENSOR_MAP_DATA_TYPE_BFLOAT16;
+  case KILN_DTYPE_F64:
+    return CU_TENSOR_MAP_DATA_TYPE_FLOAT64;
+  case KILN_DTYPE_I32:
+    return CU_TENSOR_MAP_DATA_TYPE_INT32;
+  case KILN_DTYPE_U32:
+    return CU_TENSOR_MAP_DATA_TYPE_UINT32;
+  case KILN_DTYPE_I64:
+    return CU_TENSOR_MAP_DATA_TYPE_INT64;
+  case KILN_DTYPE_U64:
+    return CU_TENSOR_MAP_DATA_TYPE_UINT64;
+  case KILN_DTYPE_I16:
+  case KILN_DTYPE_U16:
+    return CU_TENSOR_MAP_DATA_TYPE_UINT16;
+  default: // i8, u8, bool; the parser admits no other value
+    return CU_TENSOR_MAP_DATA_TYPE_UINT8;
+  }
+}
+
+/// CU_TENSOR_MAP_SWIZZLE_* of a swizzle span in bytes (0, 32, 64 or 128, as validated).
+CUtensorMapSwizzle tensorMapSwizzle(uint32_t bytes) {
+  switch (bytes) {
+  case 32:
+    return CU_TENSOR_MAP_SWIZZLE_32B;
+  case 64:
+    return CU_TENSOR_MAP_SWIZZLE_64B;
+  case 128:
+    return CU_TENSOR_MAP_SWIZZLE_128B;
+  default:
+    return CU_TENSOR_MAP_SWIZZLE_NONE;
+  }
 }
 
 /// Makes `context` current on the calling thread for one call into the session and
@@ -147,6 +191,17 @@ kilnStatus CudaSession::create(std::shared_ptr<const Model> model, const Session
                        std::to_string(maxShared) + " per block: recompile with --cuda-arch=" +
                        smName(s->gpuArch.major, s->gpuArch.minor));
     }
+  }
+
+  // Tensor maps are encoded by the driver on the host, through an entry point drivers
+  // older than CUDA 12 lack (they load, and run every model without TMA).
+  const bool usesTensorMaps = std::any_of(kernels.begin(), kernels.end(),
+                                          [](const Kernel &k) { return !k.tensorMaps.empty(); });
+  if (usesTensorMaps && !api.cuTensorMapEncodeTiled) {
+    return error(KILN_UNSUPPORTED,
+                 "CUDA: this model's kernels use TMA tensor maps, which need "
+                 "cuTensorMapEncodeTiled (CUDA 12 or newer driver); the NVIDIA driver '" +
+                     d.path() + "' does not export it: update the NVIDIA driver");
   }
 
   if (CUresult r = api.cuDevicePrimaryCtxRetain(&s->context, s->dev)) {
@@ -348,24 +403,18 @@ kilnStatus CudaSession::allocateBuffers() {
     }
   }
 
-  // The parser checked every index and range against these buffers' sizes.
-  auto address = [&](const Binding &b) -> CUdeviceptr {
-    switch (b.space) {
-    case BindingSpace::Input:
-      return inputs[b.index];
-    case BindingSpace::Output:
-      return outputs[b.index];
-    case BindingSpace::Constant:
-      return constants + b.index;
-    case BindingSpace::Arena:
-      return arena + b.index;
-    }
-    return 0;
-  };
+  if (kilnStatus s = uploadTensorMaps()) {
+    return s;
+  }
+  // The kernel ABI (docs/artifact.md): the bindings, then one pointer per tensor map.
+  size_t map = 0;
   for (const Kernel &k : plan.kernels) {
     paramStart.push_back(params.size());
     for (const Binding &b : k.bindings) {
-      params.push_back(address(b));
+      params.push_back(bindingAddress(b));
+    }
+    for (size_t j = 0; j < k.tensorMaps.size(); ++j, ++map) {
+      params.push_back(tensorMaps + map * sizeof(CUtensorMap));
     }
   }
   paramStart.push_back(params.size());
@@ -375,12 +424,86 @@ kilnStatus CudaSession::allocateBuffers() {
   }
   for (const Copy &c : plan.copies) {
     copies.push_back(
-        CopyStep{outputs[c.output], address(c.source), static_cast<size_t>(c.source.bytes)});
+        CopyStep{outputs[c.output], bindingAddress(c.source), static_cast<size_t>(c.source.bytes)});
   }
   if (CUresult r = api.cuStreamSynchronize(stream)) {
+    std::string maps = hostTensorMaps.empty()
+                           ? ""
+                           : " and " + std::to_string(hostTensorMaps.size()) + " tensor maps";
     return driver->error("cannot upload the constants (" + std::to_string(m.constantsBytes()) +
-                             " bytes) to " + gpu(),
+                             " bytes)" + maps + " to " + gpu(),
                          "cuStreamSynchronize", r);
+  }
+  return nullptr;
+}
+
+CUdeviceptr CudaSession::bindingAddress(const Binding &b) const {
+  // The parser checked every index and range against these buffers' sizes.
+  switch (b.space) {
+  case BindingSpace::Input:
+    return inputs[b.index];
+  case BindingSpace::Output:
+    return outputs[b.index];
+  case BindingSpace::Constant:
+    return constants + b.index;
+  case BindingSpace::Arena:
+    return arena + b.index;
+  }
+  return 0;
+}
+
+kilnStatus CudaSession::uploadTensorMaps() {
+  const std::vector<Kernel> &kernels = model().plan().kernels;
+  const DriverApi &api = driver->api();
+  size_t count = 0;
+  for (const Kernel &k : kernels) {
+    count += k.tensorMaps.size();
+  }
+  if (count == 0) {
+    return nullptr;
+  }
+  hostTensorMaps.resize(count);
+  size_t n = 0;
+  for (size_t k = 0; k < kernels.size(); ++k) {
+    const Kernel &kernel = kernels[k];
+    for (size_t j = 0; j < kernel.tensorMaps.size(); ++j) {
+      const TensorMap &m = kernel.tensorMaps[j];
+      // Fixed-size copies: the driver reads rank - 1 strides, none for rank 1, and the
+      // parser capped the rank at 5.
+      const cuuint32_t rank = static_cast<cuuint32_t>(m.dims.size());
+      cuuint64_t dims[kMaxTensorMapRank] = {}, strides[kMaxTensorMapRank] = {};
+      cuuint32_t box[kMaxTensorMapRank] = {}, elementStrides[kMaxTensorMapRank] = {};
+      for (cuuint32_t i = 0; i < rank; ++i) {
+        dims[i] = m.dims[i];
+        strides[i] = i + 1 < rank ? m.strides[i] : 0;
+        box[i] = m.box[i];
+        elementStrides[i] = 1; // every element of the box, no subsampling
+      }
+      void *base = reinterpret_cast<void *>(
+          static_cast<uintptr_t>(bindingAddress(kernel.bindings[m.binding]) + m.offset));
+      // Out-of-bounds elements of a box read as zeros (FLOAT_OOB_FILL_NONE), which is what
+      // lets tiles overhang a tensor's edge; L2 lines are filled 256 bytes at a time.
+      if (CUresult r = api.cuTensorMapEncodeTiled(
+              &hostTensorMaps[n++], tensorMapDataType(m.dtype), rank, base, dims, strides, box,
+              elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE, tensorMapSwizzle(m.swizzle),
+              CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE)) {
+        return driver->error("cannot encode tensor map " + std::to_string(j) + " of " +
+                                 describeKernel(k, kernel) + " (" + describeTensorMap(m) +
+                                 ") for " + gpu(),
+                             "cuTensorMapEncodeTiled", r);
+      }
+    }
+  }
+  const size_t bytes = count * sizeof(CUtensorMap);
+  if (kilnStatus s = allocate(bytes, "the tensor maps", tensorMaps)) {
+    return s;
+  }
+  // cuMemAlloc's 256-byte alignment and the 128-byte maps keep every map 128-byte aligned
+  // (PTX needs 64).
+  if (CUresult r = api.cuMemcpyHtoDAsync(tensorMaps, hostTensorMaps.data(), bytes, stream)) {
+    return driver->error("cannot upload the tensor maps (" + std::to_string(bytes) + " bytes) to " +
+                             gpu(),
+                         "cuMemcpyHtoDAsync_v2", r);
   }
   return nullptr;
 }

@@ -5,7 +5,9 @@
 // it, loads the module (the CUBIN when the GPU is exactly that architecture, else the PTX
 // JIT-compiled by the driver), and allocates everything a run touches once: the arena,
 // the constants (uploaded once per session), one device buffer per input and output and
-// a host buffer per output, the kernels' parameter arrays. A run launches the plan's
+// a host buffer per output, the kernels' TMA tensor maps (encoded on the host once the
+// buffers' addresses are known, uploaded once), the kernels' parameter arrays. A run
+// launches the plan's
 // kernels in order on the session's stream (or replays them from a CUDA graph), then the
 // plan's copies device to device, then copies the outputs back and synchronizes.
 //
@@ -41,6 +43,11 @@ private:
   kilnStatus loadModule(bool useCubin);
   kilnStatus allocate(uint64_t bytes, const std::string &what, cuda::CUdeviceptr &out);
   kilnStatus allocateBuffers();
+  /// Encodes every kernel's tensor maps (cuTensorMapEncodeTiled) into `hostTensorMaps` and
+  /// enqueues their upload to `tensorMaps`; the buffers must be allocated.
+  kilnStatus uploadTensorMaps();
+  /// The device address of a binding (or copy source) of the plan.
+  cuda::CUdeviceptr bindingAddress(const Binding &b) const;
   /// Enqueues the kernels (with timing events around each when `timed`) and the plan's
   /// device-to-device copies on the stream.
   kilnStatus enqueuePlan(bool timed);
@@ -71,8 +78,13 @@ private:
   std::vector<cuda::CUdeviceptr> inputs;
   std::vector<cuda::CUdeviceptr> outputs;
   std::vector<AlignedBuffer> hostOutputs;
+  /// Every kernel's tensor maps in plan order, 128 bytes each, on the host (kept until
+  /// the session ends, so the upload never reads freed memory) and on the device.
+  std::vector<cuda::CUtensorMap> hostTensorMaps;
+  cuda::CUdeviceptr tensorMaps = 0;
   /// Kernel k's parameters are params[paramStart[k] .. paramStart[k+1]) (the bindings'
-  /// device addresses); cuLaunchKernel gets pointers to them, paramPointers.
+  /// device addresses, then those of its tensor maps); cuLaunchKernel gets pointers to
+  /// them, paramPointers.
   std::vector<cuda::CUdeviceptr> params;
   std::vector<void *> paramPointers;
   std::vector<size_t> paramStart;

@@ -550,7 +550,7 @@ struct FusePass : public impl::FusePassBase<FusePass> {
         for (Value operand : op.getOperands()) {
           edges.push_back({operand, &op});
         }
-        while (!edges.empty()) {
+        while (contractionPrologues && !edges.empty()) {
           auto [v, consumer] = edges.pop_back_val();
           Operation *producer = v.getDefiningOp();
           if (!producer || producer->getBlock() != &block || taken.contains(producer) ||

@@ -4,7 +4,7 @@
 //       [--cpu=host|x86-64-v3|x86-64-v4|<llvm cpu>] [--cuda-arch=sm_80|sm_86|sm_89|sm_90a]
 //       [-O0..-O3] [--emit=kiln|linalg|bufferized|gpu|llvm-mlir|llvm-ir|asm|ptx|artifact]
 //       [--input-shape NAME=1x3x224x224] [--constant-input NAME=@file] [--timing]
-//       [--no-fusion] [--fusion-report=report.json|.dot|.html]
+//       [--no-fusion] [--fusion-report=report.json|.dot|.html] [--precision=fp32|bf16|fp16]
 //
 // A thin main over the C compile API (include/kiln/compiler.h). The MLIR debugging flags
 // (--mlir-print-ir-after-all, --mlir-pass-pipeline-crash-reproducer=FILE, --mlir-timing)
@@ -64,6 +64,11 @@ int main(int argc, char **argv) {
   cl::list<std::string> constants(
       "constant-input",
       cl::desc("NAME=@file.npy|@file.pb: a graph input fixed at compile time"));
+  cl::opt<std::string> precision(
+      "precision",
+      cl::desc("fp32 | bf16 | fp16: run f32 matrix products with 16-bit operands and f32 "
+               "accumulation (default fp32)"),
+      cl::init("fp32"));
   cl::opt<bool> timing("timing", cl::desc("print the time of every stage"));
   cl::opt<std::string> fusionReport(
       "fusion-report", cl::value_desc("report.json|report.dot|report.html"),
@@ -77,7 +82,7 @@ int main(int argc, char **argv) {
   static cl::OptionCategory kilnCategory("kiln-compile options");
   for (cl::Option *option : std::initializer_list<cl::Option *>{
            &model, &output, &target, &cudaArch, &cpu, &optLevel, &emit, std::addressof(shapes),
-           std::addressof(constants), &timing, &fusionReport, &noFusion}) {
+           std::addressof(constants), &precision, &timing, &fusionReport, &noFusion}) {
     option->addCategory(kilnCategory);
   }
   mlir::registerMLIRContextCLOptions();
@@ -103,6 +108,7 @@ int main(int argc, char **argv) {
              report(kilnCompileOptionsSetCpu(options, cpu.c_str())) ||
              report(kilnCompileOptionsSetOptLevel(options, optLevel - '0')) ||
              report(kilnCompileOptionsSetEmit(options, emit.c_str())) ||
+             report(kilnCompileOptionsSetPrecision(options, precision.c_str())) ||
              report(kilnCompileOptionsSetTiming(options, timing)) ||
              report(kilnCompileOptionsSetFusion(options, !noFusion)) ||
              report(kilnCompileOptionsSetFusionReport(options, fusionReport.c_str())) ||

@@ -154,6 +154,9 @@ int inspectArtifact(const std::string &path, std::ostream &out, std::ostream &er
     for (size_t j = 0; j < k.bindings.size(); ++j) {
       out << "      " << j << ": " << describeBinding(k.bindings[j], sig) << "\n";
     }
+    for (size_t j = 0; j < k.tensorMaps.size(); ++j) {
+      out << "      tma[" << j << "]: " << describeTensorMap(k.tensorMaps[j]) << "\n";
+    }
   }
   out << "copies: " << plan.copies.size() << "\n";
   for (const Copy &c : plan.copies) {

@@ -33,10 +33,11 @@
 // IR:        nvvm.fence.mbarrier.init
 // IR:        gpu.barrier
 // IR:        nvvm.setmaxregister  decrease 40
+// IR:        nvvm.fence.proxy.acquire <sys>
+// IR:        nvvm.fence.proxy.acquire <sys>
 // IR:        scf.for
 // IR:          nvvm.mbarrier.try_wait.parity
 // IR:          nvvm.mbarrier.arrive.expect_tx %{{.+}}, %c49152_i32
-// IR:          memref.extract_aligned_pointer_as_index %[[MA]]
 // IR-COUNT-5:  nvvm.cp.async.bulk.tensor.shared.cluster.global
 // IR:        nvvm.setmaxregister  increase 232
 // IR:        scf.for {{.+}} iter_args
@@ -64,6 +65,7 @@
 // CHECK-DAG:   wgmma.commit_group.sync.aligned;
 // CHECK:       .visible .entry kernel1_matmul(
 // CHECK:       .maxntid 384, 1, 1
+// CHECK-DAG:   fence.proxy.tensormap::generic.acquire.sys [%rd{{[0-9]+}}], 128;
 // CHECK-DAG:   mbarrier.try_wait.parity.shared.b64
 // CHECK-DAG:   cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes
 // CHECK-DAG:   setmaxnreg.dec.sync.aligned.u32 40;

@@ -83,6 +83,28 @@ void expectRefused(const Artifact &a, const std::string &phrase,
       << "expected '" << phrase << "' in: " << error.message;
 }
 
+/// A u32 written over a well-formed file at `at`, and what the refusal must say.
+struct U32Patch {
+  const char *what;
+  size_t at;
+  uint32_t value;
+  const char *phrase;
+};
+
+/// Applies each patch to its own copy of `good` and expects the reader to refuse it as
+/// KILN_DATA_LOSS with the patch's phrase in the message.
+void expectPatchesRefused(const std::string &good, const std::vector<U32Patch> &patches) {
+  for (const U32Patch &p : patches) {
+    std::string file = good;
+    store32(file, p.at, p.value);
+    Artifact back;
+    ParseError error;
+    EXPECT_FALSE(parses(file, back, error)) << p.what;
+    EXPECT_EQ(error.code, KILN_DATA_LOSS) << p.what;
+    EXPECT_NE(error.message.find(p.phrase), std::string::npos) << p.what << ": " << error.message;
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Writer and round trips
 //===----------------------------------------------------------------------===//
@@ -328,31 +350,18 @@ TEST(ArtifactFormat, HostileCountsAndLengths) {
   const size_t plan = load64(good, entryOf(good, SectionKind::Plan) + 8);
   const size_t featureCount = meta + 16 + a.meta.compilerVersion.size() + a.meta.target.size() +
                               a.meta.triple.size() + a.meta.cpu.size();
-  struct Case {
-    const char *what;
-    size_t at;
-    uint32_t value;
-    const char *phrase;
-  };
-  const Case cases[] = {
-      {"string over 1 MiB", meta, (1u << 20) + 1, "more than the 1 MiB limit"},
-      {"string past section", meta, 5000, "META: truncated at compiler_version"},
-      {"feature count", featureCount, 0xFFFFFFFFu, "features count 4294967295 needs at least"},
-      {"input count", signature, 0x10000000u, "SIGNATURE: inputs count"},
-      {"rank", signature + 4 + 4 + 1 + 4, 17, "has rank 17, more than 16"},
-      {"dtype", signature + 4 + 4 + 1, 99, "SIGNATURE: input 0 ('x') has unknown dtype 99"},
-      {"dtype 0", signature + 4 + 4 + 1, 0, "input 0 ('x') has unknown dtype 0"},
-      {"kernel count", plan + 16, 0x7FFFFFFFu, "PLAN: kernels count"},
-  };
-  for (const Case &c : cases) {
-    std::string file = good;
-    store32(file, c.at, c.value);
-    Artifact back;
-    ParseError error;
-    EXPECT_FALSE(parses(file, back, error)) << c.what;
-    EXPECT_EQ(error.code, KILN_DATA_LOSS) << c.what;
-    EXPECT_NE(error.message.find(c.phrase), std::string::npos) << c.what << ": " << error.message;
-  }
+  expectPatchesRefused(
+      good,
+      {
+          {"string over 1 MiB", meta, (1u << 20) + 1, "more than the 1 MiB limit"},
+          {"string past section", meta, 5000, "META: truncated at compiler_version"},
+          {"feature count", featureCount, 0xFFFFFFFFu, "features count 4294967295 needs at least"},
+          {"input count", signature, 0x10000000u, "SIGNATURE: inputs count"},
+          {"rank", signature + 4 + 4 + 1 + 4, 17, "has rank 17, more than 16"},
+          {"dtype", signature + 4 + 4 + 1, 99, "SIGNATURE: input 0 ('x') has unknown dtype 99"},
+          {"dtype 0", signature + 4 + 4 + 1, 0, "input 0 ('x') has unknown dtype 0"},
+          {"kernel count", plan + 16, 0x7FFFFFFFu, "PLAN: kernels count"},
+      });
 }
 
 TEST(ArtifactFormat, TrailingBytesInASection) {
@@ -489,7 +498,7 @@ TEST(ArtifactFormat, CorruptedBytesNeverCrash) {
 }
 
 //===----------------------------------------------------------------------===//
-// CUDA artifacts (format 1.1)
+// CUDA artifacts (format 1.1, and 1.2 with tensor maps)
 //===----------------------------------------------------------------------===//
 
 Artifact cudaChain() {
@@ -505,7 +514,7 @@ TEST(ArtifactFormat, CudaRoundTrip) {
     ParseError error;
     ASSERT_TRUE(parses(file, back, error)) << error.message;
     EXPECT_TRUE(back == a);
-    EXPECT_EQ(back.formatMinor, 1u);
+    EXPECT_EQ(back.formatMinor, kFormatMinor);
     EXPECT_EQ(back.meta.target, "cuda");
     EXPECT_EQ(back.ptx, fixtures::cudaChainPtx());
     EXPECT_EQ(back.cubin, withCubin ? fakeCode() : std::vector<uint8_t>());
@@ -529,8 +538,8 @@ TEST(ArtifactFormat, CudaRoundTrip) {
 TEST(ArtifactFormat, CudaLayoutFollowsTheSpec) {
   const Artifact a = cudaChain();
   std::string file = serializeArtifact(a);
-  EXPECT_EQ(static_cast<uint8_t>(file[8]), 1); // format 1.1
-  EXPECT_EQ(static_cast<uint8_t>(file[12]), 1);
+  EXPECT_EQ(static_cast<uint8_t>(file[8]), 1); // format 1.2
+  EXPECT_EQ(static_cast<uint8_t>(file[12]), 2);
   EXPECT_EQ(load64(file, 24), 7u); // META SIGNATURE PLAN LAUNCH CONSTANTS PTX CUBIN
   Artifact back;
   ParseError error;
@@ -551,8 +560,8 @@ TEST(ArtifactFormat, CudaLayoutFollowsTheSpec) {
   ASSERT_TRUE(ptx && cubin && launch);
   EXPECT_EQ(file.substr(ptx->offset, ptx->size), a.ptx);
   EXPECT_EQ(cubin->size, a.cubin.size());
-  // LAUNCH: u32 nkernels, then 7 u32 per kernel.
-  ASSERT_EQ(launch->size, 4u + 2 * 28);
+  // LAUNCH: u32 nkernels, then per kernel 7 u32 and a u32 tensor map count (here 0).
+  ASSERT_EQ(launch->size, 4u + 2 * 32);
   auto u32 = [&](size_t at) {
     uint32_t v;
     std::memcpy(&v, file.data() + launch->offset + at, 4);
@@ -563,9 +572,235 @@ TEST(ArtifactFormat, CudaLayoutFollowsTheSpec) {
   for (size_t i = 0; i < 7; ++i) {
     EXPECT_EQ(u32(4 + 4 * i), first[i]) << "field " << i;
   }
-  EXPECT_EQ(u32(4 + 28), 8u);
-  EXPECT_EQ(u32(4 + 28 + 12), 128u);
+  EXPECT_EQ(u32(4 + 28), 0u);
+  EXPECT_EQ(u32(4 + 32), 8u);
+  EXPECT_EQ(u32(4 + 32 + 12), 128u);
+  EXPECT_EQ(u32(4 + 32 + 28), 0u);
   EXPECT_EQ(sectionKindName(8), "LAUNCH");
+}
+
+TEST(ArtifactFormat, Format11CudaFilesStillParse) {
+  // What a 1.1 writer wrote: LAUNCH records of 7 u32, no tensor map counts.
+  Artifact a = cudaChain();
+  a.formatMinor = 1;
+  std::string file = serializeArtifact(a);
+  EXPECT_EQ(static_cast<uint8_t>(file[12]), 1);
+  Artifact back;
+  ParseError error;
+  ASSERT_TRUE(parses(file, back, error)) << error.message;
+  EXPECT_EQ(findSection(back, SectionKind::Launch)->size, 4u + 2 * 28);
+  EXPECT_TRUE(back == a);
+  EXPECT_EQ(back.formatMinor, 1u);
+  EXPECT_EQ(back.plan.kernels[0].launch.sharedBytes, 65536u);
+  EXPECT_EQ(back.plan.kernels[1].launch.block[0], 128u);
+  EXPECT_TRUE(back.plan.kernels[0].tensorMaps.empty());
+  EXPECT_EQ(serializeArtifact(back), file);
+  // A 1.2 LAUNCH read as 1.1 has 8 bytes too many: the minor decides the layout.
+  std::string relabeled = serializeArtifact(cudaChain());
+  store32(relabeled, 12, 1);
+  EXPECT_FALSE(parses(relabeled, back, error));
+  EXPECT_NE(error.message.find("LAUNCH: 8 trailing bytes"), std::string::npos) << error.message;
+}
+
+TEST(ArtifactFormat, TensorMapsRoundTrip) {
+  const Artifact a = fixtures::makeCudaTmaArtifact();
+  std::string file = serializeArtifact(a);
+  Artifact back;
+  ParseError error;
+  ASSERT_TRUE(parses(file, back, error)) << error.message;
+  EXPECT_TRUE(back == a);
+  EXPECT_EQ(serializeArtifact(back), file);
+  ASSERT_EQ(back.plan.kernels[0].tensorMaps.size(), 2u);
+  EXPECT_TRUE(back.plan.kernels[1].tensorMaps.empty());
+  const TensorMap &t = back.plan.kernels[0].tensorMaps[1];
+  EXPECT_EQ(t.binding, 1u);
+  EXPECT_EQ(t.offset, 64u);
+  EXPECT_EQ(t.dtype, KILN_DTYPE_BF16);
+  EXPECT_EQ(t.swizzle, 64u);
+  EXPECT_EQ(t.dims, (std::vector<uint64_t>{32, 2}));
+  EXPECT_EQ(t.strides, (std::vector<uint64_t>{64}));
+  EXPECT_EQ(t.box, (std::vector<uint32_t>{32, 2}));
+  EXPECT_EQ(describeTensorMap(t),
+            "binding 1 +64 bf16 dims [32,2] strides [64] box [32,2] swizzle 64");
+
+  // LAUNCH, kernel 0: 7 u32, u32 ntensormaps, then map 0 as docs/artifact.md lays it out.
+  const SectionInfo *launch = findSection(back, SectionKind::Launch);
+  ASSERT_NE(launch, nullptr);
+  const size_t mapBytes = 4 + 8 + 4 + 4 + 4 + 2 * 8 + 8 + 2 * 4;
+  EXPECT_EQ(launch->size, 4u + 2 * 32 + 2 * mapBytes);
+  const size_t at = launch->offset + 4 + 28;
+  auto u32 = [&](size_t offset) {
+    uint32_t v;
+    std::memcpy(&v, file.data() + at + offset, 4);
+    return v;
+  };
+  EXPECT_EQ(u32(0), 2u);                                     // ntensormaps
+  EXPECT_EQ(u32(4), 0u);                                     // binding
+  EXPECT_EQ(load64(file, at + 8), 0u);                       // offset
+  EXPECT_EQ(u32(16), static_cast<uint32_t>(KILN_DTYPE_F32)); // dtype
+  EXPECT_EQ(u32(20), 128u);                                  // swizzle
+  EXPECT_EQ(u32(24), 2u);                                    // rank
+  EXPECT_EQ(load64(file, at + 28), 100u);                    // dims[0]
+  EXPECT_EQ(load64(file, at + 36), 10u);                     // dims[1]
+  EXPECT_EQ(load64(file, at + 44), 400u);                    // strides[0]
+  EXPECT_EQ(u32(52), 32u);                                   // box[0]
+  EXPECT_EQ(u32(56), 8u);                                    // box[1]
+
+  // A map that differs is a different artifact.
+  Artifact other = a;
+  other.plan.kernels[0].tensorMaps[0].box[1] = 4;
+  EXPECT_TRUE(other != a);
+}
+
+TEST(ArtifactFormat, TensorMapSemanticChecks) {
+  struct Case {
+    const char *what;
+    std::function<void(Artifact &)> patch;
+    const char *phrase;
+    bool inFile; // the file carries the mistake (else only the writer's check sees it)
+  };
+  auto map = [](Artifact &a, size_t j) -> TensorMap & { return a.plan.kernels[0].tensorMaps[j]; };
+  const Case cases[] = {
+      {"binding", [&](Artifact &a) { map(a, 1).binding = 2; },
+       "LAUNCH: kernel 0 (kiln_cuda_add_one_tma, 'add_0 (Add)') tensor map 1 names binding 2 "
+       "but the kernel has 2 bindings",
+       true},
+      {"dtype", [&](Artifact &a) { map(a, 0).dtype = kilnDType(14); },
+       "tensor map 0 has unknown dtype 14", true},
+      {"dtype 0", [&](Artifact &a) { map(a, 0).dtype = KILN_DTYPE_INVALID; },
+       "tensor map 0 has unknown dtype 0", true},
+      {"swizzle", [&](Artifact &a) { map(a, 1).swizzle = 48; },
+       "tensor map 1 has swizzle 48 (must be 0, 32, 64 or 128)", true},
+      {"rank 0",
+       [&](Artifact &a) {
+         map(a, 0).dims.clear();
+         map(a, 0).strides.clear();
+         map(a, 0).box.clear();
+       },
+       "tensor map 0 has rank 0 (must be 1..5)", true},
+      {"rank 6",
+       [&](Artifact &a) {
+         map(a, 0).dims.assign(6, 1);
+         map(a, 0).strides.assign(5, 16);
+         map(a, 0).box.assign(6, 4);
+       },
+       "tensor map 0 has rank 6 (must be 1..5)", true},
+      {"strides", [&](Artifact &a) { map(a, 0).strides.push_back(4000); },
+       "tensor map 0 has rank 2 but 2 strides and 2 box entries (needs 1 and 2)", false},
+      {"box entries", [&](Artifact &a) { map(a, 1).box.pop_back(); },
+       "tensor map 1 has rank 2 but 1 strides and 1 box entries (needs 1 and 2)", false},
+      {"offset", [&](Artifact &a) { map(a, 1).offset = 72; },
+       "tensor map 1 has offset 72, not a multiple of 16", true},
+      {"dim 0", [&](Artifact &a) { map(a, 0).dims[1] = 0; },
+       "tensor map 0 dim 1 is 0 (must be 1..2^32)", true},
+      {"dim 2^32 + 1", [&](Artifact &a) { map(a, 0).dims[0] = (uint64_t(1) << 32) + 1; },
+       "tensor map 0 dim 0 is 4294967297 (must be 1..2^32)", true},
+      {"stride x16", [&](Artifact &a) { map(a, 0).strides[0] = 408; },
+       "tensor map 0 stride 1 is 408 bytes (must be a multiple of 16 below 2^40)", true},
+      {"stride 2^40", [&](Artifact &a) { map(a, 0).strides[0] = uint64_t(1) << 40; },
+       "tensor map 0 stride 1 is 1099511627776 bytes", true},
+      {"box 0", [&](Artifact &a) { map(a, 0).box[1] = 0; },
+       "tensor map 0 box 1 is 0 (must be 1..256)", true},
+      {"box 257", [&](Artifact &a) { map(a, 1).box[1] = 257; },
+       "tensor map 1 box 1 is 257 (must be 1..256)", true},
+      {"box row", [&](Artifact &a) { map(a, 0).box[0] = 6; },
+       "tensor map 0 box 0 spans 24 bytes (6 x 4), not a multiple of 16", true},
+      {"box row over the swizzle", [&](Artifact &a) { map(a, 0).swizzle = 64; },
+       "tensor map 0 box 0 spans 128 bytes, more than its swizzle of 64", true},
+      {"extent", [&](Artifact &a) { map(a, 0).dims[1] = 11; },
+       "tensor map 0 spans [0, +4400) bytes, past the end of binding 0 (4000 bytes)", true},
+      {"offset past the binding", [&](Artifact &a) { map(a, 1).offset = 4016; },
+       "tensor map 1 spans [4016, +128) bytes, past the end of binding 1 (4000 bytes)", true},
+      {"extent at the edge", [&](Artifact &a) { map(a, 1).offset = 3888; },
+       "tensor map 1 spans [3888, +128) bytes", true},
+      {"extent overflows",
+       [&](Artifact &a) {
+         map(a, 0).dims[1] = uint64_t(1) << 32;
+         map(a, 0).strides[0] = (uint64_t(1) << 40) - 16;
+       },
+       "tensor map 0 spans more than 2^64 bytes, past the end of binding 0 (4000 bytes)", true},
+      {"format 1.1", [](Artifact &a) { a.formatMinor = 1; },
+       "LAUNCH: kernel 0 (kiln_cuda_add_one_tma, 'add_0 (Add)') has tensor maps, which format "
+       "1.1 cannot carry (they need 1.2)",
+       false},
+  };
+  for (const Case &c : cases) {
+    Artifact a = fixtures::makeCudaTmaArtifact();
+    c.patch(a);
+    std::string error;
+    Artifact copy = a;
+    EXPECT_FALSE(validateArtifact(copy, error)) << c.what;
+    EXPECT_NE(error.find(c.phrase), std::string::npos) << c.what << ": " << error;
+    if (c.inFile) {
+      expectRefused(a, c.phrase);
+    }
+  }
+  // The edges themselves are fine: a map ending exactly at its binding's end, rank 1,
+  // rank 5, the largest dim, box and stride.
+  Artifact edges = fixtures::makeCudaTmaArtifact();
+  map(edges, 1).offset = 3872;
+  TensorMap one;
+  one.dtype = KILN_DTYPE_U8;
+  one.dims = {4000};
+  one.box = {256};
+  TensorMap five;
+  five.dtype = KILN_DTYPE_F16;
+  five.swizzle = 32;
+  five.dims = {8, 1, 1, 1, 250};
+  five.strides = {16, 16, 16, 16};
+  five.box = {16, 1, 1, 1, 256};
+  TensorMap far;
+  far.binding = 1;
+  far.dtype = KILN_DTYPE_I8;
+  far.dims = {16, 4096};
+  far.strides = {(uint64_t(1) << 40) - 16};
+  far.box = {16, 256};
+  edges.plan.kernels[0].tensorMaps.push_back(one);
+  edges.plan.kernels[0].tensorMaps.push_back(five);
+  std::string error;
+  EXPECT_TRUE(validateArtifact(edges, error)) << error;
+  Artifact back;
+  ParseError parseError;
+  EXPECT_TRUE(parses(serializeArtifact(edges), back, parseError)) << parseError.message;
+  EXPECT_TRUE(back == edges);
+  // The largest stride is a valid stride, and the extent it gives must fit the binding.
+  edges.plan.kernels[0].tensorMaps.push_back(far);
+  EXPECT_FALSE(validateArtifact(edges, error));
+  EXPECT_NE(error.find("tensor map 4 spans [0, +4502500115677216) bytes, past the end of "
+                       "binding 1 (4000 bytes)"),
+            std::string::npos)
+      << error;
+
+  // A cpu kernel has no tensor maps (and a cpu file no LAUNCH to carry them).
+  Artifact cpu = chain();
+  cpu.plan.kernels[1].tensorMaps.push_back(map(edges, 0));
+  EXPECT_FALSE(validateArtifact(cpu, error));
+  EXPECT_NE(error.find("PLAN: kernel 1 (kiln_test_scale, 'mul_0 (Mul)') has tensor maps, which "
+                       "only the kernels of a cuda artifact have"),
+            std::string::npos)
+      << error;
+}
+
+TEST(ArtifactFormat, TensorMapHostileCountsAndTruncations) {
+  const std::string good = serializeArtifact(fixtures::makeCudaTmaArtifact());
+  const size_t launch = load64(good, entryOf(good, SectionKind::Launch) + 8);
+  const size_t count = launch + 4 + 28; // kernel 0's ntensormaps
+  const size_t map0 = count + 4;
+  const size_t map1 = map0 + 4 + 8 + 4 + 4 + 4 + 2 * 8 + 8 + 2 * 4; // the last of kernel 0
+  expectPatchesRefused(
+      good,
+      {
+          {"map count", count, 0xFFFFFFFFu,
+           "LAUNCH: kernel 0 tensor maps count 4294967295 needs at least"},
+          {"map count past the section", count, 5,
+           "LAUNCH: kernel 0 tensor maps count 5 needs at least 180 bytes but only 144 remain"},
+          {"rank", map0 + 20, 0xFFFFFFFFu,
+           "LAUNCH: kernel 0 tensor map 0 has rank 4294967295 (must be 1..5)"},
+          {"rank 0", map0 + 20, 0, "LAUNCH: kernel 0 tensor map 0 has rank 0"},
+          {"rank past the section", map1 + 20, 5,
+           "LAUNCH: truncated at kernel 0 tensor map 1 stride 4"},
+          {"dtype", map0 + 12, 99, "LAUNCH: kernel 0 tensor map 0 has unknown dtype 99"},
+      });
 }
 
 TEST(ArtifactFormat, SmArchitectures) {
@@ -711,7 +946,7 @@ TEST(ArtifactFormat, CudaSectionTable) {
          size_t e = entryOf(f, SectionKind::Launch);
          store64(f, e + 16, load64(f, e + 16) - 1);
        },
-       "LAUNCH: 2 kernels need 56 bytes but only 55 remain"},
+       "LAUNCH: 2 kernels need 64 bytes but only 63 remain"},
       {"long LAUNCH",
        [&](std::string &f) {
          size_t e = entryOf(f, SectionKind::Launch);
@@ -752,8 +987,9 @@ TEST(ArtifactFormat, CudaSectionTable) {
   }
 }
 
-TEST(ArtifactFormat, CudaTruncationsAndCorruptionNeverCrash) {
-  const std::string good = serializeArtifact(cudaChain());
+/// Every prefix of `good` is refused, and every file with one byte of its header, table,
+/// META, SIGNATURE, PLAN or LAUNCH changed is refused or validates.
+void expectTruncationsAndCorruptionRefused(const std::string &good) {
   for (size_t n = 0; n < good.size(); ++n) {
     Artifact back;
     ParseError error;
@@ -785,6 +1021,12 @@ TEST(ArtifactFormat, CudaTruncationsAndCorruptionNeverCrash) {
     }
   }
   EXPECT_GT(refused, end);
+}
+
+TEST(ArtifactFormat, CudaTruncationsAndCorruptionNeverCrash) {
+  for (const Artifact &a : {cudaChain(), fixtures::makeCudaTmaArtifact()}) {
+    expectTruncationsAndCorruptionRefused(serializeArtifact(a));
+  }
 }
 
 } // namespace

@@ -105,10 +105,15 @@ KILN_CHECK_ENTRY(cuEventCreate, cuEventCreate);
 KILN_CHECK_ENTRY(cuEventRecord, cuEventRecord);
 KILN_CHECK_ENTRY(cuEventElapsedTime, cuEventElapsedTime_v2);
 KILN_CHECK_ENTRY(cuEventDestroy, cuEventDestroy_v2);
+KILN_CHECK_ENTRY(cuTensorMapEncodeTiled, cuTensorMapEncodeTiled);
 
 static_assert(sizeof(ours::CUdeviceptr) == sizeof(::CUdeviceptr), "CUdeviceptr");
 static_assert(sizeof(ours::CUdevice) == sizeof(::CUdevice), "CUdevice");
 static_assert(sizeof(ours::CUresult) == sizeof(::CUresult), "CUresult");
+// The runtime encodes tensor maps into an array of these and uploads it as is.
+static_assert(sizeof(ours::CUtensorMap) == sizeof(::CUtensorMap), "CUtensorMap size");
+static_assert(alignof(ours::CUtensorMap) == alignof(::CUtensorMap), "CUtensorMap alignment");
+static_assert(sizeof(ours::CUtensorMap) == 128, "a CUtensorMap is 128 bytes (docs/artifact.md)");
 
 #define KILN_CHECK_VALUE(name)                                                                     \
   static_assert(static_cast<long long>(ours::name) == static_cast<long long>(::name),              \
@@ -130,6 +135,23 @@ KILN_CHECK_VALUE(CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES);
 KILN_CHECK_VALUE(CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
 KILN_CHECK_VALUE(CU_STREAM_NON_BLOCKING);
 KILN_CHECK_VALUE(CU_EVENT_DEFAULT);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_DATA_TYPE_UINT8);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_DATA_TYPE_UINT16);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_DATA_TYPE_UINT32);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_DATA_TYPE_INT32);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_DATA_TYPE_UINT64);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_DATA_TYPE_INT64);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_DATA_TYPE_FLOAT16);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_DATA_TYPE_FLOAT32);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_DATA_TYPE_FLOAT64);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_DATA_TYPE_BFLOAT16);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_INTERLEAVE_NONE);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_SWIZZLE_NONE);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_SWIZZLE_32B);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_SWIZZLE_64B);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_SWIZZLE_128B);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_L2_PROMOTION_L2_256B);
+KILN_CHECK_VALUE(CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
 // The error codes CudaSession.cpp names locally.
 static_assert(::CUDA_ERROR_INVALID_IMAGE == 200 && ::CUDA_ERROR_INVALID_PTX == 218 &&
                   ::CUDA_ERROR_UNSUPPORTED_PTX_VERSION == 222,

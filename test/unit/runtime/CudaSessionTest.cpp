@@ -3,9 +3,9 @@
 // Loading cuda artifacts needs no GPU; creating a session without one fails with the
 // driver's message (no library, a library without the entry points, cuInit failing, no
 // device). The fake driver (FakeCudaDriver.h) then runs CudaSession end to end on the
-// host: architecture choice, module loading, buffers and parameters, shared memory
-// opt-in, graphs, profiling, failures and the release of every resource. The last test
-// launches the PTX on a real GPU and is skipped where there is none.
+// host: architecture choice, module loading, buffers and parameters, TMA tensor maps,
+// shared memory opt-in, graphs, profiling, failures and the release of every resource.
+// The last tests launch the PTX on a real GPU and are skipped where there is none.
 //
 //===----------------------------------------------------------------------------===//
 #include "kiln/runtime.h"
@@ -17,11 +17,10 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <filesystem>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <thread>
-#include <unistd.h>
 
 using namespace kiln::runtime;
 using fixtures::FakeCuda;
@@ -132,6 +131,17 @@ void expectNothingAlive(const FakeCuda &fake) {
   EXPECT_EQ(fake.contextDepth(), 0);
 }
 
+/// On the fake configured as `config`, creating a session for `model` fails with `code`
+/// and `phrase`, leaves no session and gives back everything it took.
+void expectCreationRefused(FakeCuda &fake, kilnModel model, const KilnFakeCudaConfig &config,
+                           kilnStatusCode code, const std::string &phrase) {
+  fake.configure(config);
+  kilnSession session = reinterpret_cast<kilnSession>(0x1);
+  EXPECT_STATUS(createSession(model, Options(), &session), code, phrase);
+  EXPECT_EQ(session, nullptr);
+  expectNothingAlive(fake);
+}
+
 //===----------------------------------------------------------------------===//
 // Loading and choosing a device: no GPU needed
 //===----------------------------------------------------------------------===//
@@ -239,14 +249,9 @@ TEST(CudaDriver, LibraryWithoutTheEntryPoints) {
 TEST(CudaDriver, InitFailuresAreNotCached) {
   // A fresh copy of the fake, which this process has not initialized yet (a driver that
   // initialized once stays open for the process, under its path).
-  static int copies = 0;
-  std::filesystem::path copy =
-      std::filesystem::temp_directory_path() /
-      ("kiln-fake-cuda-" + std::to_string(::getpid()) + "-" + std::to_string(copies++) + ".so");
-  std::filesystem::copy_file(KILN_FAKE_CUDA_DRIVER_PATH, copy,
-                             std::filesystem::copy_options::overwrite_existing);
+  fixtures::FakeCudaCopy copy;
   {
-    FakeCuda fake(copy.string());
+    FakeCuda fake(copy.path);
     ASSERT_TRUE(fake.ok()) << fake.error;
     Handles h;
     h.model = load(fixtures::makeCudaChainArtifact());
@@ -264,7 +269,6 @@ TEST(CudaDriver, InitFailuresAreNotCached) {
     ASSERT_OK(createSession(h.model, Options(), &h.session));
     runAndCheck(h.session, 1);
   }
-  std::filesystem::remove(copy);
 }
 
 TEST(CudaDriver, NoDeviceOrNoSuchOrdinal) {
@@ -494,11 +498,8 @@ TEST(CudaFake, OutOfMemoryNamesWhatFor) {
                         Case{4, "64 bytes of GPU memory for output 'scale'"}}) {
     KilnFakeCudaConfig config;
     config.oomAtAllocation = c.allocation;
-    fake.configure(config);
-    EXPECT_STATUS(createSession(g.model, Options(), &g.session), KILN_OUT_OF_MEMORY,
-                  std::string("cannot allocate ") + c.what);
-    EXPECT_EQ(g.session, nullptr);
-    expectNothingAlive(fake);
+    expectCreationRefused(fake, g.model, config, KILN_OUT_OF_MEMORY,
+                          std::string("cannot allocate ") + c.what);
   }
 }
 
@@ -668,21 +669,158 @@ TEST(CudaFake, ConcurrentSessionsShareOneModel) {
 }
 
 //===----------------------------------------------------------------------===//
+// TMA tensor maps on the fake driver
+//===----------------------------------------------------------------------===//
+
+/// The first launch of `function` the fake recorded.
+std::optional<KilnFakeCudaLaunch> firstLaunch(const FakeCuda &fake, const std::string &function) {
+  for (const KilnFakeCudaLaunch &l : fake.launches()) {
+    if (function == l.function) {
+      return l;
+    }
+  }
+  return std::nullopt;
+}
+
+TEST(CudaFake, TensorMapsAreEncodedUploadedAndPassed) {
+  for (bool graph : {false, true}) {
+    SCOPED_TRACE(graph ? "CUDA graph" : "stream");
+    FakeCuda fake;
+    ASSERT_TRUE(fake.ok()) << fake.error;
+    {
+      Handles h;
+      h.model = load(fixtures::makeCudaTmaArtifact());
+      Options o;
+      o.graph = graph;
+      ASSERT_OK(createSession(h.model, o, &h.session));
+      // Kernel 0 reads x through map 0's address: right outputs, right address.
+      for (uint64_t seed : {41, 42, 43}) {
+        runAndCheck(h.session, seed);
+      }
+      std::vector<KilnFakeCudaTensorMapEncode> encodes = fake.tensorMapEncodes();
+      ASSERT_EQ(encodes.size(), 2u); // once per session, not per run
+      std::optional<KilnFakeCudaLaunch> launch = firstLaunch(fake, "kiln_cuda_add_one_tma");
+      ASSERT_TRUE(launch);
+      ASSERT_EQ(launch->params, 4);
+      const uint64_t *params = launch->values;
+
+      // The encodes: the binding's address plus the offset, the map as the artifact has it.
+      const KilnFakeCudaTensorMapEncode &x = encodes[0], &t = encodes[1];
+      EXPECT_EQ(x.globalAddress, params[0]); // x + 0
+      EXPECT_EQ(x.dataType, 7);              // CU_TENSOR_MAP_DATA_TYPE_FLOAT32
+      EXPECT_EQ(x.rank, 2u);
+      EXPECT_EQ(x.dims[0], 100u);
+      EXPECT_EQ(x.dims[1], 10u);
+      EXPECT_EQ(x.strides[0], 400u);
+      EXPECT_EQ(x.box[0], 32u);
+      EXPECT_EQ(x.box[1], 8u);
+      EXPECT_EQ(x.swizzle, 3);                    // CU_TENSOR_MAP_SWIZZLE_128B
+      EXPECT_EQ(t.globalAddress, params[1] + 64); // arena + 64
+      EXPECT_EQ(t.dataType, 9);                   // CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
+      EXPECT_EQ(t.rank, 2u);
+      EXPECT_EQ(t.dims[0], 32u);
+      EXPECT_EQ(t.dims[1], 2u);
+      EXPECT_EQ(t.strides[0], 64u);
+      EXPECT_EQ(t.box[0], 32u);
+      EXPECT_EQ(t.box[1], 2u);
+      EXPECT_EQ(t.swizzle, 2); // CU_TENSOR_MAP_SWIZZLE_64B
+      for (const KilnFakeCudaTensorMapEncode &e : encodes) {
+        EXPECT_EQ(e.elementStrides[0], 1u);
+        EXPECT_EQ(e.elementStrides[1], 1u);
+        EXPECT_EQ(e.interleave, 0);  // CU_TENSOR_MAP_INTERLEAVE_NONE
+        EXPECT_EQ(e.l2Promotion, 3); // CU_TENSOR_MAP_L2_PROMOTION_L2_256B
+        EXPECT_EQ(e.oobFill, 0);     // CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE
+      }
+
+      // The parameters after the bindings: the uploaded maps, 128 bytes each, in device
+      // memory (host memory in the fake, so readable here) holding what the encodes wrote.
+      EXPECT_EQ(params[2] % 64, 0u);
+      EXPECT_EQ(params[3], params[2] + 128);
+      EXPECT_EQ(std::memcmp(reinterpret_cast<const void *>(params[2]), x.map, 128), 0);
+      EXPECT_EQ(std::memcmp(reinterpret_cast<const void *>(params[3]), t.map, 128), 0);
+      EXPECT_EQ(x.map[0], kKilnFakeTensorMapMagic);
+      EXPECT_EQ(x.map[1], x.globalAddress);
+      // arena, constants, x, y, scale, the maps
+      EXPECT_EQ(fake.stats().allocations, 6);
+      EXPECT_EQ(fake.stats().graphLaunches, graph ? 3 : 0);
+    }
+    expectNothingAlive(fake);
+  }
+}
+
+TEST(CudaDriver, TensorMapsNeedTheEncodeEntryPoint) {
+  // A driver without cuTensorMapEncodeTiled (older than CUDA 12) loads, runs models
+  // without tensor maps and refuses the others with a way out. The runtime resolves each
+  // library path once, so this needs a copy the process has not opened yet.
+  fixtures::FakeCudaCopy copy;
+  FakeCuda fake(copy.path);
+  ASSERT_TRUE(fake.ok()) << fake.error;
+  KilnFakeCudaConfig config;
+  config.withoutTensorMapEncode = true;
+  fake.configure(config);
+  {
+    Handles tma, plain;
+    tma.model = load(fixtures::makeCudaTmaArtifact());
+    plain.model = load(fixtures::makeCudaChainArtifact());
+    expectCreationRefused(fake, tma.model, config, KILN_UNSUPPORTED,
+                          "CUDA: this model's kernels use TMA tensor maps, which need "
+                          "cuTensorMapEncodeTiled (CUDA 12 or newer driver); the NVIDIA driver '" +
+                              copy.path + "' does not export it: update the NVIDIA driver");
+    ASSERT_OK(createSession(plain.model, Options(), &plain.session));
+    runAndCheck(plain.session, 51);
+  }
+  EXPECT_TRUE(fake.tensorMapEncodes().empty());
+  expectNothingAlive(fake);
+}
+
+TEST(CudaFake, TensorMapFailuresNameTheKernelAndMap) {
+  FakeCuda fake;
+  ASSERT_TRUE(fake.ok()) << fake.error;
+  Handles h;
+  h.model = load(fixtures::makeCudaTmaArtifact());
+  KilnFakeCudaConfig failingEncode;
+  failingEncode.failTensorMapEncodeAt = 1;
+  expectCreationRefused(
+      fake, h.model, failingEncode, KILN_INTERNAL,
+      "CUDA: cannot encode tensor map 1 of kernel 0 (kiln_cuda_add_one_tma, 'add_0 (Add)') "
+      "(binding 1 +64 bf16 dims [32,2] strides [64] box [32,2] swizzle 64) for GPU 0 (Kiln "
+      "Fake GPU 0, sm_80) (cuTensorMapEncodeTiled: CUDA_ERROR_INVALID_VALUE: invalid argument)");
+  // Allocations in order: the arena, the constants, x, y, scale, then the maps.
+  KilnFakeCudaConfig noMemoryForMaps;
+  noMemoryForMaps.oomAtAllocation = 5;
+  expectCreationRefused(fake, h.model, noMemoryForMaps, KILN_OUT_OF_MEMORY,
+                        "cannot allocate 256 bytes of GPU memory for the tensor maps");
+}
+
+//===----------------------------------------------------------------------===//
 // A real GPU, where there is one
 //===----------------------------------------------------------------------===//
+
+/// Creates `h.session` on the machine's own driver: "" when it did, else why the test is
+/// skipped (no driver, no GPU, or a GPU of another architecture than the model's); any
+/// other failure fails the test.
+std::string createOnTheGpu(Handles &h, const Options &o) {
+  Status s(createSession(h.model, o, &h.session));
+  if (!s.ok() && s.code() == KILN_UNSUPPORTED &&
+      (s.message().find("no NVIDIA driver") != std::string::npos ||
+       s.message().find("no GPU found") != std::string::npos ||
+       s.message().find("recompile with --cuda-arch") != std::string::npos)) {
+    return "skipped: no GPU to run it (" + s.message() + ")";
+  }
+  EXPECT_TRUE(s.ok()) << s.message();
+  return "";
+}
 
 TEST(CudaGpu, RunsThePtxOnTheGpu) {
   ScopedEnv unset("KILN_CUDA_DRIVER", nullptr);
   Handles h;
   h.model = load(fixtures::makeCudaChainArtifact("sm_80"));
   ASSERT_NE(h.model, nullptr);
-  Status s(createSession(h.model, Options(), &h.session));
-  if (!s.ok() && s.code() == KILN_UNSUPPORTED &&
-      (s.message().find("no NVIDIA driver") != std::string::npos ||
-       s.message().find("no GPU found") != std::string::npos)) {
-    GTEST_SKIP() << "skipped: no GPU (" << s.message() << ")";
+  std::string skip = createOnTheGpu(h, Options());
+  if (!skip.empty()) {
+    GTEST_SKIP() << skip;
   }
-  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_NE(h.session, nullptr);
   std::cout << "[          ] " << kilnSessionGetDeviceInfo(h.session) << "\n";
   for (uint64_t seed : {1, 2}) {
     runAndCheck(h.session, seed);
@@ -701,6 +839,29 @@ TEST(CudaGpu, RunsThePtxOnTheGpu) {
   ASSERT_OK(createSession(g.model, graph, &g.session));
   for (uint64_t seed : {4, 5, 6}) {
     runAndCheck(g.session, seed);
+  }
+}
+
+TEST(CudaGpu, EncodesTensorMapsWithTheDriver) {
+  // The real cuTensorMapEncodeTiled accepts the maps the runtime passes it (on a Hopper
+  // GPU: the artifact is sm_90a), and a kernel with map parameters launches and runs. The
+  // test kernel ignores its maps: what TMA reads through them is for the compiler's
+  // kernels to show.
+  ScopedEnv unset("KILN_CUDA_DRIVER", nullptr);
+  for (bool graph : {false, true}) {
+    Handles h;
+    h.model = load(fixtures::makeCudaTmaArtifact("sm_90a"));
+    ASSERT_NE(h.model, nullptr);
+    Options o;
+    o.graph = graph;
+    std::string skip = createOnTheGpu(h, o);
+    if (!skip.empty()) {
+      GTEST_SKIP() << skip;
+    }
+    ASSERT_NE(h.session, nullptr);
+    for (uint64_t seed : {61, 62}) {
+      runAndCheck(h.session, seed);
+    }
   }
 }
 

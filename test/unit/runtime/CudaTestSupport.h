@@ -3,7 +3,8 @@
 // The runtime opens the library named by $KILN_CUDA_DRIVER (default libcuda.so.1).
 // `ScopedEnv` sets or clears it for one test; `FakeCuda` points it at
 // libkiln-fake-cuda.so (FakeCudaDriver.h), resets the fake, and reaches its control
-// functions through the same loaded object the runtime uses.
+// functions through the same loaded object the runtime uses; `FakeCudaCopy` is a copy of
+// it under a path the runtime has not opened yet.
 //
 //===----------------------------------------------------------------------------===//
 #ifndef KILN_TEST_UNIT_RUNTIME_CUDATESTSUPPORT_H
@@ -15,8 +16,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <dlfcn.h>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #ifndef KILN_FAKE_CUDA_DRIVER_PATH
@@ -69,7 +72,10 @@ public:
     statsFn = reinterpret_cast<KilnFakeCudaStatsFn>(dlsym(handle, "kiln_fake_cuda_stats"));
     depthFn =
         reinterpret_cast<KilnFakeCudaContextDepthFn>(dlsym(handle, "kiln_fake_cuda_context_depth"));
-    if (!reset || !configureFn || !statsFn || !depthFn) {
+    encodesFn = reinterpret_cast<KilnFakeCudaTensorMapEncodesFn>(
+        dlsym(handle, "kiln_fake_cuda_tensor_map_encodes"));
+    launchesFn = reinterpret_cast<KilnFakeCudaLaunchesFn>(dlsym(handle, "kiln_fake_cuda_launches"));
+    if (!reset || !configureFn || !statsFn || !depthFn || !encodesFn || !launchesFn) {
       error = "the fake driver lacks its control functions";
       return;
     }
@@ -92,6 +98,10 @@ public:
   }
   /// Contexts left pushed on this thread (0 after every runtime call).
   int contextDepth() const { return depthFn(); }
+  /// Every cuTensorMapEncodeTiled call since the reset, in order.
+  std::vector<KilnFakeCudaTensorMapEncode> tensorMapEncodes() const { return records(encodesFn); }
+  /// Every cuLaunchKernel call since the reset, in order.
+  std::vector<KilnFakeCudaLaunch> launches() const { return records(launchesFn); }
 
   const std::string path;
   std::string error;
@@ -103,6 +113,41 @@ private:
   KilnFakeCudaConfigureFn configureFn = nullptr;
   KilnFakeCudaStatsFn statsFn = nullptr;
   KilnFakeCudaContextDepthFn depthFn = nullptr;
+  KilnFakeCudaTensorMapEncodesFn encodesFn = nullptr;
+  KilnFakeCudaLaunchesFn launchesFn = nullptr;
+
+  template <typename T> static std::vector<T> records(int (*fn)(T *, int)) {
+    std::vector<T> out(static_cast<size_t>(fn(nullptr, 0)));
+    int copied =
+        std::min(fn(out.data(), static_cast<int>(out.size())), static_cast<int>(out.size()));
+    out.resize(static_cast<size_t>(copied));
+    return out;
+  }
+};
+
+/// A copy of the fake driver under a new path, removed when destroyed. The runtime keeps
+/// each path's driver, resolved and initialized, for the life of the process; a copy is
+/// one it has not opened yet, whose entry points and cuInit a test can still choose.
+class FakeCudaCopy {
+public:
+  FakeCudaCopy() : path(nextPath()) {
+    std::filesystem::copy_file(KILN_FAKE_CUDA_DRIVER_PATH, path,
+                               std::filesystem::copy_options::overwrite_existing);
+  }
+  ~FakeCudaCopy() { std::filesystem::remove(path); }
+  FakeCudaCopy(const FakeCudaCopy &) = delete;
+  FakeCudaCopy &operator=(const FakeCudaCopy &) = delete;
+
+  const std::string path;
+
+private:
+  static std::string nextPath() {
+    static int copies = 0;
+    return (std::filesystem::temp_directory_path() /
+            ("kiln-fake-cuda-" + std::to_string(::getpid()) + "-" + std::to_string(copies++) +
+             ".so"))
+        .string();
+  }
 };
 
 /// A CUBIN the fake driver accepts: an ELF header for EM_CUDA (190), with the

@@ -115,10 +115,34 @@ CUresult scale(const Args &a, unsigned threads) {
   return CUDA_SUCCESS;
 }
 
+/// The map at `p` if it is one the fake encoded, in device memory, 64-byte aligned (as
+/// PTX requires of a tensor map operand); else null.
+const CUtensorMap *fakeMapAt(CUdeviceptr p) {
+  if (p % 64 != 0 || !inside(p, sizeof(CUtensorMap)) ||
+      at<const CUtensorMap>(p)->opaque[0] != kKilnFakeTensorMapMagic) {
+    return nullptr;
+  }
+  return at<const CUtensorMap>(p);
+}
+
+/// kiln_cuda_add_one_tma (x, t, map 0, map 1): t[i] = x[i] + 1, reading x through map 0's
+/// global address, as a TMA load would; map 1 must be a map too.
+CUresult addOneTma(const Args &a, unsigned threads) {
+  const CUtensorMap *source = fakeMapAt(a[2]);
+  if (!source || !fakeMapAt(a[3])) {
+    return kIllegalAddress;
+  }
+  return addOne({source->opaque[1], a[1]}, threads);
+}
+
 const FakeFunctionInfo kKernels[] = {
     {"kiln_cuda_add_one", 2, addOne},
     {"kiln_cuda_scale", 3, scale},
+    {"kiln_cuda_add_one_tma", 4, addOneTma},
 };
+
+std::vector<KilnFakeCudaTensorMapEncode> gEncodes;
+std::vector<KilnFakeCudaLaunch> gLaunches;
 
 bool haveContext() {
   if (tContextStack.empty() || !tContextStack.back()) {
@@ -183,6 +207,8 @@ FAKE_EXPORT void kiln_fake_cuda_reset(void) {
   gStats.graphs = live.graphs;
   gStats.graphExecs = live.graphExecs;
   gAllocationIndex = 0;
+  gEncodes.clear();
+  gLaunches.clear();
 }
 
 FAKE_EXPORT void kiln_fake_cuda_configure(const KilnFakeCudaConfig *config) {
@@ -198,6 +224,26 @@ FAKE_EXPORT void kiln_fake_cuda_stats(KilnFakeCudaStats *stats) {
 
 FAKE_EXPORT int kiln_fake_cuda_context_depth(void) {
   return static_cast<int>(tContextStack.size());
+}
+
+namespace {
+
+template <typename T> int copyRecords(const std::vector<T> &records, T *out, int max) {
+  std::lock_guard<std::mutex> lock(gMutex);
+  for (int i = 0; i < max && i < static_cast<int>(records.size()); ++i) {
+    out[i] = records[i];
+  }
+  return static_cast<int>(records.size());
+}
+
+} // namespace
+
+FAKE_EXPORT int kiln_fake_cuda_tensor_map_encodes(KilnFakeCudaTensorMapEncode *out, int max) {
+  return copyRecords(gEncodes, out, max);
+}
+
+FAKE_EXPORT int kiln_fake_cuda_launches(KilnFakeCudaLaunch *out, int max) {
+  return copyRecords(gLaunches, out, max);
 }
 
 //===----------------------------------------------------------------------===//
@@ -560,9 +606,16 @@ FAKE_EXPORT CUresult cuLaunchKernel(CUfunction function, unsigned gridX, unsigne
   }
   // The driver copies the parameter values at launch time.
   Args args(f->info->params);
+  KilnFakeCudaLaunch launch{};
+  std::snprintf(launch.function, sizeof(launch.function), "%s", f->info->name);
+  launch.params = static_cast<int>(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     std::memcpy(&args[i], params[i], sizeof(CUdeviceptr));
+    if (i < 8) {
+      launch.values[i] = args[i];
+    }
   }
+  gLaunches.push_back(launch);
   unsigned total = static_cast<unsigned>(uint64_t(gridX) * gridY * gridZ * threads);
   KernelImpl impl = f->info->impl;
   enqueue(s, [=] {
@@ -733,3 +786,105 @@ FAKE_EXPORT CUresult cuEventDestroy_v2(CUevent event) {
   --gStats.events;
   return CUDA_SUCCESS;
 }
+
+//===----------------------------------------------------------------------===//
+// Tensor maps
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Bytes per element of CU_TENSOR_MAP_DATA_TYPE_UINT8 .. _BFLOAT16 (the ones kiln uses).
+constexpr uint64_t kDataTypeBytes[] = {1, 2, 4, 4, 8, 8, 2, 4, 8, 2};
+
+/// The checks cuda.h documents for cuTensorMapEncodeTiled, for the non-interleaved maps
+/// kiln encodes, plus one the driver cannot make: the tensor lies in one allocation.
+bool validEncode(const CUtensorMap *map, int dataType, cuuint32_t rank, CUdeviceptr address,
+                 const cuuint64_t *dims, const cuuint64_t *strides, const cuuint32_t *box,
+                 const cuuint32_t *elementStrides, int interleave, int swizzle, int l2Promotion,
+                 int oobFill) {
+  if (!map || reinterpret_cast<uintptr_t>(map) % 64 != 0 || dataType < 0 || dataType > 9 ||
+      rank == 0 || rank > 5 || address % 16 != 0 || !dims || !box || !elementStrides ||
+      (rank > 1 && !strides) || interleave != CU_TENSOR_MAP_INTERLEAVE_NONE || swizzle < 0 ||
+      swizzle > CU_TENSOR_MAP_SWIZZLE_128B || l2Promotion < 0 || l2Promotion > 3 || oobFill < 0 ||
+      oobFill > 1) {
+    return false;
+  }
+  const uint64_t elem = kDataTypeBytes[dataType];
+  uint64_t extent = dims[0] * elem;
+  for (cuuint32_t i = 0; i < rank; ++i) {
+    if (dims[i] == 0 || dims[i] > (uint64_t(1) << 32) || box[i] == 0 || box[i] > 256 ||
+        elementStrides[i] == 0 || elementStrides[i] > 8) {
+      return false;
+    }
+    if (i > 0) {
+      if (strides[i - 1] % 16 != 0 || strides[i - 1] >= (uint64_t(1) << 40)) {
+        return false;
+      }
+      extent += (dims[i] - 1) * strides[i - 1]; // small in tests; inside() has the last word
+    }
+  }
+  const uint64_t row = box[0] * elem;
+  const uint64_t swizzleBytes = swizzle == 0 ? 0 : uint64_t(16) << swizzle;
+  return row % 16 == 0 && (swizzle == 0 || row <= swizzleBytes) && inside(address, extent);
+}
+
+} // namespace
+
+/// The encode behind the exported cuTensorMapEncodeTiled: checks, records, writes the
+/// recognizable map.
+extern "C" CUresult
+fakeTensorMapEncodeTiled(CUtensorMap *map, CUtensorMapDataType dataType, cuuint32_t rank,
+                         void *globalAddress, const cuuint64_t *dims, const cuuint64_t *strides,
+                         const cuuint32_t *box, const cuuint32_t *elementStrides,
+                         CUtensorMapInterleave interleave, CUtensorMapSwizzle swizzle,
+                         CUtensorMapL2promotion l2Promotion, CUtensorMapFloatOOBfill oobFill) {
+  std::lock_guard<std::mutex> lock(gMutex);
+  const CUdeviceptr address = reinterpret_cast<uintptr_t>(globalAddress);
+  const int call = static_cast<int>(gEncodes.size());
+  if (call == gConfig.failTensorMapEncodeAt ||
+      !validEncode(map, dataType, rank, address, dims, strides, box, elementStrides, interleave,
+                   swizzle, l2Promotion, oobFill)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  KilnFakeCudaTensorMapEncode e{};
+  e.dataType = dataType;
+  e.rank = rank;
+  e.globalAddress = address;
+  for (cuuint32_t i = 0; i < rank; ++i) {
+    e.dims[i] = dims[i];
+    e.box[i] = box[i];
+    e.elementStrides[i] = elementStrides[i];
+    if (i + 1 < rank) {
+      e.strides[i] = strides[i];
+    }
+  }
+  e.interleave = interleave;
+  e.swizzle = swizzle;
+  e.l2Promotion = l2Promotion;
+  e.oobFill = oobFill;
+  e.map[0] = kKilnFakeTensorMapMagic;
+  e.map[1] = address;
+  e.map[2] = static_cast<uint64_t>(call);
+  for (int i = 3; i < 16; ++i) {
+    e.map[i] = 0xA5A5A5A5A5A5A5A5ull ^ (static_cast<uint64_t>(call) << 8 | i);
+  }
+  std::memcpy(map->opaque, e.map, sizeof(e.map));
+  gEncodes.push_back(e);
+  return CUDA_SUCCESS;
+}
+
+using TensorMapEncodeFn = decltype(DriverApi::cuTensorMapEncodeTiled);
+
+/// cuTensorMapEncodeTiled is an IFUNC: the runtime's dlsym of it runs this resolver and
+/// gets its result, null for withoutTensorMapEncode, so one library can be a driver with
+/// or without the entry point (KilnFakeCudaConfig).
+extern "C" TensorMapEncodeFn resolveTensorMapEncodeTiled() {
+  return gConfig.withoutTensorMapEncode ? nullptr : &fakeTensorMapEncodeTiled;
+}
+
+FAKE_EXPORT CUresult cuTensorMapEncodeTiled(
+    CUtensorMap *map, CUtensorMapDataType dataType, cuuint32_t rank, void *globalAddress,
+    const cuuint64_t *dims, const cuuint64_t *strides, const cuuint32_t *box,
+    const cuuint32_t *elementStrides, CUtensorMapInterleave interleave, CUtensorMapSwizzle swizzle,
+    CUtensorMapL2promotion l2Promotion, CUtensorMapFloatOOBfill oobFill)
+    __attribute__((ifunc("resolveTensorMapEncodeTiled")));

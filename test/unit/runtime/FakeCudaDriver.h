@@ -13,7 +13,12 @@
 // pointers must lie inside live allocations, dynamic shared memory above 48 KiB needs the
 // function attribute, a PTX `.target` newer than the GPU or a CUBIN for another
 // architecture is refused, pageable copies and synchronization are refused while a
-// stream is capturing.
+// stream is capturing, cuTensorMapEncodeTiled refuses what the real one documents it
+// refuses (and a tensor that is not inside one allocation).
+//
+// Tensor maps: the fake's cuTensorMapEncodeTiled writes a recognizable map (the magic
+// "KILNTMAP", the global address, the call's number) and records every call; the built-in
+// TMA kernel reads its input through the map it is given, as TMA would.
 //
 //===----------------------------------------------------------------------------===//
 #ifndef KILN_TEST_UNIT_RUNTIME_FAKECUDADRIVER_H
@@ -33,7 +38,39 @@ struct KilnFakeCudaConfig {
   uint64_t memoryBytes = uint64_t(1) << 30;
   int oomAtAllocation = -1;     // the allocation (0, 1, ...) that fails with out of memory
   bool faultNextKernel = false; // the next kernel run fails with an illegal address
+  /// cuTensorMapEncodeTiled resolves to null, as in a driver older than CUDA 12. Read when
+  /// the runtime looks the symbol up, once per library path and process: set it on a
+  /// fresh copy of the library.
+  bool withoutTensorMapEncode = false;
+  int failTensorMapEncodeAt = -1; // the encode (0, 1, ...) that fails with INVALID_VALUE
 };
+
+/// One cuTensorMapEncodeTiled call: its arguments (rank entries of each array) and the
+/// map it wrote.
+struct KilnFakeCudaTensorMapEncode {
+  int dataType;
+  uint32_t rank;
+  uint64_t globalAddress;
+  uint64_t dims[5];
+  uint64_t strides[4];
+  uint32_t box[5];
+  uint32_t elementStrides[5];
+  int interleave;
+  int swizzle;
+  int l2Promotion;
+  int oobFill;
+  uint64_t map[16];
+};
+
+/// One cuLaunchKernel call: the function and the parameter values it was given.
+struct KilnFakeCudaLaunch {
+  char function[64];
+  int params;
+  uint64_t values[8];
+};
+
+/// The magic of the maps the fake writes: "KILNTMAP" in the first 8 bytes.
+constexpr uint64_t kKilnFakeTensorMapMagic = 0x50414D544E4C494Bull;
 
 /// Counters since the last reset, and resources alive now.
 struct KilnFakeCudaStats {
@@ -60,6 +97,9 @@ typedef void (*KilnFakeCudaConfigureFn)(const KilnFakeCudaConfig *config);
 typedef void (*KilnFakeCudaStatsFn)(KilnFakeCudaStats *stats);
 /// Contexts pushed on the calling thread and not popped (0 between runtime calls).
 typedef int (*KilnFakeCudaContextDepthFn)(void);
+/// Copies up to `max` records since the last reset into `out`; returns how many there are.
+typedef int (*KilnFakeCudaTensorMapEncodesFn)(KilnFakeCudaTensorMapEncode *out, int max);
+typedef int (*KilnFakeCudaLaunchesFn)(KilnFakeCudaLaunch *out, int max);
 
 } // extern "C"
 

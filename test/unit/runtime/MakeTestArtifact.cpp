@@ -1,6 +1,6 @@
 //===- MakeTestArtifact.cpp - kiln-make-test-artifact (tests only) --------------===//
 //
-//   kiln-make-test-artifact [--model=chain|chunks|alignment|cuda] [--cuda-arch=sm_XY]
+//   kiln-make-test-artifact [--model=chain|chunks|alignment|cuda|cuda-tma] [--cuda-arch=sm_XY]
 //                           [--require-feature=NAME]... [--missing-symbol]
 //                           [--format-major=N] -o OUT.kiln
 //
@@ -59,6 +59,8 @@ int main(int argc, char **argv) {
     a = fixtures::makeAlignmentArtifact(code);
   } else if (model == "cuda") {
     a = fixtures::makeCudaChainArtifact(cudaArch);
+  } else if (model == "cuda-tma") {
+    a = fixtures::makeCudaTmaArtifact(cudaArch);
   } else {
     std::cerr << "kiln-make-test-artifact: unknown model '" << model << "'\n";
     return 2;

@@ -248,6 +248,8 @@ protected:
     ASSERT_TRUE(writeArtifactFile(path("needy.kiln"), needy, error)) << error;
     ASSERT_TRUE(writeArtifactFile(path("cuda.kiln"), fixtures::makeCudaChainArtifact(), error))
         << error;
+    ASSERT_TRUE(writeArtifactFile(path("tma.kiln"), fixtures::makeCudaTmaArtifact(), error))
+        << error;
   }
   void TearDown() override { std::filesystem::remove_all(dir); }
 
@@ -440,7 +442,7 @@ TEST_F(RunToolFiles, Inspect) {
   ASSERT_EQ(run({"--inspect", path("needy.kiln")}), 0) << err.str();
   std::string text = out.str();
   const char *lines[] = {
-      "format 1.1\n",
+      "format 1.2\n",
       "compiler: kiln-test 0.1.0\n",
       "triple:   x86_64-unknown-linux-gnu\n",
       "cpu:      x86-64\n",
@@ -468,7 +470,7 @@ TEST_F(RunToolFiles, InspectCuda) {
   ASSERT_EQ(run({"--inspect", path("cuda.kiln")}), 0) << err.str();
   std::string text = out.str();
   const std::string lines[] = {
-      "format 1.1\nsections: 7\n",
+      "format 1.2\nsections: 7\n",
       "  LAUNCH     offset ",
       "  PTX        offset ",
       "  CUBIN      offset ",
@@ -487,6 +489,22 @@ TEST_F(RunToolFiles, InspectCuda) {
   }
   EXPECT_EQ(text.find("features:"), std::string::npos) << text;
   EXPECT_EQ(text.find("CODE_ELF"), std::string::npos) << text;
+}
+
+TEST_F(RunToolFiles, InspectCudaTensorMaps) {
+  // One line per map, after the kernel's bindings; kernels without maps print none.
+  ASSERT_EQ(run({"--inspect", path("tma.kiln")}), 0) << err.str();
+  std::string text = out.str();
+  const std::string kernels =
+      "kernels: 2\n  0 kiln_cuda_add_one_tma 'add_0 (Add)' grid 4x1x1 block 256x1x1 shared "
+      "65536\n      0: input 0 'x', 4000 bytes\n      1: arena +0, 4000 bytes\n"
+      "      tma[0]: binding 0 +0 f32 dims [100,10] strides [400] box [32,8] swizzle 128\n"
+      "      tma[1]: binding 1 +64 bf16 dims [32,2] strides [64] box [32,2] swizzle 64\n"
+      "  1 kiln_cuda_scale 'mul_0 (Mul)' grid 8x1x1 block 128x1x1 shared 0\n"
+      "      0: arena +0, 4000 bytes\n      1: constant +0, 64 bytes\n"
+      "      2: output 0 'y', 4000 bytes\ncopies: 1\n";
+  EXPECT_NE(text.find(kernels), std::string::npos) << text;
+  EXPECT_NE(text.find("format 1.2\n"), std::string::npos) << text;
 }
 
 TEST_F(RunToolFiles, CudaWithoutAGpu) {

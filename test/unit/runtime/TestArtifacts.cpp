@@ -239,6 +239,28 @@ Artifact makeCudaChainArtifact(const std::string &arch, const std::vector<uint8_
   return a;
 }
 
+Artifact makeCudaTmaArtifact(const std::string &arch) {
+  Artifact a = makeCudaChainArtifact(arch);
+  const std::string entry = ".entry kiln_cuda_add_one(\n";
+  const std::string params = "\t.param .u64 kiln_cuda_add_one_param_1";
+  size_t at = a.ptx.find(entry);
+  size_t last = a.ptx.find(params, at);
+  if (at == std::string::npos || last == std::string::npos) {
+    return Artifact(); // refused by every caller's validation
+  }
+  a.ptx.replace(last, params.size(),
+                params + ",\n\t.param .u64 kiln_cuda_add_one_param_2,\n"
+                         "\t.param .u64 kiln_cuda_add_one_param_3");
+  a.ptx.replace(at, entry.size(), ".entry kiln_cuda_add_one_tma(\n");
+  Kernel &add = a.plan.kernels[0];
+  add.symbol = "kiln_cuda_add_one_tma";
+  // binding, offset, dtype, swizzle, dims, strides, box
+  const TensorMap x{0, 0, KILN_DTYPE_F32, 128, {100, 10}, {400}, {32, 8}};
+  const TensorMap t{1, 64, KILN_DTYPE_BF16, 64, {32, 2}, {64}, {32, 2}};
+  add.tensorMaps = {x, t};
+  return a;
+}
+
 std::vector<float> cudaChainExpected(const std::vector<float> &x) {
   std::vector<float> y(x.size());
   for (size_t i = 0; i < x.size(); ++i) {

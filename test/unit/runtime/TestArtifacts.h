@@ -56,6 +56,14 @@ const char *cudaChainPtx();
 Artifact makeCudaChainArtifact(const std::string &arch = "sm_80",
                                const std::vector<uint8_t> &cubin = {});
 
+/// The cuda chain with TMA tensor maps (format 1.2): kernel 0 is
+/// kiln_cuda_add_one_tma (x, t, map 0, map 1), which the fake driver runs reading x
+/// through map 0, so the outputs are the chain's:
+///   map 0: binding 0 (x) +0,      f32  dims [100,10] strides [400] box [32,8] swizzle 128
+///   map 1: binding 1 (arena) +64, bf16 dims [32,2]   strides [64]  box [32,2] swizzle 64
+/// Its PTX entry is kiln_cuda_add_one's with the two map parameters added and unused.
+Artifact makeCudaTmaArtifact(const std::string &arch = "sm_80");
+
 /// y of the cuda chain for input x, computed on the host the way the kernels do.
 std::vector<float> cudaChainExpected(const std::vector<float> &x);
 
