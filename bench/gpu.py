@@ -120,6 +120,8 @@ def numerics_cases():
     cases.append(("gemm_200x136x72_bf16", matmul_model, (200, 136, 72, "bf16", False)))
     cases.append(("gemm_tb_relu_batched_mixed", lambda: GEMM_MIXED, ()))
     cases.append(("gemm_batched_128x256_tiles", lambda: GEMM_BIG_TILES, ()))
+    cases.append(("gemm_linear3d_bias_residual", lambda: open(os.path.join(
+        ROOT, "test/codegen/cuda/Inputs/linear3d.mlir")).read(), ()))
     cases.append(("loop_64x512_f16", loop_model, (64, 512, "f16")))
     cases.append(("softmax_64x512_f16", softmax_model, (64, 512, "f16")))
     return cases

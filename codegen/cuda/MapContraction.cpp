@@ -344,7 +344,9 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
           for (OpOperand *in : g.getDpsInputOperands()) {
             Value root = viewRoot(in->get());
             Value v;
-            if (auto it = held.find(root); it != held.end() && in->get() == root) {
+            // Read through the buffer itself or the view it was written through.
+            if (auto it = held.find(root);
+                it != held.end() && (in->get() == root || in->get() == lastTarget.lookup(root))) {
               v = it->second;
             } else {
               v = memref::LoadOp::create(
@@ -443,6 +445,26 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
     return refuse("its accumulator starts from a value that is not a constant");
   }
   FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(p.op);
+  // Loops of extent 1 (a batch of 1, one head) stay at index 0 everywhere: drop them, but
+  // keep one M and one N loop. x [1, S, D] @ W is then one S x D x N product.
+  if (succeeded(dims)) {
+    SmallVector<int64_t> extents = p.op.getStaticLoopRanges();
+    auto dropUnit = [&](SmallVector<unsigned, 2> &loops, bool keepOne) {
+      SmallVector<unsigned, 2> kept;
+      for (unsigned d : loops) {
+        if (extents[d] != 1) {
+          kept.push_back(d);
+        }
+      }
+      if (kept.empty() && keepOne && !loops.empty()) {
+        kept.push_back(loops.back());
+      }
+      loops = kept;
+    };
+    dropUnit(dims->batch, false);
+    dropUnit(dims->m, true);
+    dropUnit(dims->n, true);
+  }
   if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 || dims->k.size() != 1 ||
       dims->batch.size() > 1 || p.op.getNumDpsInputs() != 2 ||
       !llvm::all_of(p.op.getIndexingMapsArray(),
@@ -497,21 +519,23 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
       cast<MemRefType>(p.op.getDpsInits()[0].getType()).getShape() != ArrayRef(accShape)) {
     return refuse("its accumulator is a view");
   }
-  DenseSet<Value> written{accRoot};
+  // Buffers the kernel has written, and the view each was last written through.
+  DenseMap<Value, Value> written{{accRoot, p.op.getDpsInits()[0]}};
   for (linalg::GenericOp g : p.epilogue) {
     if (ArrayRef(g.getStaticLoopRanges()) != ArrayRef(accShape)) {
       return refuse("an epilogue op runs over another iteration space than the product");
     }
     for (OpOperand &operand : g->getOpOperands()) {
-      bool isWritten = written.contains(viewRoot(operand.get()));
-      bool direct = operand.get() == viewRoot(operand.get());
+      Value root = viewRoot(operand.get());
+      bool isWritten = written.contains(root);
+      bool direct = operand.get() == root || operand.get() == written.lookup(root);
       if ((isWritten || g.isDpsInit(&operand)) &&
           (!g.getMatchingIndexingMap(&operand).isIdentity() || (isWritten && !direct))) {
         return refuse("an epilogue op reads or writes the product at another element");
       }
     }
     for (Value out : g.getDpsInits()) {
-      written.insert(viewRoot(out));
+      written[viewRoot(out)] = out;
     }
   }
 

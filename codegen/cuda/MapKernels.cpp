@@ -876,6 +876,13 @@ private:
       if (isa<linalg::LinalgOp, memref::AllocOp, memref::DeallocOp>(op)) {
         continue;
       }
+      // Views of the kernel's temporaries (allocs, which the kernels keep in registers or
+      // shared memory) are not cloned: they would keep using the erased function's alloc.
+      if (op.getNumResults() == 1 && op.getNumOperands() >= 1 &&
+          viewRoot(op.getResult(0)) != op.getResult(0) &&
+          viewRoot(op.getResult(0)).getDefiningOp<memref::AllocOp>()) {
+        continue;
+      }
       if (auto get = dyn_cast<memref::GetGlobalOp>(op)) {
         cloneGlobal(get);
       }

@@ -200,7 +200,12 @@ void WgmmaEmitter::producer() {
     SmallVector<Value> coords; // innermost first
     for (int64_t d = o.type.getRank() - 1; d >= 0; --d) {
       int64_t loop = o.loops[d];
-      Value v = loop == p.dimK ? k0 : loop == p.dimM ? mI : loop == p.dimN ? nI : batchI;
+      // A loop that is none of K, M, N and the batch has extent 1: index 0.
+      Value v = loop == p.dimK   ? k0
+                : loop == p.dimM ? mI
+                : loop == p.dimN ? nI
+                : loop == p.dimB ? batchI
+                                 : i32(0);
       coords.push_back(loop == p.dimN ? inner : v);
     }
     Value desc = descs[operand];

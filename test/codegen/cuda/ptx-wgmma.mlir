@@ -12,6 +12,14 @@
 // RUN: kiln-compile %S/Inputs/gemm-tb.mlir --target=cuda --cuda-arch=sm_90a --emit=ptx -o %t.tb.ptx
 // RUN: FileCheck %s --check-prefix=TB --input-file=%t.tb.ptx
 // RUN: %ptxas -arch=sm_90a -v %t.tb.ptx -o %t.tb.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS1 --implicit-check-not=warning
+// A linear layer on [1, S, D] (unit batch loop, epilogue through the product's view) maps
+// on both kernels.
+// RUN: kiln-compile %S/Inputs/linear3d.mlir --target=cuda --cuda-arch=sm_90a -o %t.l3.kiln
+// RUN: kiln-run --inspect %t.l3.kiln | FileCheck %s --check-prefix=L3
+// RUN: kiln-compile %S/Inputs/linear3d.mlir --target=cuda --cuda-arch=sm_90a --emit=ptx -o %t.l3.ptx
+// RUN: %ptxas -arch=sm_90a -v %t.l3.ptx -o %t.l3.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS1 --implicit-check-not=warning
+// RUN: kiln-compile %S/Inputs/linear3d.mlir --target=cuda --cuda-arch=sm_80 -o %t.l3.80.kiln
+// RUN: kiln-run --inspect %t.l3.80.kiln | FileCheck %s --check-prefix=L380
 // The mma.sync kernel stays available on sm_90a, and wgmma exists on sm_90a only.
 // RUN: env KILN_CUDA_GEMM=mma-sync kiln-compile %S/Inputs/gemm-tb.mlir --target=cuda --cuda-arch=sm_90a --emit=ptx -o %t.mma.ptx
 // RUN: FileCheck %s --check-prefix=MMA --input-file=%t.mma.ptx
@@ -89,3 +97,7 @@
 // MMA:       mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // ERR:       KILN_CUDA_GEMM=wgmma needs --cuda-arch=sm_90a, not sm_80
 // ERR2:      KILN_CUDA_GEMM='fast' is neither mma-sync nor wgmma
+// L3:        kernel0_fused_contraction '' grid 2x1x1 block 256x1x1 shared 24592
+// L3:        tma[0]: binding 0 +0 bf16 dims [64,100,1] strides [128,12800] box [64,64,1] swizzle 128
+// L3:        tma[1]: binding 1 +0 bf16 dims [72,64] strides [144] box [64,64] swizzle 128
+// L380:      kernel0_fused_contraction '' grid 4x1x1 block 128x1x1 shared 19456
