@@ -23,6 +23,13 @@ struct Problem {
   mlir::Type elem;           // f16 or bf16
 };
 
+/// SMs of the GPU the tile heuristics aim to fill (H100 SXM): a heuristic, not a limit.
+inline constexpr int64_t kSMs = 132;
+
+/// Shared memory a block may opt into on `arch` (CUDA programming guide, compute
+/// capabilities).
+int64_t maxSharedBytes(llvm::StringRef arch);
+
 /// Where a thread's accumulators sit. Both kernels hold them in the m16n8 layout of
 /// mma.sync (a wgmma m64nN accumulator is the same layout, warp by warp): element
 /// (mi, nj, e) of acc, at index (mi * nt + nj) * 4 + e, is C[row][col] with

@@ -17,7 +17,8 @@
 //
 // Operands must be contiguous along their innermost index with 16-byte aligned rows
 // (K a multiple of 8 for A; K or N for B); M and N are arbitrary (guards), K is
-// zero-padded to the k-tile.
+// zero-padded to the k-tile. On sm_90a, mapContraction hands the kernel to the TMA +
+// wgmma kernel of MapWgmma.cpp first.
 //
 //===----------------------------------------------------------------------------===//
 #include "codegen/cuda/Contraction.h"
@@ -42,20 +43,7 @@ namespace {
 
 constexpr int64_t kPad = 8;       // elements (16 bytes) of padding per shared-memory row
 constexpr int64_t kChunk = 8;     // elements per 16-byte cp.async
-constexpr int64_t kSMs = 132;     // H100 SXM; a heuristic, not a limit
 constexpr int64_t kGroup = 8;     // M-tiles per rasterization group
-
-/// Shared memory a block may opt into (CUDA programming guide, compute capabilities).
-int64_t maxSharedBytes(StringRef arch) {
-  if (arch.starts_with("sm_90")) {
-    return 227 * 1024;
-  }
-  if (arch == "sm_80" || arch == "sm_87") {
-    return 163 * 1024;
-  }
-  return 99 * 1024; // sm_86, sm_89
-}
-
 
 /// Block tile bm x bn x bk, `stages` shared-memory buffers, wm x wn warps.
 struct Tiles {
@@ -275,6 +263,16 @@ void Emitter::emit(Value smemBase) {
 }
 
 } // namespace
+
+int64_t maxSharedBytes(StringRef arch) {
+  if (arch.starts_with("sm_90")) {
+    return 227 * 1024;
+  }
+  if (arch == "sm_80" || arch == "sm_87") {
+    return 163 * 1024;
+  }
+  return 99 * 1024; // sm_86, sm_89
+}
 
 std::pair<Value, Value> rasterize(OpBuilder &b, Location loc, const Problem &p, int64_t bm,
                                   int64_t bn) {

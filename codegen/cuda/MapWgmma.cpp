@@ -46,8 +46,6 @@ constexpr int64_t kBK = 64;          // k-tile: 64 16-bit elements, one 128-byte
 constexpr int64_t kRowBytes = 128;   // bytes per smem row of every box (the swizzle width)
 constexpr int64_t kAtomBytes = 1024; // 8 swizzled rows: the pattern's period
 constexpr int64_t kWarpgroup = 128;
-constexpr int64_t kSMs = 132;        // H100 SXM; a heuristic, not a limit
-constexpr int64_t kMaxShared = 227 * 1024;
 constexpr int32_t kWaitTicks = 0x989680; // mbarrier.try_wait suspend-time hint, ns
 constexpr int64_t kDtypeF16 = 2, kDtypeBF16 = 3; // kilnDType
 constexpr llvm::StringLiteral kSmemSymbol = "kiln_smem_1024";
@@ -379,7 +377,7 @@ FailureOr<Launch> mapWgmma(func::FuncOp fn, Problem &p, const CreateKernelFn &cr
     t = WgTiles{bm, bn, stages};
   }
   t.stages = std::max<int64_t>(1, std::min(t.stages, kTiles));
-  if (t.smemBytes() > kMaxShared) {
+  if (t.smemBytes() > maxSharedBytes("sm_90a")) {
     why = "its tiles need " + std::to_string(t.smemBytes()) + " bytes of shared memory";
     return failure();
   }

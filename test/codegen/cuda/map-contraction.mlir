@@ -65,3 +65,13 @@ func.func @main(%a: tensor<64x32xbf16> {kiln.name = "a"}, %b: tensor<64x48xbf16>
   %m = kiln.matmul %a, %b transpose_a : (tensor<64x32xbf16>, tensor<64x48xbf16>) -> tensor<32x48xbf16>
   return %m : tensor<32x48xbf16>
 }
+
+// -----
+
+// Two M loops that both count (a batch of 2 against a shared B) are not taken yet; loops
+// of extent 1 are dropped (Inputs/linear3d.mlir), these are not.
+func.func @main(%a: tensor<2x100x64xbf16> {kiln.name = "a"}, %b: tensor<64x72xbf16> {kiln.name = "b"}) -> tensor<2x100x72xbf16> {
+  // expected-error @+1 {{kernel kernel0_matmul (no ONNX node) is a contraction the tensor-core kernel cannot take: it is not one batch of M x N x K products (compile with --target=cpu)}}
+  %m = kiln.matmul %a, %b : (tensor<2x100x64xbf16>, tensor<64x72xbf16>) -> tensor<2x100x72xbf16>
+  return %m : tensor<2x100x72xbf16>
+}

@@ -20,6 +20,10 @@
 // RUN: %ptxas -arch=sm_90a -v %t.l3.ptx -o %t.l3.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS1 --implicit-check-not=warning
 // RUN: kiln-compile %S/Inputs/linear3d.mlir --target=cuda --cuda-arch=sm_80 -o %t.l3.80.kiln
 // RUN: kiln-run --inspect %t.l3.80.kiln | FileCheck %s --check-prefix=L380
+// A B that is no plan binding (a splat constant kept as a GPU-module global) has no TMA
+// descriptor: the kernel falls back to mma.sync (4 warps, padded cp.async stages).
+// RUN: kiln-compile %S/Inputs/gemm-global-b.mlir --target=cuda --cuda-arch=sm_90a -o %t.gb.kiln
+// RUN: kiln-run --inspect %t.gb.kiln | FileCheck %s --check-prefix=GLOBALB --implicit-check-not=tma
 // The mma.sync kernel stays available on sm_90a, and wgmma exists on sm_90a only.
 // RUN: env KILN_CUDA_GEMM=mma-sync kiln-compile %S/Inputs/gemm-tb.mlir --target=cuda --cuda-arch=sm_90a --emit=ptx -o %t.mma.ptx
 // RUN: FileCheck %s --check-prefix=MMA --input-file=%t.mma.ptx
@@ -101,3 +105,4 @@
 // L3:        tma[0]: binding 0 +0 bf16 dims [64,100,1] strides [128,12800] box [64,64,1] swizzle 128
 // L3:        tma[1]: binding 1 +0 bf16 dims [72,64] strides [144] box [64,64] swizzle 128
 // L380:      kernel0_fused_contraction '' grid 4x1x1 block 128x1x1 shared 19456
+// GLOBALB:   kernel0_matmul '' grid 2x1x1 block 128x1x1 shared 38912
