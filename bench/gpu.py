@@ -75,6 +75,35 @@ def matmul_model(m, n, k, ty, epilogue):
             ) % (a, b, bias, o, a, b, o, o, bias, o, o, o)
 
 
+def attention_model(b, s, h, d, mask=False):
+    """Multi-head attention as ONNX exports it: Q, K, V [b, s, h, d] f32, heads split by
+    transposes, scores scaled by 1/sqrt(d) (optionally plus a padding-style mask
+    [b, 1, 1, s]), softmax, P V, heads merged. kiln-fuse makes it one attention group;
+    compiled with --precision=bf16 its products run on bf16 tensor cores."""
+    x, hs, st, sc = t([b, s, h, d], "f32"), t([b, h, s, d], "f32"), t([b, h, d, s], "f32"), \
+        t([b, h, s, s], "f32")
+    m = t([b, 1, 1, s], "f32")
+    args = ", ".join("%%%s: %s {kiln.name = \"%s\"}" % (n, x, n) for n in "qkv")
+    if mask:
+        args += ", %%m: %s {kiln.name = \"m\"}" % m
+    body = ("  %%qt = kiln.transpose %%q permutation = [0, 2, 1, 3] : %s -> %s\n"
+            "  %%kt = kiln.transpose %%k permutation = [0, 2, 3, 1] : %s -> %s\n"
+            "  %%vt = kiln.transpose %%v permutation = [0, 2, 1, 3] : %s -> %s\n"
+            "  %%s = kiln.matmul %%qt, %%kt : (%s, %s) -> %s\n"
+            "  %%c = kiln.constant dense<%r> : tensor<f32>\n"
+            "  %%d = kiln.div %%s, %%c : (%s, tensor<f32>) -> %s\n") % (
+                x, hs, x, st, x, hs, hs, st, sc, float(d) ** 0.5, sc, sc)
+    last = "%d"
+    if mask:
+        body += "  %%a = kiln.add %%d, %%m : (%s, %s) -> %s\n" % (sc, m, sc)
+        last = "%a"
+    body += ("  %%p = kiln.softmax %s axis = 3 : %s\n"
+             "  %%o = kiln.matmul %%p, %%vt : (%s, %s) -> %s\n"
+             "  %%r = kiln.transpose %%o permutation = [0, 2, 1, 3] : %s -> %s\n"
+             "  return %%r : %s\n") % (last, sc, sc, hs, hs, hs, x, x)
+    return "func.func @main(%s) -> %s {\n%s}\n" % (args, x, body)
+
+
 # f16 with B transposed (K-contiguous) at sizes that are no multiple of the tile, and a
 # bf16 batched product large enough for the 128 x 128 tiles.
 GEMM_MIXED = """func.func @main(%a: tensor<100x40xf16> {kiln.name = "a"}, %b: tensor<72x40xf16> {kiln.name = "b"}, %x: tensor<16x384x64xbf16> {kiln.name = "x"}, %y: tensor<16x64x384xbf16> {kiln.name = "y"}) -> (tensor<100x72xf16>, tensor<16x384x384xbf16>) {
@@ -122,6 +151,15 @@ def numerics_cases():
     cases.append(("gemm_batched_128x256_tiles", lambda: GEMM_BIG_TILES, ()))
     cases.append(("gemm_linear3d_bias_residual", lambda: open(os.path.join(
         ROOT, "test/codegen/cuda/Inputs/linear3d.mlir")).read(), ()))
+    # Attention (bf16 products): keys no multiple of the 64-key block, several query
+    # tiles and batch indices, a mask, head dims 32, 64 and 128.
+    cases.append(("attention_1x160x2x32", attention_model, (1, 160, 2, 32)))
+    cases.append(("attention_2x100x3x64_mask", attention_model, (2, 100, 3, 64, True)))
+    cases.append(("attention_1x256x2x128", attention_model, (1, 256, 2, 128)))
+    # The same linear layer on [8, 100, 64]: batch x sequence collapsed into M = 800.
+    cases.append(("gemm_linear_b8_bias_residual", lambda: open(os.path.join(
+        ROOT, "test/codegen/cuda/Inputs/linear3d.mlir")).read().replace("1x100x", "8x100x"),
+        ()))
     cases.append(("loop_64x512_f16", loop_model, (64, 512, "f16")))
     cases.append(("softmax_64x512_f16", softmax_model, (64, 512, "f16")))
     return cases
@@ -139,6 +177,24 @@ def gemm_cases():
              2 * 4096**3)]
 
 
+def attention_cases():
+    """Sequence 4096, head dims 64 and 128 (4 x 16 and 4 x 8 heads); FLOPs of the two
+    products."""
+    return [("attention_s4096_d%d" % d, attention_model, (4, 4096, h, d),
+             4 * 4 * h * 4096 * 4096 * d) for h, d in ((16, 64), (8, 128))]
+
+
+# Block shapes timed besides the default (8 warps and 64 keys for head dims up to 64,
+# else 4 warps): warps of 16 query rows, keys per step.
+ATTENTION_TILES = ["4,64", "8,32", "4,128"]
+
+
+# Compile flags per case family: kiln's attention groups are f32 graphs whose products
+# --precision=bf16 runs on tensor cores.
+def flags_for(name):
+    return ["--precision=bf16"] if name.startswith("attention") else []
+
+
 # --- prepare (here) ---------------------------------------------------------------------
 
 def sh(cmd, **kw):
@@ -153,16 +209,19 @@ def prepare(args):
     shutil.copytree("/usr/src/googletest", os.path.join(out, "googletest"), symlinks=True)
     bin_dir = os.path.join(os.path.abspath(args.build), "bin")
     compile_ = os.path.join(bin_dir, "kiln-compile")
-    manifest = {"arch": args.arch, "bandwidth": [], "numerics": [], "gemm": [], "models": []}
+    manifest = {"arch": args.arch, "bandwidth": [], "numerics": [], "gemm": [],
+                "attention": [], "models": []}
 
     def build(name, text, cpu=False, env=None):
+        flags = flags_for(name)
         src = os.path.join(out, "models", name + ".mlir")
         with open(src, "w") as f:
             f.write(text)
         art = os.path.join(out, "models", name + (".cpu" if cpu else "") + ".kiln")
         target = ["--target=cpu", "--cpu=x86-64-v3"] if cpu else [
             "--target=cuda", "--cuda-arch=" + args.arch]
-        r = sh([compile_, src, "-o", art] + target, env=dict(os.environ, **(env or {})))
+        r = sh([compile_, src, "-o", art] + target + flags,
+               env=dict(os.environ, **(env or {})))
         if r.returncode != 0:
             lines = [l for l in r.stderr.splitlines() if "error:" in l] or ["failed"]
             return None, lines[0].split("error:", 1)[-1].strip()
@@ -185,7 +244,7 @@ def prepare(args):
             sys.exit("kiln-interpret %s: %s" % (name, r.stderr))
         entry = {"name": name, "artifact": art, "cpu": cpu, "error": err or cerr,
                  "refs": [os.path.relpath(f, out) for f in refs],
-                 "type": "f16" if name.startswith("gemm") else a[2]}
+                 "type": "f16" if name.startswith(("gemm", "attention")) else a[2]}
         manifest["numerics"].append(entry)
         # On sm_90a the GEMMs get the TMA + wgmma kernel; check the mma.sync one too.
         for variant, env in GEMM_VARIANTS if name.startswith("gemm") else ():
@@ -206,9 +265,17 @@ def prepare(args):
             art, err = build(vname, fn(*a), env=env)
             manifest["gemm"].append({"name": vname, "artifact": art, "error": err,
                                      "flops": flops, "mnk": list(a[:3]), "epilogue": a[4]})
+    for name, fn, a, flops in attention_cases():
+        # The default block shape, then KILN_CUDA_ATTENTION_TILE=warps,keys variants.
+        for tile in [None] + ATTENTION_TILES:
+            vname = name if tile is None else "%s@%s" % (name, tile.replace(",", "_"))
+            art, err = build(vname, fn(*a), env={"KILN_CUDA_ATTENTION_TILE": tile} if tile
+                             else None)
+            manifest["attention"].append({"name": vname, "artifact": art, "error": err,
+                                          "flops": flops, "shape": list(a[:4])})
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
-    for section in ("bandwidth", "numerics", "gemm"):
+    for section in ("bandwidth", "numerics", "gemm", "attention"):
         for c in manifest[section]:
             print("%-28s %s" % (c["name"], c["error"] or "compiled"))
     print("prepared %s (%.1f MiB)" % (out, sum(
@@ -312,6 +379,19 @@ def torch_dtype(ty):
     return {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16}[ty]
 
 
+def flops_row(kr, art, c, ref_us, ref_spread, anchor):
+    """A table row for a compute-bound case: kiln's TFLOP/s and its ratio to the anchor
+    (`anchor` timed `ref_us` in this process), or why kiln did not compile it."""
+    tf = c["flops"] / ref_us / 1e6
+    if c["error"]:
+        return (c["name"], "not compiled", c["error"][:60], "%s %.0f TFLOP/s" % (anchor, tf),
+                "±%.1f%%" % (100 * ref_spread))
+    us, spread = kernel_us(kr, os.path.join(art, c["artifact"]), runs=20)
+    return (c["name"], "%.0f TFLOP/s" % (c["flops"] / us / 1e6),
+            "%.0f%% of %s" % (100 * ref_us / us, anchor), "%s %.0f TFLOP/s" % (anchor, tf),
+            "±%.1f%%" % (100 * spread))
+
+
 def run(args):
     art = os.path.abspath(args.art)
     with open(os.path.join(art, "manifest.json")) as f:
@@ -367,16 +447,17 @@ def run(args):
             ref_us, spread = torch_us(lambda: F.gelu(a @ b + bias), runs=20)
         else:
             ref_us, spread = torch_us(lambda: a @ b, runs=20)
-        tf = c["flops"] / ref_us / 1e6
-        if c["error"]:
-            rows.append((c["name"], "not compiled", c["error"][:60],
-                         "torch %.0f TFLOP/s" % tf, "±%.1f%%" % (100 * spread)))
-        else:
-            us, spread = kernel_us(kr, os.path.join(art, c["artifact"]), runs=20)
-            rows.append((c["name"], "%.0f TFLOP/s" % (c["flops"] / us / 1e6),
-                         "%.0f%% of torch" % (100 * ref_us / us), "torch %.0f TFLOP/s" % tf,
-                         "±%.1f%%" % (100 * spread)))
+        rows.append(flops_row(kr, art, c, ref_us, spread, "torch"))
         del a, b
+        torch.cuda.empty_cache()
+
+    for c in manifest.get("attention", []):
+        bsz, seq, heads, d = c["shape"]
+        q, k, v = (torch.randn(bsz, heads, seq, d, device="cuda", dtype=torch.bfloat16)
+                   for _ in range(3))
+        ref_us, spread = torch_us(lambda: F.scaled_dot_product_attention(q, k, v), runs=20)
+        rows.append(flops_row(kr, art, c, ref_us, spread, "sdpa"))
+        del q, k, v
         torch.cuda.empty_cache()
 
     result = {"tests_ok": tests_ok, "numerics_ok": numerics_ok, "checks": checks, "rows": rows}

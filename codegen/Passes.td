@@ -361,6 +361,49 @@ def EmitKernelAbiPass : Pass<"kiln-cpu-emit-kernel-abi", "::mlir::ModuleOp"> {
 // cuda: bufferized kernels -> gpu.func -> NVVM
 //===----------------------------------------------------------------------------===//
 
+def DescribeAttentionPass : Pass<"kiln-cuda-describe-attention", "::mlir::ModuleOp"> {
+  let summary = "Record on each attention kernel what the flash-attention kernel reads";
+  let options = [
+    Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
+           "Precision of the products (fp32, bf16, fp16) where the scores matmul carries "
+           "no kiln.precision">];
+  let description = [{
+    On kiln kernels, after kiln-outline-kernels: each kernel with `kiln.scheme =
+    "attention"` (O = softmax(scale Q K^T [+ mask_scale M]) V, through the transposes of
+    its group) gets a `kiln.cuda.attention` dictionary: the argument numbers of Q, K, V
+    and the mask (-1 for none), the permutation through which each is read (logical dim
+    i is dim perm[i] of the argument; K's is that of the logical K^T), the permutation of
+    the result (its dim i is logical dim out_perm[i] of O), both scales and the
+    precision of the products (the scores matmul's `kiln.precision`, else the option).
+    The body is unchanged; kiln-cuda-map-kernels replaces it by the flash-attention
+    kernel after bufferization, when the result is the last argument. An attention kernel
+    that reads Q, K, V or the mask from anything but its arguments, returns several
+    values or computes anything else is an error naming it.
+
+    ```mlir
+    func.func private @kernel0_fused_attention(%q: tensor<1x64x2x16xf32>,
+        %k: tensor<1x64x2x16xf32>, %v: tensor<1x2x64x16xf32>) -> tensor<1x64x2x16xf32>
+        attributes {kiln.kernel, kiln.scheme = "attention"} {
+      %qt = kiln.transpose %q permutation = [0, 2, 1, 3] : ...
+      %kt = kiln.transpose %k permutation = [0, 2, 3, 1] : ...
+      %s = kiln.matmul %qt, %kt {kiln.precision = "bf16"} : ...
+      %d = kiln.div %s, %c : ...          // %c = 4
+      %p = kiln.softmax %d axis = 3 : ...
+      %o = kiln.matmul %p, %v : ...
+      %r = kiln.transpose %o permutation = [0, 2, 1, 3] : ...
+      return %r : tensor<1x64x2x16xf32>
+    }
+    ```
+    gets
+    ```mlir
+    kiln.cuda.attention = {k = 1 : i64, k_perm = array<i64: 0, 2, 3, 1>, mask = -1 : i64,
+        mask_scale = 1.0 : f64, out_perm = array<i64: 0, 2, 1, 3>, precision = "bf16",
+        q = 0 : i64, q_perm = array<i64: 0, 2, 1, 3>, scale = 0.25 : f64, v = 2 : i64,
+        v_perm = array<i64: 0, 1, 2, 3>}
+    ```
+  }];
+}
+
 def MapKernelsToGpuPass : Pass<"kiln-cuda-map-kernels", "::mlir::ModuleOp"> {
   let summary = "Every bufferized kernel becomes a gpu.func with its launch dimensions";
   let options = [

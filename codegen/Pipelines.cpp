@@ -64,16 +64,21 @@ static void registerPipelinePasses() {
   (void)once;
 }
 
-/// Graph passes both targets run: the precision of matrix products, fusion (unless
-/// disabled), then one kernel per group.
+/// Graph passes both targets run: the rewrites fusion wants (unless disabled), the
+/// precision of matrix products, fusion, then one kernel per group. Mixed precision runs
+/// after BatchNorm folding (which reads f32 weights) and the raising of decomposed
+/// softmaxes, so that it sees the attentions kiln-fuse will group and keeps their
+/// products f32 for the attention kernel (keep-attention).
 static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &report,
                            const std::string &precision, bool contractionPrologues) {
-  if (precision != "fp32") {
-    pm.addPass(createMixedPrecisionPass(MixedPrecisionPassOptions{precision}));
-  }
   if (fusion) {
     pm.addPass(createFoldBatchNormPass());
     pm.addPass(createRaiseDecompositionsPass());
+  }
+  if (precision != "fp32") {
+    pm.addPass(createMixedPrecisionPass(MixedPrecisionPassOptions{precision, fusion}));
+  }
+  if (fusion) {
     pm.addPass(createFusePass(FusePassOptions{report, contractionPrologues}));
   }
   pm.addPass(createOutlineKernelsPass());
@@ -127,6 +132,10 @@ LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &op
   // or in its producer's epilogue.
   addGraphPasses(pm, options.fusion, options.fusionReport, options.precision,
                  /*contractionPrologues=*/false);
+  // What the flash-attention kernel needs to know of each attention kernel, recorded
+  // while its body is still kiln ops (kiln-cuda-map-kernels reads it after
+  // bufferization).
+  pm.addPass(createDescribeAttentionPass(DescribeAttentionPassOptions{options.precision}));
   if (stop == "kiln") {
     return success();
   }

@@ -38,12 +38,14 @@ def PrintFusionInfoPass : Pass<"kiln-print-fusion-info"> {
 def MixedPrecisionPass : Pass<"kiln-mixed-precision"> {
   let summary = "Run f32 matrix products in bf16 or fp16 with f32 accumulation";
   let description = [{
-    What `--precision=bf16|fp16` runs before fusion, like PyTorch's autocast: every
-    kiln.matmul whose operands and result are f32 takes 16-bit operands (constant
-    weights are converted at compile time, rounding to nearest even; activations get a
-    kiln.cast that fusion folds into a neighbouring kernel), accumulates in f32 as every
-    kiln kernel does, and casts its result back to f32. Elementwise ops and reductions
-    (softmax, layer norm, pooling) stay f32. `fp32` leaves the model alone.
+    What `--precision=bf16|fp16` runs before fusion (after kiln-fold-batch-norm and
+    kiln-raise-decompositions, which read f32 weights and form the softmax), like
+    PyTorch's autocast: every kiln.matmul whose operands and result are f32 takes 16-bit
+    operands (constant weights are converted at compile time, rounding to nearest even;
+    an activation gets one kiln.cast, right after its definition, shared by every product
+    that reads it, which fusion folds into a neighbouring kernel), accumulates in f32 as
+    every kiln kernel does, and casts its result back to f32. Elementwise ops and
+    reductions (softmax, layer norm, pooling) stay f32. `fp32` leaves the model alone.
 
     ```mlir
     %y = kiln.matmul %x, %w : (tensor<8x64xf32>, tensor<64x32xf32>) -> tensor<8x32xf32>
@@ -54,10 +56,23 @@ def MixedPrecisionPass : Pass<"kiln-mixed-precision"> {
     %yh = kiln.matmul %xh, %w_bf16 : (tensor<8x64xbf16>, tensor<64x32xbf16>) -> tensor<8x32xbf16>
     %y = kiln.cast %yh : tensor<8x32xbf16> to tensor<8x32xf32>
     ```
+
+    With `keep-attention` (the pipelines set it when they fuse), the two products of an
+    attention that kiln-fuse will group (scores matmul -> scalings / mask -> softmax ->
+    values matmul, the same matcher) stay f32, so that the group still forms, and are
+    marked with the precision the attention kernel computes them in: the CUDA
+    flash-attention kernel uses it, the CPU lowering computes in f32 (more accurate).
+    ```mlir
+    %s = kiln.matmul %q, %k transpose_b {kiln.precision = "bf16"}
+        : (tensor<1x2x64x16xf32>, tensor<1x2x64x16xf32>) -> tensor<1x2x64x64xf32>
+    ```
   }];
   let options = [
     Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
-           "fp32 (no change), bf16 or fp16">];
+           "fp32 (no change), bf16 or fp16">,
+    Option<"keepAttention", "keep-attention", "bool", /*default=*/"false",
+           "Keep the products of attention groups f32, marked kiln.precision, for the "
+           "attention kernel to compute in the precision">];
 }
 
 //===----------------------------------------------------------------------------===//

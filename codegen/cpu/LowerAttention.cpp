@@ -30,15 +30,20 @@
 // least 8 work items. The scale is applied to Q once (exact for the usual powers of
 // two, 1/sqrt(64) = 1/8). The matmuls are marked `kiln.attention` so that
 // kiln-cpu-pack-contractions leaves them alone and kiln-cpu-vectorize-contractions
-// gives them register tiles.
+// gives them register tiles. The kernel is read through the matcher the CUDA target
+// shares (common/Attention.h).
+//
+// Under --precision=bf16|fp16 the group's matmuls stay f32, marked `kiln.precision`
+// (kiln-mixed-precision keep-attention): the CUDA flash kernel computes them in that
+// precision, this lowering in f32, which is the more accurate of the two.
 //
 //===----------------------------------------------------------------------------===//
 #include "codegen/Passes.h"
+#include "codegen/common/Attention.h"
 #include "codegen/common/ElementSemantics.h"
 #include "codegen/common/KernelInfo.h"
 #include "codegen/common/LinalgBuilders.h"
 #include "dialects/kiln/KilnOps.h"
-#include "passes/fusion/ConstantData.h"
 #include "passes/fusion/CostModel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -63,108 +68,6 @@ using namespace kiln::codegen;
 namespace kiln {
 
 namespace {
-
-/// A logical operand of the attention seen through the transposes before it: logical
-/// dim k is dim perm[k] of `source`.
-struct Traced {
-  Value source;
-  SmallVector<int64_t> perm;
-  SmallVector<Operation *> transposes;
-};
-
-Traced trace(Value v, bool swapLast) {
-  auto rank = cast<RankedTensorType>(v.getType()).getRank();
-  Traced t{v, llvm::to_vector(llvm::seq<int64_t>(0, rank)), {}};
-  while (auto transpose = t.source.getDefiningOp<TransposeOp>()) {
-    ArrayRef<int64_t> p = transpose.getPermutation();
-    for (int64_t &d : t.perm) {
-      d = p[d];
-    }
-    t.transposes.push_back(transpose);
-    t.source = transpose.getInput();
-  }
-  if (swapLast) {
-    std::swap(t.perm[rank - 2], t.perm[rank - 1]);
-  }
-  return t;
-}
-
-/// The matched attention of one kernel.
-struct Attention {
-  MatmulOp qk, pv;
-  SoftmaxOp softmax;
-  SmallVector<Operation *> chain; // scalings between qk and softmax
-  double scale = 1.0;
-  Value mask;             // the additive mask, broadcasting to the scores, or null
-  double maskScale = 1.0; // the scalings after the mask
-  Traced q, kt, v;
-  Value result;                   // the kernel's returned value
-  SmallVector<int64_t> outPerm;   // physical dim k of `result` is logical dim outPerm[k]
-  TransposeOp merge;
-};
-
-FailureOr<Attention> match(func::FuncOp fn) {
-  Attention a;
-  fn.walk([&](SoftmaxOp s) { a.softmax = s; });
-  if (!a.softmax) {
-    return failure();
-  }
-  // Backwards: scalings (by scalar constants) and at most one additive mask. Scalings
-  // after the mask scale it too: softmax(b (a QK^T + M)) = softmax(ab QK^T + b M).
-  Value v = a.softmax.getInput();
-  while (!(a.qk = v.getDefiningOp<MatmulOp>())) {
-    Operation *def = v.getDefiningOp();
-    if (auto add = dyn_cast_or_null<AddOp>(def); add && !a.mask) {
-      // The scores come from the chain (an op of the group); the mask from outside it
-      // (a kernel argument or a constant).
-      auto fromChain = [](Value x) {
-        return isa_and_nonnull<MatmulOp, MulOp, DivOp>(x.getDefiningOp());
-      };
-      bool lhsIsChain = add.getLhs().getType() == v.getType() && fromChain(add.getLhs());
-      if (!lhsIsChain && !fromChain(add.getRhs())) {
-        return failure();
-      }
-      a.mask = lhsIsChain ? add.getRhs() : add.getLhs();
-      a.maskScale = a.scale;
-      a.chain.push_back(def);
-      v = lhsIsChain ? add.getLhs() : add.getRhs();
-      continue;
-    }
-    if (!isa_and_nonnull<MulOp, DivOp>(def)) {
-      return failure();
-    }
-    bool lhsIsChain = def->getOperand(0).getType() == v.getType();
-    std::optional<double> c = readScalarConstant(def->getOperand(lhsIsChain ? 1 : 0));
-    if (!c) {
-      return failure();
-    }
-    a.scale *= isa<DivOp>(def) ? 1.0 / *c : *c;
-    a.chain.push_back(def);
-    v = def->getOperand(lhsIsChain ? 0 : 1);
-  }
-  a.pv = dyn_cast<MatmulOp>(*a.softmax->getUsers().begin());
-  if (!a.pv) {
-    return failure();
-  }
-  a.q = trace(a.qk.getLhs(), false);
-  a.kt = trace(a.qk.getRhs(), a.qk.getTransposeB());
-  a.v = trace(a.pv.getRhs(), a.pv.getTransposeB());
-  auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
-  if (ret.getNumOperands() != 1) {
-    return failure();
-  }
-  a.result = ret.getOperand(0);
-  int64_t rank = a.pv.getType().getRank();
-  a.outPerm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-  if (a.result != a.pv.getResult()) {
-    a.merge = a.result.getDefiningOp<TransposeOp>();
-    if (!a.merge || a.merge.getInput() != a.pv.getResult()) {
-      return failure();
-    }
-    a.outPerm = llvm::to_vector(a.merge.getPermutation());
-  }
-  return a;
-}
 
 /// Offsets / sizes of a 2-D logical tile (rows, cols) of a rank-r tensor whose logical
 /// dim k is dim perm[k], at batch index `batch`.
@@ -501,7 +404,7 @@ struct LowerAttentionPass : public kiln::impl::LowerAttentionPassBase<LowerAtten
           scheme.getValue() != "attention") {
         continue;
       }
-      FailureOr<Attention> a = match(fn);
+      FailureOr<Attention> a = matchAttention(fn);
       if (failed(a)) {
         fn.emitError("kiln-cpu-lower-attention: kernel '")
             << fn.getSymName()

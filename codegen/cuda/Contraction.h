@@ -48,6 +48,21 @@ void emitEpilogue(mlir::OpBuilder &b, mlir::Location loc, Problem &p,
                   mlir::IRMapping &outer, llvm::ArrayRef<mlir::Value> acc,
                   const AccumulatorLayout &at);
 
+/// The four 32-bit registers of an ldmatrix.x4 from shared memory `smem` at `idx`, typed
+/// for mma.sync on `elem` (f16 pairs as vector<2xf16>, bf16 pairs as i32).
+llvm::SmallVector<mlir::Value> ldmatrixX4(mlir::OpBuilder &b, mlir::Location loc, mlir::Value smem,
+                                          mlir::ValueRange idx, bool transpose, mlir::Type elem);
+
+/// Two f32 values as one mma.sync operand register of `elem` (rounded to nearest).
+mlir::Value packPair(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lo, mlir::Value hi,
+                     mlir::Type elem);
+
+/// One mma.sync.m16n8k16 (row.col, f32 accumulation) on `elem` operands: a (4 registers),
+/// bFrag (2), c (4 f32); returns the 4 f32 results.
+llvm::SmallVector<mlir::Value> mma16816(mlir::OpBuilder &b, mlir::Location loc, mlir::Type elem,
+                                        mlir::ValueRange a, mlir::ValueRange bFrag,
+                                        mlir::ValueRange c);
+
 /// Block-tile coordinates under grouped rasterization: consecutive blocks of the 1-D grid
 /// walk `group` M-tiles down before moving along N, so a wave shares A and B tiles in L2.
 /// Returns {m0, n0} for the block tile bm x bn.

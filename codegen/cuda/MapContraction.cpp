@@ -26,6 +26,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -145,28 +148,14 @@ private:
         b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), ValueRange{});
   }
 
-  /// The four 32-bit registers of an ldmatrix.x4, typed for mma.sync.
   SmallVector<Value> ldmatrix(Value smem, ValueRange idx, bool transpose) {
-    auto type = VectorType::get({4, 2}, p.elem);
-    Value v = nvgpu::LdMatrixOp::create(b, loc, type, smem, idx, transpose, 4);
-    SmallVector<Value> regs;
-    for (int64_t i = 0; i < 4; ++i) {
-      Value pair = vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{i});
-      // mma.sync takes f16 pairs as vector<2xf16> and bf16 pairs as i32.
-      regs.push_back(p.elem.isBF16() ? LLVM::BitcastOp::create(b, loc, b.getI32Type(), pair)
-                                     : pair);
-    }
-    return regs;
+    return ldmatrixX4(b, loc, smem, idx, transpose, p.elem);
   }
 
   /// One k-tile of mma.sync on stage `stage`, updating `acc` (4 floats per tile).
   void computeTile(Value stage, SmallVector<Value> &acc) {
     Value laneRow = rem(lane, 16);     // row of the 16-row ldmatrix.x4 pattern
     Value laneHalf = mul(div(lane, 16), 8);
-    MLIRContext *ctx = b.getContext();
-    auto f32 = b.getF32Type();
-    auto accType = LLVM::LLVMStructType::getLiteral(ctx, {f32, f32, f32, f32});
-    NVVM::MMATypes ptx = p.elem.isBF16() ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
     for (int64_t kk = 0; kk < t.bk / 16; ++kk) {
       SmallVector<SmallVector<Value>> aFrag, bFrag(t.nt());
       for (int64_t mi = 0; mi < t.mt(); ++mi) {
@@ -193,13 +182,8 @@ private:
         for (int64_t nj = 0; nj < t.nt(); ++nj) {
           size_t base = (mi * t.nt() + nj) * 4;
           ValueRange cIn(ArrayRef<Value>(acc).slice(base, 4));
-          Value d = NVVM::MmaOp::create(
-              b, loc, accType, aFrag[mi], bFrag[nj], cIn, ArrayRef<int64_t>{16, 8, 16},
-              std::nullopt, std::nullopt, std::array<NVVM::MMATypes, 2>{ptx, ptx},
-              std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row, NVVM::MMALayout::col});
-          for (int64_t e = 0; e < 4; ++e) {
-            acc[base + e] = LLVM::ExtractValueOp::create(b, loc, d, ArrayRef<int64_t>{e});
-          }
+          SmallVector<Value> d = mma16816(b, loc, p.elem, aFrag[mi], bFrag[nj], cIn);
+          std::copy(d.begin(), d.end(), acc.begin() + base);
         }
       }
     }
@@ -263,6 +247,43 @@ void Emitter::emit(Value smemBase) {
 }
 
 } // namespace
+
+SmallVector<Value> ldmatrixX4(OpBuilder &b, Location loc, Value smem, ValueRange idx,
+                              bool transpose, Type elem) {
+  auto type = VectorType::get({4, 2}, elem);
+  Value v = nvgpu::LdMatrixOp::create(b, loc, type, smem, idx, transpose, 4);
+  SmallVector<Value> regs;
+  for (int64_t i = 0; i < 4; ++i) {
+    Value pair = vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{i});
+    // mma.sync takes f16 pairs as vector<2xf16> and bf16 pairs as i32.
+    regs.push_back(elem.isBF16() ? LLVM::BitcastOp::create(b, loc, b.getI32Type(), pair)
+                                 : pair);
+  }
+  return regs;
+}
+
+Value packPair(OpBuilder &b, Location loc, Value lo, Value hi, Type elem) {
+  Value pair = vector::FromElementsOp::create(
+      b, loc, VectorType::get({2}, elem),
+      ValueRange{arith::TruncFOp::create(b, loc, elem, lo), arith::TruncFOp::create(b, loc, elem, hi)});
+  return elem.isBF16() ? LLVM::BitcastOp::create(b, loc, b.getI32Type(), pair) : pair;
+}
+
+SmallVector<Value> mma16816(OpBuilder &b, Location loc, Type elem, ValueRange a, ValueRange bFrag,
+                            ValueRange c) {
+  auto f32 = b.getF32Type();
+  auto accType = LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
+  NVVM::MMATypes ptx = elem.isBF16() ? NVVM::MMATypes::bf16 : NVVM::MMATypes::f16;
+  Value d = NVVM::MmaOp::create(
+      b, loc, accType, a, bFrag, c, ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
+      std::array<NVVM::MMATypes, 2>{ptx, ptx},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row, NVVM::MMALayout::col});
+  SmallVector<Value> out;
+  for (int64_t e = 0; e < 4; ++e) {
+    out.push_back(LLVM::ExtractValueOp::create(b, loc, d, ArrayRef<int64_t>{e}));
+  }
+  return out;
+}
 
 int64_t maxSharedBytes(StringRef arch) {
   if (arch.starts_with("sm_90")) {
@@ -391,6 +412,120 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
 }
 
 
+/// A linear layer on [B, S, D] (B > 1) has two M loops: where they are adjacent loops
+/// that every operand of the product and of its epilogue indexes together (contiguous
+/// rows: A [B, S, K] and the output [B, S, N] in row-major memory), they become one M
+/// loop of B * S rows, on collapsed views (linalg::collapseOpIterationDims). Succeeds
+/// without change when there is nothing to collapse or the loops do not allow it.
+static LogicalResult collapseRowLoops(Problem &p) {
+  if (!isa<linalg::GenericOp>(p.op)) {
+    return success();
+  }
+  FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(p.op);
+  if (failed(dims) || dims->m.size() < 2 || !dims->batch.empty()) {
+    return success();
+  }
+  SmallVector<int64_t> extents = p.op.getStaticLoopRanges();
+  ReassociationIndices rows;
+  for (unsigned d : dims->m) {
+    if (extents[d] != 1) {
+      rows.push_back(d);
+    }
+  }
+  if (rows.size() < 2) {
+    return success();
+  }
+  for (size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i] != rows[i - 1] + 1) {
+      return success();
+    }
+  }
+  if (!linalg::areDimSequencesPreserved(p.op.getIndexingMapsArray(), {rows})) {
+    return success();
+  }
+  // The epilogue runs over the accumulator's dims (identity on it): the same loops are
+  // the accumulator dims at which the product writes them.
+  AffineMap cMap = p.op.getMatchingIndexingMap(p.op.getDpsInitOperand(0));
+  ReassociationIndices accRows;
+  for (int64_t d : rows) {
+    std::optional<unsigned> at = cMap.getResultPosition(getAffineDimExpr(d, cMap.getContext()));
+    if (!at) {
+      return success();
+    }
+    accRows.push_back(*at);
+  }
+  for (size_t i = 1; i < accRows.size(); ++i) {
+    if (accRows[i] != accRows[i - 1] + 1) {
+      return success();
+    }
+  }
+  for (linalg::GenericOp g : p.epilogue) {
+    if (g.getNumLoops() != cMap.getNumResults() ||
+        !linalg::areDimSequencesPreserved(g.getIndexingMapsArray(), {accRows})) {
+      return success();
+    }
+  }
+  // Every view the collapse builds must be valid: the rows contiguous in each operand.
+  auto collapsible = [](Value v, AffineMap map, const ReassociationIndices &loops) {
+    auto type = dyn_cast<MemRefType>(v.getType());
+    std::optional<unsigned> first = map.getResultPosition(
+        getAffineDimExpr(loops.front(), map.getContext()));
+    if (!type || !first) {
+      return true; // the operand does not index these loops
+    }
+    ReassociationIndices group;
+    for (size_t i = 0; i < loops.size(); ++i) {
+      group.push_back(*first + i);
+    }
+    SmallVector<ReassociationIndices> all;
+    for (int64_t i = 0; i < type.getRank(); ++i) {
+      if (i == static_cast<int64_t>(*first)) {
+        all.push_back(group);
+        i += loops.size() - 1;
+      } else {
+        all.push_back({i});
+      }
+    }
+    return memref::CollapseShapeOp::isGuaranteedCollapsible(type, all);
+  };
+  for (OpOperand &o : p.op->getOpOperands()) {
+    if (!collapsible(o.get(), p.op.getMatchingIndexingMap(&o), rows)) {
+      return success();
+    }
+  }
+  for (linalg::GenericOp g : p.epilogue) {
+    for (OpOperand &o : g->getOpOperands()) {
+      if (!collapsible(o.get(), g.getMatchingIndexingMap(&o), accRows)) {
+        return success();
+      }
+    }
+  }
+  IRRewriter rewriter(p.op.getContext());
+  rewriter.setInsertionPoint(p.op);
+  FailureOr<linalg::CollapseResult> product =
+      linalg::collapseOpIterationDims(p.op, {rows}, rewriter);
+  if (failed(product)) {
+    return failure();
+  }
+  rewriter.eraseOp(p.op);
+  p.op = product->collapsedOp;
+  for (linalg::GenericOp &g : p.epilogue) {
+    rewriter.setInsertionPoint(g);
+    FailureOr<linalg::CollapseResult> e = linalg::collapseOpIterationDims(g, {accRows}, rewriter);
+    if (failed(e)) {
+      return failure();
+    }
+    rewriter.eraseOp(g);
+    g = cast<linalg::GenericOp>(e->collapsedOp.getOperation());
+  }
+  // Each op got its own collapse of the accumulator: one view, so that the epilogue reads
+  // the product through the view it was written through.
+  auto fn = p.op->getParentOfType<func::FuncOp>();
+  DominanceInfo dom(fn);
+  eliminateCommonSubExpressions(rewriter, dom, fn);
+  return success();
+}
+
 linalg::LinalgOp findContraction(func::FuncOp fn) {
   for (Operation &op : fn.getBody().front().without_terminator()) {
     auto l = dyn_cast<linalg::LinalgOp>(op);
@@ -441,6 +576,9 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
   }
   if (!p.init.getDefiningOp<arith::ConstantOp>()) {
     return refuse("its accumulator starts from a value that is not a constant");
+  }
+  if (failed(collapseRowLoops(p))) {
+    return refuse("its row loops (batch x sequence) could not be collapsed into one M");
   }
   FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(p.op);
   // Loops of extent 1 (a batch of 1, one head) stay at index 0 everywhere: drop them, but

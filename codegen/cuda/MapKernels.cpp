@@ -740,6 +740,13 @@ public:
 
   /// Moves `fn` into the GPU module; returns its launch or fails with a diagnostic.
   FailureOr<Launch> map(func::FuncOp fn) {
+    if (fn->hasAttr(kAttentionDescAttr)) {
+      return mapAttention(fn, fn.getSymName().str() + " (" + label(fn) + ")", arch,
+                          [&](OpBuilder &b, int64_t block, TypeRange extraArgs,
+                              IRMapping &outer) {
+                            return createKernel(b, fn, block, outer, extraArgs);
+                          });
+    }
     if (findContraction(fn)) {
       return mapContraction(
           fn, fn.getSymName().str() + " (" + label(fn) + ")", arch,

@@ -57,6 +57,15 @@ mapContraction(mlir::func::FuncOp fn, const std::string &who, llvm::StringRef ar
                const CreateKernelFn &createKernel,
                llvm::SmallVectorImpl<llvm::SmallVector<int64_t>> &tensorMaps);
 
+/// The function attribute kiln-cuda-describe-attention records on attention kernels: what
+/// the flash-attention kernel reads (argument numbers, permutations, scales, precision).
+inline constexpr llvm::StringLiteral kAttentionDescAttr = "kiln.cuda.attention";
+
+/// Maps an attention kernel (described by kAttentionDescAttr) to one flash-attention
+/// kernel on mma.sync (sm_80 and later). Errors name the kernel by `who`.
+mlir::FailureOr<Launch> mapAttention(mlir::func::FuncOp fn, const std::string &who,
+                                     llvm::StringRef arch, const CreateKernelFn &createKernel);
+
 } // namespace kiln::cuda
 
 #endif

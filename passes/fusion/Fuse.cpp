@@ -11,7 +11,9 @@
 //      mask (causal, padding: any f32 tensor broadcasting to the scores) -> softmax over
 //      the last axis -> matmul by the values, with the transposes that feed only its operands
 //      (heads split out of [B, S, H, D]) and the transpose after it (heads merged back);
-//      codegen computes it blockwise with an online softmax (no score matrix);
+//      codegen computes it blockwise with an online softmax (no score matrix); passes
+//      before fusion ask the same matcher which products such a group holds
+//      (fusion::attentionProducts, Fuse.h);
 //   1. contraction groups: every matmul / conv takes the transposes, broadcasts and cheap
 //      elementwise ops (dequantize, cast, scaling) that feed only it, transitively
 //      (prologue), and the chain of elementwise ops after it (bias, activation, residual
@@ -35,6 +37,7 @@
 #include "passes/Passes.h"
 #include "passes/fusion/ConstantData.h"
 #include "passes/fusion/CostModel.h"
+#include "passes/fusion/Fuse.h"
 #include "passes/fusion/FusionReport.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -345,6 +348,26 @@ std::optional<Group> matchAttention(SoftmaxOp softmax, const DenseSet<Operation 
   llvm::sort(group.members, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   return group;
 }
+
+} // namespace
+
+std::optional<std::pair<MatmulOp, MatmulOp>> fusion::attentionProducts(SoftmaxOp softmax) {
+  std::optional<Group> group = matchAttention(softmax, /*taken=*/{});
+  if (!group) {
+    return std::nullopt;
+  }
+  // The members hold exactly two matmuls: the scores (before the softmax) and the
+  // values product (its sole user).
+  auto pv = cast<MatmulOp>(fusion::getSoleUser(softmax.getResult()));
+  for (Operation *op : group->members) {
+    if (auto qk = dyn_cast<MatmulOp>(op); qk && qk != pv) {
+      return std::pair(qk, pv);
+    }
+  }
+  llvm_unreachable("an attention group holds the scores matmul");
+}
+
+namespace {
 
 void formGroup(const Group &group) {
   Operation *last = group.members.back();

@@ -7,17 +7,29 @@
 //   cast(lhs -> T), cast(rhs -> T) -> matmul (T x T, f32 accumulation) -> cast(-> f32)
 //
 // with T bf16 or f16. Constant operands (weights) are converted here, once, rounding to
-// nearest even, so no cast runs at inference time; the activation casts are elementwise
-// ops that fusion folds into the neighbouring groups (the producer's epilogue, the
-// product's epilogue). Everything else stays f32: elementwise chains, softmax, layer
-// norm and every other reduction keep f32 arithmetic and f32 tensors. The products
-// accumulate in f32 in every kernel kiln emits (tensor-core kernels on CUDA, the CPU
-// microkernels), so only the operands and the product's result are rounded.
+// nearest even, so no cast runs at inference time; an activation gets one cast, right
+// after its definition, that every product reading it shares (the Q, K and V
+// projections of one x read x converted once, not three times). The casts are
+// elementwise ops that fusion folds into the neighbouring groups (the producer's
+// epilogue, the product's epilogue). Everything else stays f32: elementwise chains,
+// softmax, layer norm and every other reduction keep f32 arithmetic and f32 tensors.
+// The products accumulate in f32 in every kernel kiln emits (tensor-core kernels on
+// CUDA, the CPU microkernels), so only the operands and the product's result are
+// rounded.
+//
+// Attention (keep-attention, which the pipelines set when they fuse): the two products
+// of an attention group (fusion::attentionProducts, the matcher kiln-fuse forms the
+// group with) stay f32 so that the group still forms; each is marked
+// `kiln.precision = "bf16" | "fp16"` (MixedPrecision.h) instead, and the attention
+// kernel computes it in that precision: the CUDA flash-attention kernel does, the CPU
+// lowering (kiln-cpu-lower-attention) computes it in f32, which is more accurate.
 //
 //===----------------------------------------------------------------------------===//
+#include "passes/precision/MixedPrecision.h"
 #include "dialects/kiln/KilnOps.h"
 #include "passes/Passes.h"
 #include "passes/fusion/ConstantData.h"
+#include "passes/fusion/Fuse.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -36,36 +48,56 @@ namespace kiln {
 namespace {
 
 /// `v` (an f32 tensor) as a tensor of `elem`: a converted constant when `v` is an f32
-/// constant, else a cast.
-Value narrow(OpBuilder &b, Location loc, Value v, Type elem,
-             DenseMap<Value, Value> &convertedConstants) {
-  auto type = cast<RankedTensorType>(v.getType());
-  auto narrowType = RankedTensorType::get(type.getShape(), elem);
-  if (Value done = convertedConstants.lookup(v)) {
+/// constant, else a cast. One per value (`narrowed`), placed right after `v`'s definition
+/// (at the start of its block for a block argument, after the casts of the arguments
+/// before it), so that it dominates every product that reads `v`; `loc` is the first
+/// such product's. A shared cast's location fuses those of all the products reading it,
+/// so that the kernel it lands in names each of them.
+Value narrow(OpBuilder &b, Location loc, Value v, Type elem, DenseMap<Value, Value> &narrowed) {
+  if (Value done = narrowed.lookup(v)) {
+    if (auto shared = done.getDefiningOp<CastOp>()) {
+      shared->setLoc(FusedLoc::get(b.getContext(), {shared->getLoc(), loc}));
+    }
     return done;
   }
-  if (auto constant = v.getDefiningOp<ConstantOp>()) {
-    if (std::optional<SmallVector<float>> values = readF32(constant)) {
-      const llvm::fltSemantics &sem = cast<FloatType>(elem).getFloatSemantics();
-      SmallVector<uint16_t> bits;
-      bits.reserve(values->size());
-      for (float f : *values) {
-        bool lost;
-        llvm::APFloat x(f);
-        x.convert(sem, llvm::APFloat::rmNearestTiesToEven, &lost);
-        bits.push_back(static_cast<uint16_t>(x.bitcastToAPInt().getZExtValue()));
-      }
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointAfter(constant);
-      auto attr = DenseElementsAttr::getFromRawBuffer(
-          narrowType, ArrayRef<char>(reinterpret_cast<const char *>(bits.data()),
-                                     bits.size() * sizeof(uint16_t)));
-      Value narrowed = ConstantOp::create(b, constant.getLoc(), cast<ElementsAttr>(attr));
-      convertedConstants[v] = narrowed;
-      return narrowed;
+  auto type = cast<RankedTensorType>(v.getType());
+  auto narrowType = RankedTensorType::get(type.getShape(), elem);
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointAfterValue(v);
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    Block::iterator it = arg.getOwner()->begin();
+    auto isArgCast = [&](Operation &op) {
+      auto c = dyn_cast<CastOp>(op);
+      return c && isa<BlockArgument>(c.getInput()) &&
+             narrowed.lookup(c.getInput()) == c.getResult();
+    };
+    while (it != arg.getOwner()->end() && isArgCast(*it)) {
+      ++it;
     }
+    b.setInsertionPoint(arg.getOwner(), it);
   }
-  return CastOp::create(b, loc, narrowType, v);
+  Value result;
+  auto constant = v.getDefiningOp<ConstantOp>();
+  std::optional<SmallVector<float>> values;
+  if (constant && (values = readF32(constant))) {
+    const llvm::fltSemantics &sem = cast<FloatType>(elem).getFloatSemantics();
+    SmallVector<uint16_t> bits;
+    bits.reserve(values->size());
+    for (float f : *values) {
+      bool lost;
+      llvm::APFloat x(f);
+      x.convert(sem, llvm::APFloat::rmNearestTiesToEven, &lost);
+      bits.push_back(static_cast<uint16_t>(x.bitcastToAPInt().getZExtValue()));
+    }
+    auto attr = DenseElementsAttr::getFromRawBuffer(
+        narrowType, ArrayRef<char>(reinterpret_cast<const char *>(bits.data()),
+                                   bits.size() * sizeof(uint16_t)));
+    result = ConstantOp::create(b, constant.getLoc(), cast<ElementsAttr>(attr));
+  } else {
+    result = CastOp::create(b, loc, narrowType, v);
+  }
+  narrowed[v] = result;
+  return result;
 }
 
 struct MixedPrecisionPass : public impl::MixedPrecisionPassBase<MixedPrecisionPass> {
@@ -87,6 +119,17 @@ struct MixedPrecisionPass : public impl::MixedPrecisionPassBase<MixedPrecisionPa
     if (!elem) {
       return; // fp32: the model as it is
     }
+    // The attention products first, while every product is still f32 (the matcher
+    // requires f32 scores and values).
+    DenseSet<Operation *> attention;
+    if (keepAttention) {
+      root->walk([&](SoftmaxOp softmax) {
+        if (auto products = fusion::attentionProducts(softmax)) {
+          attention.insert(products->first);
+          attention.insert(products->second);
+        }
+      });
+    }
     SmallVector<MatmulOp> products;
     root->walk([&](MatmulOp op) {
       auto isF32 = [](Value v) { return getElementTypeOrSelf(v.getType()).isF32(); };
@@ -94,12 +137,17 @@ struct MixedPrecisionPass : public impl::MixedPrecisionPassBase<MixedPrecisionPa
         products.push_back(op);
       }
     });
-    DenseMap<Value, Value> convertedConstants;
+    StringAttr marker = StringAttr::get(ctx, precision);
+    DenseMap<Value, Value> narrowed;
     for (MatmulOp op : products) {
+      if (attention.contains(op)) {
+        op->setAttr(kPrecisionAttr, marker);
+        continue;
+      }
       OpBuilder b(op);
       Location loc = op.getLoc();
-      Value lhs = narrow(b, loc, op.getLhs(), elem, convertedConstants);
-      Value rhs = narrow(b, loc, op.getRhs(), elem, convertedConstants);
+      Value lhs = narrow(b, loc, op.getLhs(), elem, narrowed);
+      Value rhs = narrow(b, loc, op.getRhs(), elem, narrowed);
       auto resultType = cast<RankedTensorType>(op.getType());
       Operation *narrowOp = b.clone(*op);
       narrowOp->setOperands({lhs, rhs});
@@ -108,9 +156,10 @@ struct MixedPrecisionPass : public impl::MixedPrecisionPassBase<MixedPrecisionPa
       op.getOutput().replaceAllUsesWith(wide);
       op.erase();
     }
-    for (auto [wideConstant, narrowed] : convertedConstants) {
-      if (wideConstant.use_empty()) {
-        wideConstant.getDefiningOp()->erase();
+    // Weights converted for every product that read them are dead in f32.
+    for (Value wide : llvm::make_first_range(narrowed)) {
+      if (wide.use_empty() && wide.getDefiningOp<ConstantOp>()) {
+        wide.getDefiningOp()->erase();
       }
     }
   }

@@ -84,3 +84,28 @@ module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items
     return
   }
 }
+
+// -----
+
+#a = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+#b = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
+#c = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// Two M loops whose rows are not contiguous in A (a view of 100 of 128 rows per batch
+// index) cannot become one M of 200 rows: refused, not collapsed into a wrong view.
+module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items = 1 : i64, bindings = array<i64>}]}} {
+  // expected-error @+1 {{kernel k (n (MatMul)) is a contraction the tensor-core kernel cannot take: it is not one batch of M x N x K products}}
+  func.func @k(%a: memref<2x128x64xbf16>, %w: memref<64x72xbf16>, %o: memref<2x100x72xf32>) attributes {kiln.kernel, kiln.label = "n (MatMul)"} {
+    %zero = arith.constant 0.0 : f32
+    %v = memref.subview %a[0, 0, 0] [2, 100, 64] [1, 1, 1] : memref<2x128x64xbf16> to memref<2x100x64xbf16, strided<[8192, 64, 1]>>
+    linalg.fill ins(%zero : f32) outs(%o : memref<2x100x72xf32>)
+    linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%v, %w : memref<2x100x64xbf16, strided<[8192, 64, 1]>>, memref<64x72xbf16>) outs(%o : memref<2x100x72xf32>) {
+    ^bb0(%x: bf16, %y: bf16, %acc: f32):
+      %xf = arith.extf %x : bf16 to f32
+      %yf = arith.extf %y : bf16 to f32
+      %p = arith.mulf %xf, %yf : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    }
+    return
+  }
+}

@@ -1,0 +1,632 @@
+//===- MapAttention.cpp - attention as one flash-style kernel (mma.sync) ---===//
+//
+// A kernel outlined from an attention group (kiln-fuse) computes, per batch index
+// (batch and heads),
+//
+//   O = softmax(scale * Q K^T [+ maskScale * M]) V
+//
+// with Q, K, V read through the group's transposes (heads split out of [B, S, H, D])
+// and O written through the one after it (heads merged back). kiln-cuda-describe-
+// attention recorded what the kernel reads and how on the function, as
+// `kiln.cuda.attention` (argument numbers, the permutation of each operand, the scales,
+// the precision of the products); the bufferized body is not looked at. The kernel, in
+// the manner of FlashAttention-2:
+//
+//   one block per (batch index, 16 W query rows), W warps of 16 query rows each;
+//   Q's rows -> shared memory (converted to bf16/f16) -> per-warp ldmatrix fragments,
+//   held in registers for the whole key loop;
+//   for each block of 64 keys:
+//     K and V blocks -> shared memory (converted), rows padded by 16 bytes so that
+//     ldmatrix reads 8 rows without bank conflicts;
+//     S = Q K^T: mma.sync.m16n8k16, f32 accumulators (16 x 64 per warp);
+//     s = S scale log2(e) [+ M maskScale log2(e)], keys past the end -> -inf;
+//     m' = max(m, rowmax s) (4 lanes share a row: two xor shuffles);
+//     P = exp2(s - m'), c = exp2(m - m'), l = l c + rowsum P, O = O c + P V:
+//     the P accumulators are already the A fragments of the second product (the m16n8
+//     accumulator layout of two adjacent key tiles is the m16k16 operand layout), so
+//     P never leaves registers; V fragments by ldmatrix.trans;
+//   O / l (the row sums reduced across the 4 lanes once, at the end) -> global memory.
+//
+// The scores are never stored: memory traffic is Q, K, V and O once per block of query
+// rows, and the softmax runs in f32. The running max starts at the lowest finite float,
+// as in kiln-cpu-lower-attention, so a key block a mask hides (-inf) adds nothing.
+// Operands are f32 (kiln's attention groups are f32; --precision picks bf16 or f16
+// products, with f32 accumulation) or already 16-bit; 8 elements along the head dim are
+// one 16- or 32-byte load when it is the innermost dim of the operand, else gathered.
+//
+//===----------------------------------------------------------------------------===//
+#include "codegen/cuda/Contraction.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+
+using namespace mlir;
+
+namespace kiln::cuda {
+namespace {
+
+constexpr int64_t kPad = 8;   // elements (16 bytes) of padding per shared-memory row
+constexpr int64_t kChunk = 8; // elements per 16-byte shared-memory store
+
+/// One operand as the kernel sees it: logical dim k (batch..., rows, cols for Q and V;
+/// batch..., cols, rows for K^T, whose rows are keys) is dim perm[k] of `value`.
+struct Operand {
+  Value value; // the function argument
+  SmallVector<int64_t> perm;
+  int64_t rowDim = 0, colDim = 0; // logical dims of the tile's rows and columns
+  /// 8 consecutive columns are contiguous in memory (the column dim is innermost with
+  /// stride 1), and `align` the byte alignment such a run provably starts at.
+  bool contiguous = false;
+  int64_t align = 0;
+};
+
+struct Config {
+  int64_t warps = 4;   // 16 query rows each
+  int64_t keys = 64;   // keys per block of the loop
+  int64_t rows() const { return 16 * warps; }
+  int64_t threads() const { return 32 * warps; }
+};
+
+/// The attention of one kernel: logical batch shape, sizes, operands, scales.
+struct Attention {
+  SmallVector<int64_t> batchShape;
+  int64_t sq = 0, sk = 0, d = 0, dv = 0;
+  Operand q, k, v;
+  Value out, mask; // the output (the last argument) and the additive mask, or null
+  SmallVector<int64_t> outPerm; // physical dim i of `out` is logical dim outPerm[i]
+  double scale = 1.0, maskScale = 1.0;
+  Type elem; // bf16 or f16: the products' operands
+};
+
+class AttentionEmitter : private Attention {
+public:
+  AttentionEmitter(OpBuilder &b, Location loc, const Config &cfg, const Attention &a)
+      : Attention(a), b(b), loc(loc), cfg(cfg) {}
+
+  void emit(Value smemBase);
+
+private:
+  Value c(int64_t x) { return arith::ConstantIndexOp::create(b, loc, x); }
+  Value cf(double x) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(static_cast<float>(x)));
+  }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, c(y)); }
+  Value div(Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, c(y)); }
+  Value rem(Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, c(y)); }
+  Value lt(Value x, int64_t y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, c(y));
+  }
+  Value minIdx(Value x, int64_t hi) { return arith::MinUIOp::create(b, loc, x, c(hi)); }
+  Value fmax(Value x, Value y) { return arith::MaximumFOp::create(b, loc, x, y); }
+
+  /// Physical indices of `perm`'s operand at logical coordinates (batch..., a, b).
+  SmallVector<Value> physical(ArrayRef<int64_t> perm, ArrayRef<Value> logical) {
+    SmallVector<Value> idx(perm.size());
+    for (size_t i = 0; i < perm.size(); ++i) {
+      idx[perm[i]] = logical[i];
+    }
+    return idx;
+  }
+
+  /// rows x cols of `o` (rows from row0, bound `rowBound`) -> shared `smem` [rows][cols +
+  /// pad] as `elem`; rows past the bound are zeros.
+  void loadTile(const Operand &o, Value smem, Value row0, int64_t rows, int64_t cols,
+                int64_t rowBound);
+
+  /// x + shuffle_xor(x, 1) + shuffle_xor(x, 2) under `combine`: the 4 lanes of a row.
+  Value quadReduce(Value x, bool isMax) {
+    Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
+    for (int32_t offset : {1, 2}) {
+      Value off = arith::ConstantIntOp::create(b, loc, offset, 32);
+      Value other = gpu::ShuffleOp::create(b, loc, x, off, width, gpu::ShuffleMode::XOR)
+                        .getShuffleResult();
+      x = isMax ? fmax(x, other) : arith::AddFOp::create(b, loc, x, other).getResult();
+    }
+    return x;
+  }
+
+  OpBuilder &b;
+  Location loc;
+  const Config &cfg;
+  Value tid, lane, warp;
+  SmallVector<Value> batch; // logical batch coordinates of this block
+};
+
+void AttentionEmitter::loadTile(const Operand &o, Value smem, Value row0, int64_t rows,
+                                int64_t cols, int64_t rowBound) {
+  auto srcType = cast<MemRefType>(o.value.getType());
+  Type srcElem = srcType.getElementType();
+  auto chunkType = VectorType::get({kChunk}, elem);
+  auto srcChunkType = VectorType::get({kChunk}, srcElem);
+  int64_t chunksPerRow = cols / kChunk;
+  int64_t chunks = rows * chunksPerRow;
+  for (int64_t i = 0; i < (chunks + cfg.threads() - 1) / cfg.threads(); ++i) {
+    Value chunk = add(tid, c(i * cfg.threads()));
+    Value r = div(chunk, chunksPerRow);
+    Value col = mul(rem(chunk, chunksPerRow), kChunk);
+    Value row = add(row0, r);
+    std::optional<scf::IfOp> whole;
+    OpBuilder::InsertionGuard guard(b);
+    if (chunks % cfg.threads() != 0) {
+      whole = scf::IfOp::create(b, loc, lt(chunk, chunks), /*withElseRegion=*/false);
+      b.setInsertionPointToStart(whole->thenBlock());
+    }
+    auto inBounds = scf::IfOp::create(b, loc, TypeRange{chunkType}, lt(row, rowBound),
+                                      /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(inBounds.thenBlock());
+      SmallVector<Value> logical(batch.begin(), batch.end());
+      logical.resize(batch.size() + 2);
+      logical[o.rowDim] = row;
+      logical[o.colDim] = col;
+      SmallVector<Value> idx = physical(o.perm, logical);
+      Value x;
+      if (o.contiguous) {
+        auto load = vector::LoadOp::create(b, loc, srcChunkType, o.value, idx);
+        load.setAlignment(o.align);
+        x = load;
+      } else {
+        SmallVector<Value> elems;
+        for (int64_t e = 0; e < kChunk; ++e) {
+          logical[o.colDim] = add(col, c(e));
+          elems.push_back(memref::LoadOp::create(b, loc, o.value, physical(o.perm, logical)));
+        }
+        x = vector::FromElementsOp::create(b, loc, srcChunkType, elems);
+      }
+      if (srcElem != elem) {
+        if (!srcElem.isF32()) {
+          x = arith::ExtFOp::create(b, loc, VectorType::get({kChunk}, b.getF32Type()), x);
+        }
+        x = arith::TruncFOp::create(b, loc, chunkType, x);
+      }
+      scf::YieldOp::create(b, loc, x);
+      b.setInsertionPointToStart(inBounds.elseBlock());
+      Value zero = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(chunkType, b.getFloatAttr(elem, 0.0)));
+      scf::YieldOp::create(b, loc, zero);
+    }
+    auto store = vector::StoreOp::create(b, loc, inBounds.getResult(0), smem, ValueRange{r, col});
+    store.setAlignment(16);
+  }
+}
+
+void AttentionEmitter::emit(Value smemBase) {
+  MLIRContext *ctx = b.getContext();
+  auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  int64_t eb = elem.getIntOrFloatBitWidth() / 8;
+  int64_t rows = cfg.rows(), keys = cfg.keys;
+  auto qType = MemRefType::get({rows, d + kPad}, elem, MemRefLayoutAttrInterface{}, wg);
+  auto kType = MemRefType::get({keys, d + kPad}, elem, MemRefLayoutAttrInterface{}, wg);
+  auto vType = MemRefType::get({keys, dv + kPad}, elem, MemRefLayoutAttrInterface{}, wg);
+  Value qs = memref::ViewOp::create(b, loc, qType, smemBase, c(0), ValueRange{});
+  int64_t kOffset = rows * (d + kPad) * eb;
+  Value ks = memref::ViewOp::create(b, loc, kType, smemBase, c(kOffset), ValueRange{});
+  Value vs = memref::ViewOp::create(b, loc, vType, smemBase,
+                                    c(kOffset + keys * (d + kPad) * eb), ValueRange{});
+
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  lane = rem(tid, 32);
+  warp = div(tid, 32);
+  // Block -> (batch index, query tile), the query tiles of one batch index adjacent so
+  // that the blocks of a wave share its K and V in L2.
+  int64_t qTiles = (sq + rows - 1) / rows;
+  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value q0 = mul(rem(bid, qTiles), rows);
+  Value linear = div(bid, qTiles);
+  batch.assign(batchShape.size(), Value());
+  for (int64_t i = static_cast<int64_t>(batchShape.size()) - 1; i >= 0; --i) {
+    batch[i] = i == 0 ? linear : rem(linear, batchShape[i]);
+    if (i > 0) {
+      linear = div(linear, batchShape[i]);
+    }
+  }
+
+  // Q: shared memory, then this warp's 16 rows as A fragments for every 16 of D.
+  loadTile(q, qs, q0, rows, d, sq);
+  gpu::BarrierOp::create(b, loc);
+  Value laneRow = rem(lane, 16);
+  Value laneHalf = mul(div(lane, 16), 8);
+  Value warpRow = mul(warp, 16);
+  SmallVector<SmallVector<Value>> qFrag;
+  for (int64_t kk = 0; kk < d / 16; ++kk) {
+    qFrag.push_back(ldmatrixX4(b, loc, qs, {add(warpRow, laneRow), add(c(kk * 16), laneHalf)},
+                               /*transpose=*/false, elem));
+  }
+
+  // This thread's two rows (lane / 4 and 8 more) and its column pair within 8.
+  Value gRow = add(q0, add(warpRow, div(lane, 4)));
+  Value colPair = mul(rem(lane, 4), 2);
+  const double log2e = 1.4426950408889634;
+  int64_t sTiles = keys / 8, oTiles = dv / 8;
+  int64_t kBlocks = (sk + keys - 1) / keys;
+  Value lowest = cf(std::numeric_limits<float>::lowest());
+  Value negInf = cf(-std::numeric_limits<float>::infinity());
+  Value zero = cf(0.0);
+  // Loop state: m[2], l[2] (this thread's partial row sums), O accumulators.
+  SmallVector<Value> init{lowest, lowest, zero, zero};
+  init.append(oTiles * 4, zero);
+  auto loop = scf::ForOp::create(b, loc, c(0), c(kBlocks), c(1), init);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value kb = loop.getInductionVar();
+    SmallVector<Value> state(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
+    Value k0 = mul(kb, keys);
+    // Every warp is done with the previous block's K and V.
+    gpu::BarrierOp::create(b, loc);
+    loadTile(k, ks, k0, keys, d, sk);
+    loadTile(v, vs, k0, keys, dv, sk);
+    gpu::BarrierOp::create(b, loc);
+
+    // S = Q K^T over D: K is [key][d] in shared memory, the layout of a K-contiguous B.
+    SmallVector<Value> s(sTiles * 4, zero);
+    for (int64_t kk = 0; kk < d / 16; ++kk) {
+      for (int64_t pj = 0; pj < sTiles / 2; ++pj) {
+        // Matrices (n0-7,k0-7) (n0-7,k8-15) (n8-15,k0-7) (n8-15,k8-15).
+        Value n = add(c(pj * 16), add(rem(lane, 8), laneHalf));
+        Value kcol = add(c(kk * 16), mul(rem(div(lane, 8), 2), 8));
+        SmallVector<Value> r = ldmatrixX4(b, loc, ks, {n, kcol}, false, elem);
+        for (int64_t h = 0; h < 2; ++h) {
+          int64_t nj = 2 * pj + h;
+          SmallVector<Value> out =
+              mma16816(b, loc, elem, qFrag[kk], {r[2 * h], r[2 * h + 1]},
+                       ArrayRef<Value>(s).slice(nj * 4, 4));
+          std::copy(out.begin(), out.end(), s.begin() + nj * 4);
+        }
+      }
+    }
+
+    // Scores in the log2 domain: scale, mask, keys past the end.
+    Value scaled = cf(scale * log2e);
+    SmallVector<Value> rowMax{negInf, negInf};
+    for (int64_t nj = 0; nj < sTiles; ++nj) {
+      for (int64_t e = 0; e < 4; ++e) {
+        Value &x = s[nj * 4 + e];
+        x = arith::MulFOp::create(b, loc, x, scaled);
+        Value key = add(k0, add(c(nj * 8 + e % 2), colPair));
+        if (mask) {
+          Value row = add(gRow, c((e / 2) * 8));
+          auto maskType = cast<MemRefType>(mask.getType());
+          int64_t maskRank = maskType.getRank(), rank = batchShape.size() + 2;
+          SmallVector<Value> idx;
+          for (int64_t i = 0; i < maskRank; ++i) {
+            int64_t j = i + rank - maskRank;
+            if (maskType.getDimSize(i) == 1) {
+              idx.push_back(c(0));
+            } else if (j < rank - 2) {
+              idx.push_back(batch[j]);
+            } else {
+              idx.push_back(j == rank - 2 ? minIdx(row, sq - 1) : minIdx(key, sk - 1));
+            }
+          }
+          Value m = memref::LoadOp::create(b, loc, mask, idx);
+          if (!m.getType().isF32()) {
+            m = arith::ExtFOp::create(b, loc, b.getF32Type(), m);
+          }
+          x = arith::AddFOp::create(b, loc, x,
+                                    arith::MulFOp::create(b, loc, m, cf(maskScale * log2e)));
+        }
+        if (sk % keys != 0) {
+          x = arith::SelectOp::create(b, loc, lt(key, sk), x, negInf);
+        }
+        rowMax[e / 2] = fmax(rowMax[e / 2], x);
+      }
+    }
+    SmallVector<Value> mNew(2), corr(2), rowSum{zero, zero};
+    for (int64_t h = 0; h < 2; ++h) {
+      mNew[h] = fmax(state[h], quadReduce(rowMax[h], /*isMax=*/true));
+      corr[h] = math::Exp2Op::create(b, loc, arith::SubFOp::create(b, loc, state[h], mNew[h]));
+    }
+    for (int64_t nj = 0; nj < sTiles; ++nj) {
+      for (int64_t e = 0; e < 4; ++e) {
+        Value &x = s[nj * 4 + e];
+        x = math::Exp2Op::create(b, loc, arith::SubFOp::create(b, loc, x, mNew[e / 2]));
+        rowSum[e / 2] = arith::AddFOp::create(b, loc, rowSum[e / 2], x);
+      }
+    }
+    SmallVector<Value> next(mNew);
+    for (int64_t h = 0; h < 2; ++h) {
+      next.push_back(arith::AddFOp::create(
+          b, loc, arith::MulFOp::create(b, loc, state[2 + h], corr[h]), rowSum[h]));
+    }
+    SmallVector<Value> o(state.begin() + 4, state.end());
+    for (int64_t t = 0; t < oTiles; ++t) {
+      for (int64_t e = 0; e < 4; ++e) {
+        o[t * 4 + e] = arith::MulFOp::create(b, loc, o[t * 4 + e], corr[e / 2]);
+      }
+    }
+    // O += P V over this block's keys: P's accumulators are the A fragments; V is
+    // [key][dv] in shared memory, read transposed.
+    for (int64_t kk = 0; kk < keys / 16; ++kk) {
+      SmallVector<Value> pFrag;
+      for (int64_t half = 0; half < 2; ++half) {
+        int64_t nj = 2 * kk + half;
+        pFrag.push_back(packPair(b, loc, s[nj * 4], s[nj * 4 + 1], elem));
+        pFrag.push_back(packPair(b, loc, s[nj * 4 + 2], s[nj * 4 + 3], elem));
+      }
+      for (int64_t pj = 0; pj < oTiles / 2; ++pj) {
+        // Matrices (k0-7,n0-7) (k8-15,n0-7) (k0-7,n8-15) (k8-15,n8-15).
+        Value krow = add(c(kk * 16), laneRow);
+        Value n = add(c(pj * 16), laneHalf);
+        SmallVector<Value> r = ldmatrixX4(b, loc, vs, {krow, n}, /*transpose=*/true, elem);
+        for (int64_t h = 0; h < 2; ++h) {
+          int64_t t = 2 * pj + h;
+          SmallVector<Value> out = mma16816(b, loc, elem, pFrag, {r[2 * h], r[2 * h + 1]},
+                                            ArrayRef<Value>(o).slice(t * 4, 4));
+          std::copy(out.begin(), out.end(), o.begin() + t * 4);
+        }
+      }
+    }
+    next.append(o.begin(), o.end());
+    scf::YieldOp::create(b, loc, next);
+  }
+
+  // O / l, through the output's permutation, rows past the end skipped.
+  SmallVector<Value> fin(loop.getResults().begin(), loop.getResults().end());
+  Type outElem = cast<MemRefType>(out.getType()).getElementType();
+  Value one = cf(1.0);
+  for (int64_t h = 0; h < 2; ++h) {
+    Value l = quadReduce(fin[2 + h], /*isMax=*/false);
+    Value inv = arith::DivFOp::create(b, loc, one, l);
+    Value row = add(gRow, c(h * 8));
+    auto guard = scf::IfOp::create(b, loc, lt(row, sq), /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(guard.thenBlock());
+    for (int64_t t = 0; t < oTiles; ++t) {
+      for (int64_t e = 0; e < 2; ++e) {
+        Value x = arith::MulFOp::create(b, loc, fin[4 + t * 4 + h * 2 + e], inv);
+        if (outElem != x.getType()) {
+          x = arith::TruncFOp::create(b, loc, outElem, x);
+        }
+        SmallVector<Value> logical(batch.begin(), batch.end());
+        logical.push_back(row);
+        logical.push_back(add(colPair, c(t * 8 + e)));
+        SmallVector<Value> idx(outPerm.size());
+        for (size_t i = 0; i < outPerm.size(); ++i) {
+          idx[i] = logical[outPerm[i]];
+        }
+        memref::StoreOp::create(b, loc, x, out, idx);
+      }
+    }
+  }
+}
+
+/// Byte alignment of a run of 8 elements starting at a multiple of 8 along `dim` of a
+/// memref whose innermost dim is `dim` (the bindings are at least 64-byte aligned).
+int64_t runAlignment(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) || ShapedType::isDynamic(offset)) {
+    return 0;
+  }
+  int64_t eb = type.getElementTypeBitWidth() / 8;
+  int64_t align = kChunk * eb;
+  auto fit = [&](int64_t elems) {
+    while (align > eb && (elems * eb) % align != 0) {
+      align /= 2;
+    }
+  };
+  fit(offset);
+  for (size_t i = 0; i + 1 < strides.size(); ++i) {
+    if (ShapedType::isDynamic(strides[i])) {
+      return 0;
+    }
+    fit(strides[i]);
+  }
+  return std::min<int64_t>(align, 16);
+}
+
+} // namespace
+
+FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRef arch,
+                               const CreateKernelFn &createKernel) {
+  auto refuse = [&](const Twine &why) {
+    return fn.emitError("kiln-cuda-map-kernels: kernel ")
+           << who << " is an attention the CUDA flash-attention kernel cannot take: " << why;
+  };
+  auto desc = fn->getAttrOfType<DictionaryAttr>(kAttentionDescAttr);
+  if (!desc) {
+    return refuse("it has no kiln.cuda.attention description (run "
+                  "kiln-cuda-describe-attention first)");
+  }
+  auto argAt = [&](StringRef name) -> Value {
+    auto a = desc.getAs<IntegerAttr>(name);
+    if (!a || a.getInt() < 0 || a.getInt() >= static_cast<int64_t>(fn.getNumArguments())) {
+      return nullptr;
+    }
+    return fn.getArgument(a.getInt());
+  };
+  auto permOf = [&](StringRef name) {
+    auto a = desc.getAs<DenseI64ArrayAttr>(name);
+    return a ? SmallVector<int64_t>(a.asArrayRef()) : SmallVector<int64_t>();
+  };
+  auto scaleOf = [&](StringRef name) {
+    auto a = desc.getAs<FloatAttr>(name);
+    return a ? a.getValueAsDouble() : std::nan("");
+  };
+  auto precision = desc.getAs<StringAttr>("precision");
+  Type elem;
+  if (precision && precision.getValue() == "bf16") {
+    elem = BFloat16Type::get(fn.getContext());
+  } else if (precision && precision.getValue() == "fp16") {
+    elem = Float16Type::get(fn.getContext());
+  } else {
+    return refuse("its products are f32 and the kernel runs them on bf16 or f16 tensor cores "
+                  "(compile with --precision=bf16 or --precision=fp16, or --target=cpu)");
+  }
+
+  Attention em;
+  em.elem = elem;
+  em.q = {argAt("q"), permOf("q_perm")};
+  em.k = {argAt("k"), permOf("k_perm")};
+  em.v = {argAt("v"), permOf("v_perm")};
+  em.outPerm = permOf("out_perm");
+  em.scale = scaleOf("scale");
+  em.maskScale = scaleOf("mask_scale");
+  auto maskIndex = desc.getAs<IntegerAttr>("mask");
+  if (!maskIndex) {
+    return refuse("its description has no mask entry");
+  }
+  if (maskIndex.getInt() >= 0) {
+    em.mask = argAt("mask");
+  }
+  int64_t rank = em.outPerm.size();
+  if (fn.getNumArguments() == 0 || !em.q.value || !em.k.value || !em.v.value ||
+      (maskIndex.getInt() >= 0 && !em.mask) || std::isnan(em.scale) ||
+      std::isnan(em.maskScale) || rank < 3) {
+    return refuse("its kiln.cuda.attention description is malformed");
+  }
+  em.out = fn.getArguments().back();
+  // Logical shapes: Q [batch.., Sq, D], K^T [batch.., D, Sk], V [batch.., Sk, Dv].
+  auto logicalShape = [&](const Operand &o) -> SmallVector<int64_t> {
+    auto type = dyn_cast<MemRefType>(o.value.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() != rank ||
+        static_cast<int64_t>(o.perm.size()) != rank) {
+      return {};
+    }
+    SmallVector<int64_t> shape;
+    for (int64_t p : o.perm) {
+      if (p < 0 || p >= rank) {
+        return {};
+      }
+      shape.push_back(type.getDimSize(p));
+    }
+    return shape;
+  };
+  SmallVector<int64_t> qs = logicalShape(em.q), kts = logicalShape(em.k), vs = logicalShape(em.v);
+  auto outType = dyn_cast<MemRefType>(em.out.getType());
+  if (qs.empty() || kts.empty() || vs.empty() || !outType || !outType.hasStaticShape() ||
+      outType.getRank() != rank) {
+    return refuse("its operands are not static memrefs of one rank");
+  }
+  ArrayRef<int64_t> batchShape = ArrayRef(qs).drop_back(2);
+  em.batchShape.assign(batchShape.begin(), batchShape.end());
+  em.sq = qs[rank - 2];
+  em.d = qs[rank - 1];
+  em.sk = kts[rank - 1];
+  em.dv = vs[rank - 1];
+  SmallVector<int64_t> os(rank);
+  for (int64_t i = 0; i < rank; ++i) {
+    if (em.outPerm[i] < 0 || em.outPerm[i] >= rank) {
+      return refuse("its output permutation is malformed");
+    }
+    os[em.outPerm[i]] = outType.getDimSize(i);
+  }
+  if (ArrayRef(kts).drop_back(2) != batchShape || ArrayRef(vs).drop_back(2) != batchShape ||
+      kts[rank - 2] != em.d || vs[rank - 2] != em.sk || ArrayRef(os).drop_back(2) != batchShape ||
+      os[rank - 2] != em.sq || os[rank - 1] != em.dv) {
+    return refuse("Q, K, V and the output do not agree on their shapes");
+  }
+  if (em.d % 16 != 0 || em.dv % 16 != 0 || em.d > 128 || em.dv > 128) {
+    return refuse("its head dims are " + Twine(em.d) + " and " + Twine(em.dv) +
+                  "; the kernel holds multiples of 16 up to 128 in registers (compile with "
+                  "--target=cpu)");
+  }
+  for (Value x : {em.q.value, em.k.value, em.v.value}) {
+    Type t = cast<MemRefType>(x.getType()).getElementType();
+    if (!t.isF32() && !t.isF16() && !t.isBF16()) {
+      return refuse("its operands are not f32, f16 or bf16");
+    }
+  }
+  Type outElem = outType.getElementType();
+  if (!outElem.isF32() && !outElem.isF16() && !outElem.isBF16()) {
+    return refuse("its output is not f32, f16 or bf16");
+  }
+  if (em.mask) {
+    auto maskType = cast<MemRefType>(em.mask.getType());
+    if (!maskType.hasStaticShape() || maskType.getRank() > rank ||
+        !isa<FloatType>(maskType.getElementType())) {
+      return refuse("its mask is not a static float tensor broadcasting to the scores");
+    }
+  }
+  // Tile rows: Q (queries, D), K^T (keys are its logical dim rank - 1, D its rank - 2),
+  // V (keys, Dv).
+  em.q.rowDim = rank - 2, em.q.colDim = rank - 1;
+  em.k.rowDim = rank - 1, em.k.colDim = rank - 2;
+  em.v.rowDim = rank - 2, em.v.colDim = rank - 1;
+  for (Operand *o : {&em.q, &em.k, &em.v}) {
+    auto type = cast<MemRefType>(o->value.getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    o->align = runAlignment(type);
+    o->contiguous = o->perm[o->colDim] == rank - 1 &&
+                    succeeded(type.getStridesAndOffset(strides, offset)) &&
+                    strides.back() == 1 && o->align > 0;
+  }
+
+  // 128 query rows per block halve the K and V traffic per product where the registers
+  // allow it (head dims up to 64: 128 registers a thread, by ptxas -v); 64 rows above.
+  Config cfg;
+  if (em.d <= 64 && em.dv <= 64) {
+    cfg.warps = 8;
+  }
+  // KILN_CUDA_ATTENTION_TILE=warps,keys overrides the block shape (bench/gpu.py tunes it).
+  if (const char *env = std::getenv("KILN_CUDA_ATTENTION_TILE"); env && *env) {
+    Config o;
+    if (std::sscanf(env, "%ld,%ld", &o.warps, &o.keys) != 2 || o.warps < 1 || o.warps > 8 ||
+        o.keys < 16 || o.keys > 128 || o.keys % 16 != 0) {
+      return refuse(Twine("KILN_CUDA_ATTENTION_TILE='") + env +
+                    "' is not warps,keys with 1 to 8 warps and 16 to 128 keys, a multiple "
+                    "of 16");
+    }
+    cfg = o;
+  }
+  int64_t eb = elem.getIntOrFloatBitWidth() / 8;
+  int64_t smem = (cfg.rows() * (em.d + kPad) + cfg.keys * (em.d + kPad) +
+                  cfg.keys * (em.dv + kPad)) * eb;
+  if (smem > maxSharedBytes(arch)) {
+    return refuse("its tiles need " + Twine(smem) + " bytes of shared memory");
+  }
+  int64_t items = 1;
+  for (int64_t s : batchShape) {
+    items *= s;
+  }
+  int64_t grid = items * ((em.sq + cfg.rows() - 1) / cfg.rows());
+  if (grid > std::numeric_limits<int32_t>::max()) {
+    return refuse("its grid is larger than CUDA allows");
+  }
+
+  // The body (the attention op by op, bufferized) is what the kernel replaces; none of
+  // it is cloned into the kernel.
+  Block &entry = fn.getBody().front();
+  SmallVector<Operation *> body;
+  for (Operation &op : entry.without_terminator()) {
+    op.dropAllReferences();
+    body.push_back(&op);
+  }
+  for (Operation *op : llvm::reverse(body)) {
+    op->dropAllUses();
+    op->erase();
+  }
+  OpBuilder b(fn.getContext());
+  IRMapping outer;
+  createKernel(b, cfg.threads(), {}, outer);
+  Location loc = fn.getLoc();
+  // The kernel's arguments in place of the function's.
+  for (Operand *o : {&em.q, &em.k, &em.v}) {
+    o->value = outer.lookup(o->value);
+  }
+  em.out = outer.lookup(em.out);
+  em.mask = em.mask ? outer.lookup(em.mask) : Value();
+  auto dynType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                 MemRefLayoutAttrInterface{},
+                                 gpu::AddressSpaceAttr::get(fn.getContext(),
+                                                            gpu::AddressSpace::Workgroup));
+  Value base = gpu::DynamicSharedMemoryOp::create(b, loc, dynType);
+  AttentionEmitter(b, loc, cfg, em).emit(base);
+  gpu::ReturnOp::create(b, loc);
+  fn.erase();
+  return Launch{grid, 1, 1, cfg.threads(), 1, 1, smem};
+}
+
+} // namespace kiln::cuda

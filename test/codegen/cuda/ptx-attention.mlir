@@ -1,0 +1,100 @@
+// REQUIRES: ptxas
+// Attention groups on CUDA: one flash-style kernel per group (MapAttention.cpp). Q, K and
+// V are read through the heads' transposes (f32, 8 elements as two 16-byte loads, rounded
+// to bf16/f16 into padded shared memory), both products run on mma.sync with ldmatrix
+// fragments (V transposed), the online softmax uses exp2 and two xor shuffles per row
+// statistic, and the output is written through the merging transpose. ptxas assembles
+// the kernels for sm_80 and sm_90a without spills.
+//
+// RUN: kiln-opt %S/../../tools/Inputs/attention-128x4x64.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=IR
+// RUN: kiln-compile %S/../../tools/Inputs/attention-128x4x64.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 --emit=ptx -o %t.ptx
+// RUN: FileCheck %s --input-file=%t.ptx
+// RUN: %ptxas -arch=sm_80 -v %t.ptx -o %t.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+// RUN: kiln-compile %S/../../tools/Inputs/attention-128x4x64.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 -o %t.kiln
+// RUN: kiln-run --inspect %t.kiln | FileCheck %s --check-prefix=ART
+//
+// A mask input broadcast over heads and queries, 100 keys (the last key block guarded),
+// head dim 32; 4 warps and 32-key blocks by KILN_CUDA_ATTENTION_TILE.
+// RUN: kiln-opt %S/Inputs/attention-mask.mlir '--kiln-cuda-pipeline=cuda-arch=sm_90a stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=MASK
+// RUN: kiln-compile %S/Inputs/attention-mask.mlir --target=cuda --cuda-arch=sm_90a --precision=bf16 --emit=ptx -o %t.mask.ptx
+// RUN: %ptxas -arch=sm_90a -v %t.mask.ptx -o %t.mask.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+// RUN: env KILN_CUDA_ATTENTION_TILE=4,32 kiln-compile %S/Inputs/attention-mask.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 -o %t.mask8.kiln
+// RUN: kiln-run --inspect %t.mask8.kiln | FileCheck %s --check-prefix=TILE4
+//
+// Head dim 128 in f16: the largest the kernel holds in registers.
+// RUN: kiln-compile %S/Inputs/attention-d128.mlir --target=cuda --cuda-arch=sm_90a --precision=fp16 --emit=ptx -o %t.d128.ptx
+// RUN: FileCheck %s --check-prefix=F16 --input-file=%t.d128.ptx
+// RUN: %ptxas -arch=sm_90a -v %t.d128.ptx -o %t.d128.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+//
+// Refusals: f32 products (no --precision), a tile the kernel cannot build.
+// RUN: not kiln-compile %S/../../tools/Inputs/attention-128x4x64.mlir --target=cuda --cuda-arch=sm_80 -o %t.f32.kiln 2>&1 | FileCheck %s --check-prefix=F32
+// RUN: env KILN_CUDA_ATTENTION_TILE=8,65 not kiln-compile %S/Inputs/attention-mask.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 -o %t.bad.kiln 2>&1 | FileCheck %s --check-prefix=TILE
+
+// IR:      gpu.func @kernel0_fused_attention(
+// IR-SAME:   known_block_size = array<i32: 256, 1, 1>
+// IR:        gpu.dynamic_shared_memory
+// Q rows in [b, s, h, d] order, 8 floats at a time, rounded to bf16 into shared memory.
+// IR:        vector.load %arg0[{{.*}}] {alignment = 16 : i64} : memref<1x128x4x64xf32>, vector<8xf32>
+// IR:        arith.truncf {{.*}} : vector<8xf32> to vector<8xbf16>
+// IR:        vector.store {{.*}} {alignment = 16 : i64} : memref<128x72xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
+// IR:        gpu.barrier
+// IR:        nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false}
+// Two key blocks of 64; the loop carries m, l (2 rows each) and 8 x 4 output accumulators.
+// IR:        scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// IR:          gpu.barrier
+// IR:          vector.load %arg1[
+// IR:          vector.load %arg2[
+// IR:          gpu.barrier
+// IR:          nvvm.mma.sync
+// IR:          gpu.shuffle  xor
+// IR:          gpu.shuffle  xor
+// IR:          math.exp2
+// IR:          nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
+// IR:          nvvm.mma.sync
+// IR:          scf.yield
+// The row sums meet across the 4 lanes of a row once, after the loop; O / l is stored
+// through the merge transpose ([b, h, s, d] -> [b, s, h, d]).
+// IR:        gpu.shuffle  xor
+// IR:        arith.divf
+// IR:        memref.store {{.*}} : memref<1x128x4x64xf32>
+// IR:        gpu.return
+
+// CHECK:     .visible .entry kernel0_fused_attention(
+// CHECK-NOT: call
+// CHECK:     ld.global.nc.v4.{{[bf]}}32
+// CHECK:     cvt.rn.bf16x2.f32
+// CHECK:     st.shared.v4
+// CHECK:     ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// CHECK:     mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK:     ex2.approx
+// CHECK:     shfl.sync.bfly.b32
+// CHECK:     ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// CHECK:     mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK-NOT: call
+
+// PTXAS:     Compiling entry function 'kernel0_fused_attention'
+// PTXAS:     0 bytes spill stores, 0 bytes spill loads
+
+// Head dim 64: 8 warps, 128 query rows a block: 4 heads x 1 query tile; Q, K, V tiles of
+// (128, 64, 64) x (64 + 8) bf16.
+// ART: kernels: 1
+// ART: 0 kernel0_fused_attention 'q_heads (Transpose), k_heads (Transpose), v_heads (Transpose), scores (MatMul), scale (Div), softmax (Softmax), context (MatMul), merge (Transpose)' grid 4x1x1 block 256x1x1 shared 36864
+
+// The mask [2, 1, 1, 100] is read at (batch, 0, 0, key), keys clamped into range and
+// the keys past 100 set to -inf.
+// MASK:      gpu.func @kernel0_fused_attention(
+// MASK:      scf.for
+// MASK:        %[[KEY:.*]] = arith.minui %{{.*}}, %c99 : index
+// MASK:        memref.load %arg3[%{{.*}}, %c0, %c0, %[[KEY]]] : memref<2x1x1x100xf32>
+// MASK:        arith.select %{{.*}}, %{{.*}}, %cst{{.*}} : f32
+// MASK:      scf.yield
+
+// 6 batch indices (2 x 3 heads) x 2 tiles of 64 queries; shared (64 + 32 + 32) x 40 x 2.
+// TILE4: grid 12x1x1 block 128x1x1 shared 10240
+
+// F16: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// F16: ex2.approx
+
+// F32:  error: kiln-cuda-map-kernels: kernel kernel0_fused_attention ({{.*}}) is an attention the CUDA flash-attention kernel cannot take: its products are f32 and the kernel runs them on bf16 or f16 tensor cores (compile with --precision=bf16 or --precision=fp16, or --target=cpu)
+
+// TILE: KILN_CUDA_ATTENTION_TILE='8,65' is not warps,keys
