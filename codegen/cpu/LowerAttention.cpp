@@ -236,9 +236,12 @@ LogicalResult lower(func::FuncOp fn, Attention &a) {
     return op->getResult(0);
   };
 
+  // Bounds created in a fixed order (as call arguments, the order would be the
+  // compiler's, and so would the constants' names the lit tests check).
+  Value rowEnd = arith::ConstantIndexOp::create(b, loc, qi);
+  Value rowStep = arith::ConstantIndexOp::create(b, loc, bq);
   auto rowLoop = scf::ForOp::create(
-      b, loc, zeroIdx, arith::ConstantIndexOp::create(b, loc, qi),
-      arith::ConstantIndexOp::create(b, loc, bq), ValueRange{item},
+      b, loc, zeroIdx, rowEnd, rowStep, ValueRange{item},
       [&](OpBuilder &rb, Location l, Value r, ValueRange rowArgs) {
         Value qBlock = tensor::ExtractSliceOp::create(
             rb, l, RankedTensorType::get({bq, d}, f32), qs, ArrayRef<OpFoldResult>{r, rb.getIndexAttr(0)},
@@ -253,9 +256,10 @@ LogicalResult lower(func::FuncOp fn, Attention &a) {
         // The score block is carried by the key loop, so that it is one buffer for all
         // key blocks (bufferized in place), not an allocation and a copy of zeros each.
         Value scores0 = createEmptyTensor(rb, l, {bq, bk}, f32);
+        Value keyEnd = arith::ConstantIndexOp::create(rb, l, sk);
+        Value keyStep = arith::ConstantIndexOp::create(rb, l, bk);
         auto keyLoop = scf::ForOp::create(
-            rb, l, zeroIdx, arith::ConstantIndexOp::create(rb, l, sk),
-            arith::ConstantIndexOp::create(rb, l, bk), ValueRange{m0, l0, acc0, scores0},
+            rb, l, zeroIdx, keyEnd, keyStep, ValueRange{m0, l0, acc0, scores0},
             [&](OpBuilder &kb, Location l2, Value k, ValueRange st) {
               Value m = st[0], sum = st[1], acc = st[2];
               auto one = kb.getIndexAttr(1);
