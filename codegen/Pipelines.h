@@ -12,12 +12,11 @@
 
 namespace kiln {
 
-struct CpuPipelineOptions : public mlir::PassPipelineOptions<CpuPipelineOptions> {
-  Option<std::string> stopAfter{
-      *this, "stop-after",
-      llvm::cl::desc("Last stage: kiln (outlined kernels), linalg (kernels on tensors), "
-                     "bufferized (memory planned), llvm (LLVM dialect, the default)"),
-      llvm::cl::init("llvm")};
+/// The graph-level options both pipelines take (the graph passes are shared).
+template <typename Derived>
+struct GraphPipelineOptions : public mlir::PassPipelineOptions<Derived> {
+  template <typename T>
+  using Option = typename mlir::PassPipelineOptions<Derived>::template Option<T>;
   Option<bool> fusion{*this, "fusion",
                       llvm::cl::desc("Form kiln.fusion groups (--kiln-fuse) before outlining "
                                      "kernels; false keeps one kernel per op"),
@@ -31,6 +30,14 @@ struct CpuPipelineOptions : public mlir::PassPipelineOptions<CpuPipelineOptions>
       llvm::cl::desc("fp32 (default), bf16 or fp16: the operand type of f32 matrix products "
                      "(kiln-mixed-precision; f32 accumulation, everything else f32)"),
       llvm::cl::init("fp32")};
+};
+
+struct CpuPipelineOptions : public GraphPipelineOptions<CpuPipelineOptions> {
+  Option<std::string> stopAfter{
+      *this, "stop-after",
+      llvm::cl::desc("Last stage: kiln (outlined kernels), linalg (kernels on tensors), "
+                     "bufferized (memory planned), llvm (LLVM dialect, the default)"),
+      llvm::cl::init("llvm")};
   Option<int> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("The target's vector register width in bits: 512 (AVX-512, 32 "
@@ -45,26 +52,13 @@ struct CpuPipelineOptions : public mlir::PassPipelineOptions<CpuPipelineOptions>
 mlir::LogicalResult buildCpuPipeline(mlir::OpPassManager &pm,
                                      const CpuPipelineOptions &options);
 
-struct CudaPipelineOptions : public mlir::PassPipelineOptions<CudaPipelineOptions> {
+struct CudaPipelineOptions : public GraphPipelineOptions<CudaPipelineOptions> {
   Option<std::string> stopAfter{
       *this, "stop-after",
       llvm::cl::desc("Last stage: kiln (outlined kernels), linalg (kernels on tensors), "
                      "bufferized (memory planned), gpu (gpu.func kernels with launch "
                      "dimensions), nvvm (LLVM + NVVM dialects, the default)"),
       llvm::cl::init("nvvm")};
-  Option<bool> fusion{*this, "fusion",
-                      llvm::cl::desc("Form kiln.fusion groups (--kiln-fuse) before outlining "
-                                     "kernels; false keeps one kernel per op"),
-                      llvm::cl::init(true)};
-  Option<std::string> fusionReport{
-      *this, "fusion-report",
-      llvm::cl::desc("Write the fusion report (.json, .dot or .html) to this file"),
-      llvm::cl::init("")};
-  Option<std::string> precision{
-      *this, "precision",
-      llvm::cl::desc("fp32 (default), bf16 or fp16: the operand type of f32 matrix products "
-                     "(kiln-mixed-precision; f32 accumulation, everything else f32)"),
-      llvm::cl::init("fp32")};
   Option<std::string> cudaArch{*this, "cuda-arch",
                                llvm::cl::desc("sm_80 | sm_86 | sm_89 | sm_90a"),
                                llvm::cl::init("sm_80")};

@@ -48,6 +48,11 @@ void emitEpilogue(mlir::OpBuilder &b, mlir::Location loc, Problem &p,
                   mlir::IRMapping &outer, llvm::ArrayRef<mlir::Value> acc,
                   const AccumulatorLayout &at);
 
+/// Operand `v` is contiguous along its innermost index and every row (each outer
+/// stride) and its static offset are 16-byte aligned: 16-byte copies of 16-byte chunks
+/// of a row are legal.
+bool rowsAligned(mlir::Value v, int64_t elemBytes);
+
 /// The four 32-bit registers of an ldmatrix.x4 from shared memory `smem` at `idx`, typed
 /// for mma.sync on `elem` (f16 pairs as vector<2xf16>, bf16 pairs as i32).
 llvm::SmallVector<mlir::Value> ldmatrixX4(mlir::OpBuilder &b, mlir::Location loc, mlir::Value smem,

@@ -63,7 +63,8 @@ struct Operand {
   SmallVector<int64_t> perm;
   int64_t rowDim = 0, colDim = 0; // logical dims of the tile's rows and columns
   /// 8 consecutive columns are contiguous in memory (the column dim is innermost with
-  /// stride 1), and `align` the byte alignment such a run provably starts at.
+  /// stride 1), and `align` the byte alignment such a run provably starts at (16 where
+  /// every row is 16-byte aligned, else one element).
   bool contiguous = false;
   int64_t align = 0;
 };
@@ -401,31 +402,6 @@ void AttentionEmitter::emit(Value smemBase) {
   }
 }
 
-/// Byte alignment of a run of 8 elements starting at a multiple of 8 along `dim` of a
-/// memref whose innermost dim is `dim` (the bindings are at least 64-byte aligned).
-int64_t runAlignment(MemRefType type) {
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)) || ShapedType::isDynamic(offset)) {
-    return 0;
-  }
-  int64_t eb = type.getElementTypeBitWidth() / 8;
-  int64_t align = kChunk * eb;
-  auto fit = [&](int64_t elems) {
-    while (align > eb && (elems * eb) % align != 0) {
-      align /= 2;
-    }
-  };
-  fit(offset);
-  for (size_t i = 0; i + 1 < strides.size(); ++i) {
-    if (ShapedType::isDynamic(strides[i])) {
-      return 0;
-    }
-    fit(strides[i]);
-  }
-  return std::min<int64_t>(align, 16);
-}
-
 } // namespace
 
 FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRef arch,
@@ -558,10 +534,11 @@ FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRe
     auto type = cast<MemRefType>(o->value.getType());
     SmallVector<int64_t> strides;
     int64_t offset;
-    o->align = runAlignment(type);
+    int64_t eb = type.getElementTypeBitWidth() / 8;
     o->contiguous = o->perm[o->colDim] == rank - 1 &&
                     succeeded(type.getStridesAndOffset(strides, offset)) &&
-                    strides.back() == 1 && o->align > 0;
+                    strides.back() == 1;
+    o->align = rowsAligned(o->value, eb) ? 16 : eb;
   }
 
   // 128 query rows per block halve the K and V traffic per product where the registers

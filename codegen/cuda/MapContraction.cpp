@@ -56,26 +56,6 @@ struct Tiles {
   int64_t nt() const { return bn / wn / 8; }  // ... along N
 };
 
-/// Element offset of the last index, the innermost stride and the alignment facts of
-/// operand `v`: innermost stride 1, every row (second-innermost stride) a multiple of
-/// 16 bytes, and a 16-byte aligned static offset.
-bool rowsAligned(Value v, int64_t elemBytes) {
-  auto type = cast<MemRefType>(v.getType());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
-      strides.back() != 1 || ShapedType::isDynamic(offset) ||
-      (offset * elemBytes) % 16 != 0) {
-    return false;
-  }
-  for (size_t i = 0; i + 1 < strides.size(); ++i) {
-    if (ShapedType::isDynamic(strides[i]) || (strides[i] * elemBytes) % 16 != 0) {
-      return false;
-    }
-  }
-  return true;
-}
-
 class Emitter {
 public:
   Emitter(OpBuilder &b, Location loc, Problem &p, const Tiles &t, IRMapping &outer)
@@ -283,6 +263,26 @@ SmallVector<Value> mma16816(OpBuilder &b, Location loc, Type elem, ValueRange a,
     out.push_back(LLVM::ExtractValueOp::create(b, loc, d, ArrayRef<int64_t>{e}));
   }
   return out;
+}
+
+/// Element offset of the last index, the innermost stride and the alignment facts of
+/// operand `v`: innermost stride 1, every row (second-innermost stride) a multiple of
+/// 16 bytes, and a 16-byte aligned static offset.
+bool rowsAligned(Value v, int64_t elemBytes) {
+  auto type = cast<MemRefType>(v.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
+      strides.back() != 1 || ShapedType::isDynamic(offset) ||
+      (offset * elemBytes) % 16 != 0) {
+    return false;
+  }
+  for (size_t i = 0; i + 1 < strides.size(); ++i) {
+    if (ShapedType::isDynamic(strides[i]) || (strides[i] * elemBytes) % 16 != 0) {
+      return false;
+    }
+  }
+  return true;
 }
 
 int64_t maxSharedBytes(StringRef arch) {
