@@ -70,13 +70,15 @@ static void registerPipelinePasses() {
 /// softmaxes, so that it sees the attentions kiln-fuse will group and keeps their
 /// products f32 for the attention kernel (keep-attention).
 static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &report,
-                           const std::string &precision, bool contractionPrologues) {
+                           const std::string &precision, bool contractionPrologues,
+                           bool narrowConvolutions) {
   if (fusion) {
     pm.addPass(createFoldBatchNormPass());
     pm.addPass(createRaiseDecompositionsPass());
   }
   if (precision != "fp32") {
-    pm.addPass(createMixedPrecisionPass(MixedPrecisionPassOptions{precision, fusion}));
+    pm.addPass(createMixedPrecisionPass(
+        MixedPrecisionPassOptions{precision, fusion, narrowConvolutions}));
   }
   if (fusion) {
     pm.addPass(createFusePass(FusePassOptions{report, contractionPrologues}));
@@ -91,7 +93,7 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
     return failure();
   }
   addGraphPasses(pm, options.fusion, options.fusionReport, options.precision,
-                 /*contractionPrologues=*/true);
+                 /*contractionPrologues=*/true, /*narrowConvolutions=*/false);
   if (stop == "kiln") {
     return success();
   }
@@ -131,7 +133,7 @@ LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &op
   // memory (cp.async, TMA): a cast or transpose before a product runs as its own kernel
   // or in its producer's epilogue.
   addGraphPasses(pm, options.fusion, options.fusionReport, options.precision,
-                 /*contractionPrologues=*/false);
+                 /*contractionPrologues=*/false, /*narrowConvolutions=*/true);
   // What the flash-attention kernel needs to know of each attention kernel, recorded
   // while its body is still kiln ops (kiln-cuda-map-kernels reads it after
   // bufferization).

@@ -62,6 +62,8 @@ def MixedPrecisionPass : Pass<"kiln-mixed-precision"> {
     values matmul, the same matcher) stay f32, so that the group still forms, and are
     marked with the precision the attention kernel computes them in: the CUDA
     flash-attention kernel uses it, the CPU lowering computes in f32 (more accurate).
+    With `convolutions` (the CUDA pipeline sets it), dense convolutions (groups = 1)
+    are narrowed the same way, their bias with them; depthwise and grouped ones stay f32.
     ```mlir
     %s = kiln.matmul %q, %k transpose_b {kiln.precision = "bf16"}
         : (tensor<1x2x64x16xf32>, tensor<1x2x64x16xf32>) -> tensor<1x2x64x64xf32>
@@ -72,7 +74,10 @@ def MixedPrecisionPass : Pass<"kiln-mixed-precision"> {
            "fp32 (no change), bf16 or fp16">,
     Option<"keepAttention", "keep-attention", "bool", /*default=*/"false",
            "Keep the products of attention groups f32, marked kiln.precision, for the "
-           "attention kernel to compute in the precision">];
+           "attention kernel to compute in the precision">,
+    Option<"convolutions", "convolutions", "bool", /*default=*/"false",
+           "Also run dense kiln.conv2d (groups = 1) in the precision, bias included (the "
+           "CUDA pipeline sets it: its implicit-GEMM kernel runs them on tensor cores)">];
 }
 
 //===----------------------------------------------------------------------------===//

@@ -10,7 +10,26 @@
 
 #include "codegen/cuda/MapKernels.h"
 
+#include "llvm/ADT/MapVector.h"
+
+#include <optional>
+#include <string>
+
 namespace kiln::cuda {
+
+/// A convolution run as an implicit GEMM (MapConvolution.cpp): C[f][p] = sum_k A[f][k]
+/// B[k][p] per image, A the weight [F, C, KH, KW] seen as [F, C*KH*KW], B the input
+/// gathered on the fly (B[k][p] = x[c, oh*sh - ph + i*dh, ow*sw - pw + j*dw], 0 in the
+/// padding, k = (c, i, j), p = (oh, ow)); the output is [N, F, OH, OW].
+struct ConvGeometry {
+  mlir::Value input, weight; // the unpadded input [N, C, H, W] and the weight (bindings)
+  int64_t C = 0, H = 0, W = 0, KH = 0, KW = 0, OH = 0, OW = 0;
+  int64_t sh = 1, sw = 1, dh = 1, dw = 1, ph = 0, pw = 0;
+  /// The output element (n, f, oh, ow) of GEMM row f = `row`, column p = `col`.
+  llvm::SmallVector<mlir::Value> outputAt(mlir::OpBuilder &b, mlir::Location loc,
+                                          mlir::Value n, mlir::Value row,
+                                          mlir::Value col) const;
+};
 
 /// The contraction's shape and how its operands are laid out.
 struct Problem {
@@ -21,7 +40,48 @@ struct Problem {
   int64_t batch = 1, M = 0, N = 0, K = 0;
   bool bKContiguous = false; // B indexed (.., n, k): its rows are columns of B
   mlir::Type elem;           // f16 or bf16
+  /// All-parallel ops that write the accumulator's starting value per element before the
+  /// product (a broadcast bias); `init` is then null and the product adds to it.
+  llvm::SmallVector<mlir::linalg::GenericOp> prologue;
+  /// Producers of temporaries the prologue reads (ElementValues::producers).
+  llvm::SmallVector<mlir::linalg::GenericOp> producers;
+  /// Set for a convolution: A and B come from its geometry, not from `op`'s operands.
+  std::optional<ConvGeometry> conv;
 };
+
+/// The values buffers hold at one element while all-parallel ops run on it in registers:
+/// buffer root -> value, and the view it was last written through.
+struct ElementValues {
+  llvm::MapVector<mlir::Value, mlir::Value> held; // a MapVector: stores in a stable order
+  llvm::DenseMap<mlir::Value, mlir::Value> lastTarget;
+  /// Kernel temporaries over another iteration space (a bias converted to f32 before its
+  /// broadcast): the op that computes them, evaluated where they are read.
+  llvm::DenseMap<mlir::Value, mlir::linalg::GenericOp> producers;
+};
+
+/// `g` computes a kernel temporary of its own that ops over another iteration space read
+/// (one all-parallel output, the whole allocation, identity map): a producer for
+/// ElementValues.
+bool isTemporaryProducer(mlir::linalg::GenericOp g);
+
+/// Runs all-parallel `ops` (their iteration space is the element's: `elementAt`) on one
+/// element: inputs held in `values` are used as they are, others are loaded; results go
+/// to `values`.
+void runElementOps(mlir::OpBuilder &b, mlir::Location loc,
+                   llvm::ArrayRef<mlir::linalg::GenericOp> ops, mlir::IRMapping &outer,
+                   ElementValues &values, llvm::ArrayRef<mlir::Value> elementAt);
+
+/// Why all-parallel `ops` after a kernel's reduction cannot run per element of `space`
+/// (its output), if they cannot: each must run over `space`, and read or write a buffer
+/// the kernel wrote (`written`: root -> the view last written through, updated) only at
+/// its own element, through that view.
+std::optional<std::string> checkElementOps(llvm::ArrayRef<mlir::linalg::GenericOp> ops,
+                                           llvm::ArrayRef<int64_t> space,
+                                           llvm::DenseMap<mlir::Value, mlir::Value> &written);
+
+/// Stores every value of `values` whose buffer is not a kernel temporary.
+void storeElementValues(mlir::OpBuilder &b, mlir::Location loc, mlir::IRMapping &outer,
+                        ElementValues &values, llvm::ArrayRef<mlir::Value> elementAt);
 
 /// SMs of the GPU the tile heuristics aim to fill (H100 SXM): a heuristic, not a limit.
 inline constexpr int64_t kSMs = 132;

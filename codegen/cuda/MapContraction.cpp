@@ -87,15 +87,26 @@ private:
     return indicesAt(b, loc, p.op.getMatchingIndexingMap(operand), at);
   }
 
+  /// The global indices of a tile element: (row, column) of the shared tile's layout.
+  using IndexFn = std::function<SmallVector<Value>(Value row, Value col)>;
+  /// The value of a tile element, 0 outside the operand (a gathered operand).
+  using GatherFn = std::function<Value(Value row, Value col)>;
+
+  /// The global indices of `operand` (A or B of the contraction) where loop `dimRow` is
+  /// the tile row and `dimCol` the tile column.
+  IndexFn operandIndices(OpOperand *operand, int64_t dimRow, int64_t dimCol) {
+    return [=, this](Value row, Value col) {
+      return globalIndices(operand, dimRow, row, dimCol, col);
+    };
+  }
+
   /// cp.async of one operand's k-tile into stage `stage`: `rows` x `cols` elements of a
-  /// shared buffer laid out [stage][rows][cols + pad], row r being loop index `dimRow`
-  /// at `row0 + r` (bound `rowBound`), column being `dimCol` at `col0 + col`.
-  void copyTile(OpOperand *operand, Value smem, Value stage, int64_t rows, int64_t cols,
-                int64_t dimRow, Value row0, int64_t rowBound, int64_t dimCol, Value col0,
-                int64_t colBound) {
+  /// shared buffer laid out [stage][rows][cols + pad], row r at `row0 + r` (bound
+  /// `rowBound`), column c at `col0 + c` (bound `colBound`), read from `src` at `at`.
+  void copyTile(Value src, const IndexFn &at, Value smem, Value stage, int64_t rows,
+                int64_t cols, Value row0, int64_t rowBound, Value col0, int64_t colBound) {
     int64_t chunksPerRow = cols / kChunk;
     int64_t chunks = rows * chunksPerRow;
-    Value src = outer.lookup(operand->get());
     for (int64_t i = 0; i < chunks / t.threads(); ++i) {
       Value chunk = add(tid, c(i * t.threads()));
       Value r = div(chunk, chunksPerRow);
@@ -105,28 +116,83 @@ private:
       Value valid = arith::AndIOp::create(b, loc, lt(row, c(rowBound)), lt(col, c(colBound)));
       // Past the edges: read nothing (src-size 0 zero-fills), from a valid address.
       Value srcElements = arith::SelectOp::create(b, loc, valid, c(kChunk), c(0));
-      SmallVector<Value> idx = globalIndices(operand, dimRow, minIdx(row, rowBound - 1),
-                                             dimCol, minIdx(col, colBound - kChunk));
+      SmallVector<Value> idx = at(minIdx(row, rowBound - 1), minIdx(col, colBound - kChunk));
       nvgpu::DeviceAsyncCopyOp::create(b, loc, smem, ValueRange{stage, r, cc}, src, idx,
                                        b.getIndexAttr(kChunk), srcElements, b.getUnitAttr());
     }
   }
 
-  /// Issues the copies of k-tile `kt` into `stage` and commits them as one group.
-  Value issueTile(Value kt, Value stage) {
-    Value k0 = mul(kt, t.bk);
-    copyTile(p.op.getDpsInputOperand(0), aSmem, stage, t.bm, t.bk, p.dimM, m0, p.M, p.dimK, k0,
-             p.K);
-    if (p.bKContiguous) {
-      copyTile(p.op.getDpsInputOperand(1), bSmem, stage, t.bn, t.bk, p.dimN, n0, p.N, p.dimK,
-               k0, p.K);
-    } else {
-      copyTile(p.op.getDpsInputOperand(1), bSmem, stage, t.bk, t.bn, p.dimK, k0, p.K, p.dimN,
-               n0, p.N);
+  /// Loads this thread's chunks (8 consecutive columns) of a gathered `rows` x `cols`
+  /// tile at (row0, col0) into registers: the loads are in flight until gatherStore.
+  SmallVector<Value> gatherLoad(const GatherFn &element, int64_t rows, int64_t cols,
+                                Value row0, Value col0) {
+    int64_t chunksPerRow = cols / kChunk;
+    SmallVector<Value> chunks;
+    for (int64_t i = 0; i < rows * chunksPerRow / t.threads(); ++i) {
+      Value chunk = add(tid, c(i * t.threads()));
+      Value row = add(row0, div(chunk, chunksPerRow));
+      Value col = add(col0, mul(rem(chunk, chunksPerRow), kChunk));
+      SmallVector<Value> elements;
+      for (int64_t e = 0; e < kChunk; ++e) {
+        elements.push_back(element(row, add(col, c(e))));
+      }
+      chunks.push_back(
+          vector::FromElementsOp::create(b, loc, VectorType::get({kChunk}, p.elem), elements));
     }
-    return nvgpu::DeviceAsyncCreateGroupOp::create(
-        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), ValueRange{});
+    return chunks;
   }
+
+  /// Stores the chunks of gatherLoad into stage `stage` (16-byte shared stores).
+  void gatherStore(ArrayRef<Value> chunks, Value smem, Value stage, int64_t cols) {
+    int64_t chunksPerRow = cols / kChunk;
+    for (auto [i, v] : llvm::enumerate(chunks)) {
+      Value chunk = add(tid, c(static_cast<int64_t>(i) * t.threads()));
+      auto store = vector::StoreOp::create(
+          b, loc, v, smem,
+          ValueRange{stage, div(chunk, chunksPerRow), mul(rem(chunk, chunksPerRow), kChunk)});
+      store.setAlignment(16);
+    }
+  }
+
+  /// The A and B tiles of k-tile `kt`: cp.async operands are issued into `stage` and
+  /// committed as one group; gathered ones are loaded into the returned registers, for
+  /// storeGathered to write once the loads have had time to land.
+  struct Gathered {
+    SmallVector<Value> a, b;
+  };
+  Gathered issueTile(Value kt, Value stage, Value &token) {
+    Value k0 = mul(kt, t.bk);
+    Gathered g;
+    if (gatherA) {
+      g.a = gatherLoad(gatherA, t.bm, t.bk, m0, k0);
+    } else {
+      copyTile(aSource, aIndices, aSmem, stage, t.bm, t.bk, m0, p.M, k0, p.K);
+    }
+    if (gatherB) {
+      g.b = gatherLoad(gatherB, t.bk, t.bn, k0, n0);
+    } else if (p.bKContiguous) {
+      copyTile(bSource, bIndices, bSmem, stage, t.bn, t.bk, n0, p.N, k0, p.K);
+    } else {
+      copyTile(bSource, bIndices, bSmem, stage, t.bk, t.bn, k0, p.K, n0, p.N);
+    }
+    token = nvgpu::DeviceAsyncCreateGroupOp::create(
+        b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), ValueRange{});
+    return g;
+  }
+
+  void storeGathered(const Gathered &g, Value stage) {
+    if (gatherA) {
+      gatherStore(g.a, aSmem, stage, t.bk);
+    }
+    if (gatherB) {
+      gatherStore(g.b, bSmem, stage, t.bn);
+    }
+  }
+
+  /// Where A and B come from: the contraction's operands, or a convolution's weight (as
+  /// [F, K], copied when its rows are 16-byte aligned, else gathered) and its input
+  /// (always gathered: the implicit im2col).
+  void planOperands();
 
   SmallVector<Value> ldmatrix(Value smem, ValueRange idx, bool transpose) {
     return ldmatrixX4(b, loc, smem, idx, transpose, p.elem);
@@ -175,7 +241,82 @@ private:
   const Tiles &t;
   IRMapping &outer;
   Value tid, lane, warpRow, warpCol, batchId, m0, n0, aSmem, bSmem;
+  Value aSource, bSource;
+  IndexFn aIndices, bIndices;
+  GatherFn gatherA, gatherB;
 };
+
+void Emitter::planOperands() {
+  if (!p.conv) {
+    aSource = outer.lookup(p.op.getDpsInputs()[0]);
+    bSource = outer.lookup(p.op.getDpsInputs()[1]);
+    aIndices = operandIndices(p.op.getDpsInputOperand(0), p.dimM, p.dimK);
+    bIndices = p.bKContiguous ? operandIndices(p.op.getDpsInputOperand(1), p.dimN, p.dimK)
+                              : operandIndices(p.op.getDpsInputOperand(1), p.dimK, p.dimN);
+    return;
+  }
+  const ConvGeometry &g = *p.conv;
+  int64_t eb = p.elem.getIntOrFloatBitWidth() / 8;
+  // The weight [F, C, KH, KW] is [F, K] in memory.
+  Value weight = outer.lookup(g.weight);
+  auto wType = cast<MemRefType>(weight.getType());
+  aSource = memref::CollapseShapeOp::create(
+      b, loc, MemRefType::get({p.M, p.K}, p.elem), weight,
+      SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+  if ((p.K * eb) % 16 == 0 && wType.getLayout().isIdentity()) {
+    aIndices = [](Value row, Value col) { return SmallVector<Value>{row, col}; };
+  } else {
+    // Rows of K elements that are not 16-byte multiples: element by element.
+    gatherA = [this](Value row, Value col) {
+      Value valid = arith::AndIOp::create(b, loc, lt(row, c(p.M)), lt(col, c(p.K)));
+      Value v = memref::LoadOp::create(b, loc, aSource,
+                                       ValueRange{minIdx(row, p.M - 1), minIdx(col, p.K - 1)});
+      Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(p.elem, 0.0));
+      return arith::SelectOp::create(b, loc, valid, v, zero).getResult();
+    };
+  }
+  // The input as one run of elements, addressed by a 32-bit offset (mapConvolution checked
+  // that it fits): the gather's index arithmetic stays in 32-bit registers.
+  Value input = outer.lookup(g.input);
+  auto inputType = cast<MemRefType>(input.getType());
+  Value flat = memref::CollapseShapeOp::create(
+      b, loc, MemRefType::get({inputType.getNumElements()}, p.elem), input,
+      SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
+  Type i32 = b.getI32Type();
+  Value image = arith::MulIOp::create(
+      b, loc, arith::IndexCastOp::create(b, loc, i32, batchId),
+      arith::ConstantIntOp::create(b, loc, i32, g.C * g.H * g.W));
+  gatherB = [this, flat, image, i32, &g](Value k, Value col) {
+    auto ci = [&](int64_t v) { return arith::ConstantIntOp::create(b, loc, i32, v); };
+    auto add32 = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); };
+    auto mul32 = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, ci(y)); };
+    auto div32 = [&](Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, ci(y)); };
+    auto rem32 = [&](Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, ci(y)); };
+    auto below = [&](Value x, int64_t y) {
+      // Unsigned: a negative coordinate (in the padding) compares as huge.
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, ci(y));
+    };
+    // k = (c, i, j) over C x KH x KW; col = (oh, ow) over OH x OW.
+    Value k32 = arith::IndexCastOp::create(b, loc, i32, k);
+    Value col32 = arith::IndexCastOp::create(b, loc, i32, col);
+    Value ch = div32(k32, g.KH * g.KW);
+    Value i = rem32(div32(k32, g.KW), g.KH);
+    Value j = rem32(k32, g.KW);
+    Value oh = div32(col32, g.OW);
+    Value ow = rem32(col32, g.OW);
+    Value y = add32(add32(mul32(oh, g.sh), mul32(i, g.dh)), ci(-g.ph));
+    Value x = add32(add32(mul32(ow, g.sw), mul32(j, g.dw)), ci(-g.pw));
+    Value valid = arith::AndIOp::create(
+        b, loc, arith::AndIOp::create(b, loc, below(k32, p.K), below(col32, p.N)),
+        arith::AndIOp::create(b, loc, below(y, g.H), below(x, g.W)));
+    Value offset = add32(image, add32(mul32(add32(mul32(ch, g.H), y), g.W), x));
+    offset = arith::SelectOp::create(b, loc, valid, offset, ci(0));
+    Value v = memref::LoadOp::create(
+        b, loc, flat, ValueRange{arith::IndexCastUIOp::create(b, loc, b.getIndexType(), offset)});
+    Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(p.elem, 0.0));
+    return arith::SelectOp::create(b, loc, valid, v, zero).getResult();
+  };
+}
 
 void Emitter::emit(Value smemBase) {
   MLIRContext *ctx = b.getContext();
@@ -197,12 +338,15 @@ void Emitter::emit(Value smemBase) {
   std::tie(m0, n0) = rasterize(b, loc, p, t.bm, t.bn);
   batchId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
 
+  planOperands();
   int64_t kTiles = (p.K + t.bk - 1) / t.bk;
   Value token;
   for (int64_t s = 0; s + 1 < t.stages; ++s) {
-    token = issueTile(c(s), c(s));
+    storeGathered(issueTile(c(s), c(s), token), c(s));
   }
-  SmallVector<Value> init(t.mt() * t.nt() * 4, outer.lookupOrDefault(p.init));
+  Value start = p.init ? outer.lookupOrDefault(p.init)
+                       : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0)).getResult();
+  SmallVector<Value> init(t.mt() * t.nt() * 4, start);
   auto loop = scf::ForOp::create(b, loc, c(0), c(kTiles), c(1), init);
   {
     OpBuilder::InsertionGuard guard(b);
@@ -214,9 +358,14 @@ void Emitter::emit(Value smemBase) {
     nvgpu::DeviceAsyncWaitOp::create(b, loc, token, b.getI32IntegerAttr(t.stages - 2));
     gpu::BarrierOp::create(b, loc);
     Value next = add(kt, c(t.stages - 1));
-    issueTile(next, rem(next, t.stages));
+    Value nextStage = rem(next, t.stages);
+    Value issued;
+    Gathered gathered = issueTile(next, nextStage, issued);
     SmallVector<Value> acc(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
     computeTile(rem(kt, t.stages), acc);
+    // The gathered loads had the tile's mma.sync to land; the stage they go to was
+    // computed in the previous iteration, before this iteration's barrier.
+    storeGathered(gathered, nextStage);
     scf::YieldOp::create(b, loc, acc);
   }
   nvgpu::DeviceAsyncWaitOp::create(b, loc, token, b.getI32IntegerAttr(0));
@@ -313,6 +462,135 @@ std::pair<Value, Value> rasterize(OpBuilder &b, Location loc, const Problem &p, 
           arith::MulIOp::create(b, loc, nTile, c(bn))};
 }
 
+bool isTemporaryProducer(linalg::GenericOp g) {
+  if (!isAllParallel(g) || g.getNumDpsInits() != 1 ||
+      !g.getIndexingMapsArray().back().isIdentity()) {
+    return false;
+  }
+  Value out = g.getDpsInits()[0];
+  return out.getDefiningOp<memref::AllocOp>() &&
+         !g.getRegion().front().getArgument(g.getNumDpsInputs()).hasNUsesOrMore(1);
+}
+
+/// The value producer `g` (isTemporaryProducer) computes at its loop coordinates `at`.
+static Value evaluateProducer(OpBuilder &b, Location loc, linalg::GenericOp g,
+                              IRMapping &outer, const ElementValues &values,
+                              ArrayRef<Value> at) {
+  IRMapping body = outer;
+  Block &blk = g.getRegion().front();
+  for (OpOperand *in : g.getDpsInputOperands()) {
+    Value v;
+    if (!isa<MemRefType>(in->get().getType())) {
+      v = outer.lookup(in->get());
+    } else {
+      SmallVector<Value> idx = indicesAt(b, loc, g.getMatchingIndexingMap(in), at);
+      if (linalg::GenericOp inner = values.producers.lookup(in->get())) {
+        v = evaluateProducer(b, loc, inner, outer, values, idx);
+      } else {
+        v = memref::LoadOp::create(b, loc, outer.lookup(in->get()), idx);
+      }
+    }
+    body.map(blk.getArgument(in->getOperandNumber()), v);
+  }
+  for (Operation &op : blk.without_terminator()) {
+    if (auto index = dyn_cast<linalg::IndexOp>(op)) {
+      body.map(index.getResult(), at[index.getDim()]);
+      continue;
+    }
+    b.clone(op, body);
+  }
+  return body.lookupOrDefault(cast<linalg::YieldOp>(blk.getTerminator()).getOperand(0));
+}
+
+void runElementOps(OpBuilder &b, Location loc, ArrayRef<linalg::GenericOp> ops,
+                   IRMapping &outer, ElementValues &values, ArrayRef<Value> elementAt) {
+  for (linalg::GenericOp g : ops) {
+    IRMapping body = outer; // the body reads the kernel's constants too
+    Block &blk = g.getRegion().front();
+    for (OpOperand *in : g.getDpsInputOperands()) {
+      Value root = viewRoot(in->get());
+      Value v;
+      // Read through the buffer itself or the view it was written through.
+      if (auto it = values.held.find(root);
+          it != values.held.end() &&
+          (in->get() == root || in->get() == values.lastTarget.lookup(root))) {
+        v = it->second;
+      } else if (linalg::GenericOp producer = values.producers.lookup(in->get())) {
+        v = evaluateProducer(b, loc, producer, outer, values,
+                             indicesAt(b, loc, g.getMatchingIndexingMap(in), elementAt));
+      } else if (!isa<MemRefType>(in->get().getType())) {
+        v = outer.lookup(in->get()); // a scalar (a fill value)
+      } else {
+        v = memref::LoadOp::create(b, loc, outer.lookup(in->get()),
+                                   indicesAt(b, loc, g.getMatchingIndexingMap(in), elementAt));
+      }
+      body.map(blk.getArgument(in->getOperandNumber()), v);
+    }
+    for (OpOperand &out : g.getDpsInitsMutable()) {
+      Value root = viewRoot(out.get());
+      Value v = values.held.lookup(root);
+      if (!v && blk.getArgument(out.getOperandNumber()).use_empty()) {
+        v = ub::PoisonOp::create(b, loc, blk.getArgument(out.getOperandNumber()).getType());
+      } else if (!v) {
+        v = memref::LoadOp::create(b, loc, outer.lookup(out.get()), elementAt);
+      }
+      body.map(blk.getArgument(out.getOperandNumber()), v);
+    }
+    for (Operation &op : blk.without_terminator()) {
+      if (auto index = dyn_cast<linalg::IndexOp>(op)) {
+        body.map(index.getResult(), elementAt[index.getDim()]);
+        continue;
+      }
+      b.clone(op, body);
+    }
+    auto yield = cast<linalg::YieldOp>(blk.getTerminator());
+    for (auto [out, y] : llvm::zip(g.getDpsInitsMutable(), yield.getValues())) {
+      Value root = viewRoot(out.get());
+      values.held[root] = body.lookupOrDefault(y);
+      values.lastTarget[root] = out.get();
+    }
+  }
+}
+
+std::optional<std::string> checkElementOps(ArrayRef<linalg::GenericOp> ops,
+                                           ArrayRef<int64_t> space,
+                                           DenseMap<Value, Value> &written) {
+  for (linalg::GenericOp g : ops) {
+    if (ArrayRef(g.getStaticLoopRanges()) != space) {
+      return std::string("runs over another iteration space than the output");
+    }
+    for (OpOperand &operand : g->getOpOperands()) {
+      Value root = viewRoot(operand.get());
+      bool isWritten = written.contains(root);
+      bool direct = operand.get() == root || operand.get() == written.lookup(root);
+      if ((isWritten || g.isDpsInit(&operand)) &&
+          (!g.getMatchingIndexingMap(&operand).isIdentity() || (isWritten && !direct))) {
+        return std::string("reads or writes the output at another element");
+      }
+    }
+    for (Value out : g.getDpsInits()) {
+      written[viewRoot(out)] = out;
+    }
+  }
+  return std::nullopt;
+}
+
+void storeElementValues(OpBuilder &b, Location loc, IRMapping &outer, ElementValues &values,
+                        ArrayRef<Value> elementAt) {
+  // Every buffer outside the kernel's temporaries gets its last value.
+  for (auto [root, v] : values.held) {
+    if (root.getDefiningOp<memref::AllocOp>()) {
+      continue;
+    }
+    Value target = values.lastTarget.lookup(root);
+    Type want = cast<MemRefType>(target.getType()).getElementType();
+    if (v.getType() != want) {
+      v = arith::TruncFOp::create(b, loc, want, v);
+    }
+    memref::StoreOp::create(b, loc, v, outer.lookup(target), elementAt);
+  }
+}
+
 void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
                   ArrayRef<Value> acc, const AccumulatorLayout &layout) {
   auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
@@ -340,72 +618,37 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
           guard = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
           b.setInsertionPointToStart(guard->thenBlock());
         }
-        // Coordinates of the contraction's output dims, in the accumulator's order.
-        SmallVector<Value> at(p.op.getNumLoops(), c(0));
-        if (p.dimB >= 0) {
-          at[p.dimB] = layout.batchId;
-        }
-        at[p.dimM] = row;
-        at[p.dimN] = col;
         SmallVector<Value> elementAt; // the epilogue's loop coordinates
-        for (AffineExpr r : cMap.getResults()) {
-          elementAt.push_back(at[cast<AffineDimExpr>(r).getPosition()]);
-        }
-        // Buffer root -> this element's value, and the view it was last written through;
-        // a MapVector, so the stores come out in a stable order.
-        llvm::MapVector<Value, Value> held;
-        DenseMap<Value, Value> lastTarget;
-        held[accBuffer] = acc[(mi * nt + nj) * 4 + e];
-        lastTarget[accBuffer] = p.op.getDpsInits()[0];
-        for (linalg::GenericOp g : p.epilogue) {
-          IRMapping body = outer; // the body reads the kernel's constants too
-          Block &blk = g.getRegion().front();
-          for (OpOperand *in : g.getDpsInputOperands()) {
-            Value root = viewRoot(in->get());
-            Value v;
-            // Read through the buffer itself or the view it was written through.
-            if (auto it = held.find(root);
-                it != held.end() && (in->get() == root || in->get() == lastTarget.lookup(root))) {
-              v = it->second;
-            } else {
-              v = memref::LoadOp::create(
-                  b, loc, outer.lookup(in->get()),
-                  indicesAt(b, loc, g.getMatchingIndexingMap(in), elementAt));
-            }
-            body.map(blk.getArgument(in->getOperandNumber()), v);
+        if (p.conv) {
+          elementAt = p.conv->outputAt(b, loc, layout.batchId, row, col);
+        } else {
+          // Coordinates of the contraction's output dims, in the accumulator's order.
+          SmallVector<Value> at(p.op.getNumLoops(), c(0));
+          if (p.dimB >= 0) {
+            at[p.dimB] = layout.batchId;
           }
-          for (OpOperand &out : g.getDpsInitsMutable()) {
-            Value root = viewRoot(out.get());
-            Value v = held.lookup(root);
-            if (!v && blk.getArgument(out.getOperandNumber()).use_empty()) {
-              v = ub::PoisonOp::create(b, loc, blk.getArgument(out.getOperandNumber()).getType());
-            } else if (!v) {
-              v = memref::LoadOp::create(b, loc, outer.lookup(out.get()), elementAt);
-            }
-            body.map(blk.getArgument(out.getOperandNumber()), v);
-          }
-          for (Operation &op : blk.without_terminator()) {
-            b.clone(op, body);
-          }
-          auto yield = cast<linalg::YieldOp>(blk.getTerminator());
-          for (auto [out, y] : llvm::zip(g.getDpsInitsMutable(), yield.getValues())) {
-            Value root = viewRoot(out.get());
-            held[root] = body.lookupOrDefault(y);
-            lastTarget[root] = out.get();
+          at[p.dimM] = row;
+          at[p.dimN] = col;
+          for (AffineExpr r : cMap.getResults()) {
+            elementAt.push_back(at[cast<AffineDimExpr>(r).getPosition()]);
           }
         }
-        // Every buffer outside the kernel's temporaries gets its last value.
-        for (auto [root, v] : held) {
-          if (root.getDefiningOp<memref::AllocOp>()) {
-            continue;
-          }
-          Value target = lastTarget.lookup(root);
-          Type want = cast<MemRefType>(target.getType()).getElementType();
-          if (v.getType() != want) {
-            v = arith::TruncFOp::create(b, loc, want, v);
-          }
-          memref::StoreOp::create(b, loc, v, outer.lookup(target), elementAt);
+        ElementValues values;
+        for (linalg::GenericOp g : p.producers) {
+          values.producers[g.getDpsInits()[0]] = g;
         }
+        Value product = acc[(mi * nt + nj) * 4 + e];
+        if (!p.prologue.empty()) {
+          // The accumulator starts from a value per element (a broadcast bias): the
+          // product adds to it.
+          runElementOps(b, loc, p.prologue, outer, values, elementAt);
+          Value start = values.held.lookup(accBuffer);
+          product = arith::AddFOp::create(b, loc, start, product);
+        }
+        values.held[accBuffer] = product;
+        values.lastTarget[accBuffer] = p.op.getDpsInits()[0];
+        runElementOps(b, loc, p.epilogue, outer, values, elementAt);
+        storeElementValues(b, loc, outer, values, elementAt);
       }
     }
   }
@@ -524,6 +767,76 @@ static LogicalResult collapseRowLoops(Problem &p) {
   DominanceInfo dom(fn);
   eliminateCommonSubExpressions(rewriter, dom, fn);
   return success();
+}
+
+/// The ldmatrix + mma.sync kernel of problem `p`: tiles by the shape heuristic (or
+/// KILN_CUDA_GEMM_TILE), within the shared memory of `arch`.
+static FailureOr<Launch>
+launchMmaSync(func::FuncOp fn, Problem &p, StringRef arch, const CreateKernelFn &createKernel,
+              const std::function<InFlightDiagnostic(const Twine &)> &refuse) {
+  int64_t eb = p.elem.getIntOrFloatBitWidth() / 8;
+  auto smemBytes = [&](const Tiles &t) {
+    int64_t aBytes = t.bm * (t.bk + kPad) * eb;
+    int64_t bBytes = (p.bKContiguous ? t.bn * (t.bk + kPad) : t.bk * (t.bn + kPad)) * eb;
+    return t.stages * (aBytes + bBytes);
+  };
+  auto blocks = [&](const Tiles &t) {
+    return ((p.M + t.bm - 1) / t.bm) * ((p.N + t.bn - 1) / t.bn) * p.batch;
+  };
+  // The largest tile that still gives every SM a block (measured on an H100, bf16
+  // 8192^3: 128x256x64 3 stages 378 TFLOP/s, 128x256x32 361, 128x128x32 323), within
+  // the architecture's shared memory; 64 x 64 for small products.
+  // A convolution's gathered B tile waits in registers during the k-tile's mma.sync: it
+  // keeps to 128 x 128 tiles, whose 4 chunks per thread leave registers for it.
+  Tiles t{64, 64, 32, 4, 2, 2};
+  for (Tiles c : {Tiles{128, 256, 64, 3, 2, 4}, Tiles{128, 256, 32, 3, 2, 4},
+                  Tiles{128, 128, 32, 4, 2, 2}}) {
+    if (p.conv && c.bn > 128) {
+      continue;
+    }
+    if (blocks(c) >= kSMs && smemBytes(c) <= maxSharedBytes(arch)) {
+      t = c;
+      break;
+    }
+  }
+  // KILN_CUDA_GEMM_TILE=bm,bn,bk,stages,wm,wn overrides the choice (bench/gpu.py tunes
+  // with it); a tile the kernel cannot build is an error, not a silent fallback.
+  if (const char *env = std::getenv("KILN_CUDA_GEMM_TILE"); env && *env) {
+    Tiles o{};
+    if (std::sscanf(env, "%ld,%ld,%ld,%ld,%ld,%ld", &o.bm, &o.bn, &o.bk, &o.stages, &o.wm,
+                    &o.wn) != 6 ||
+        o.wm <= 0 || o.wn <= 0 || o.bk % 16 != 0 || o.bk <= 0 || o.bm % (16 * o.wm) != 0 ||
+        o.bn % (16 * o.wn) != 0 || (o.bm * o.bk / kChunk) % o.threads() != 0 ||
+        (o.bn * o.bk / kChunk) % o.threads() != 0 || o.stages < 2 || o.threads() > 1024) {
+      return refuse(Twine("KILN_CUDA_GEMM_TILE='") + env +
+                    "' is not bm,bn,bk,stages,wm,wn with bm a multiple of 16 wm, bn of 16 "
+                    "wn, bk of 16, and whole 16-byte copies per thread");
+    }
+    t = o;
+  }
+  int64_t kTiles = (p.K + t.bk - 1) / t.bk;
+  t.stages = std::max<int64_t>(2, std::min<int64_t>(t.stages, kTiles));
+  int64_t smem = smemBytes(t);
+  if (smem > maxSharedBytes(arch)) {
+    return refuse("its tiles need " + Twine(smem) + " bytes of shared memory");
+  }
+  int64_t gx = (p.N + t.bn - 1) / t.bn, gy = (p.M + t.bm - 1) / t.bm;
+  if (gx * gy > 65535 || p.batch > 65535) {
+    return refuse("its grid is larger than CUDA allows");
+  }
+  OpBuilder b(fn.getContext());
+  IRMapping outer;
+  createKernel(b, t.threads(), {}, outer);
+  Location loc = fn.getLoc();
+  auto i8 = b.getI8Type();
+  auto dynType = MemRefType::get({ShapedType::kDynamic}, i8, MemRefLayoutAttrInterface{},
+                                 gpu::AddressSpaceAttr::get(fn.getContext(),
+                                                            gpu::AddressSpace::Workgroup));
+  Value base = gpu::DynamicSharedMemoryOp::create(b, loc, dynType);
+  Emitter(b, loc, p, t, outer).emit(base);
+  gpu::ReturnOp::create(b, loc);
+  fn.erase();
+  return Launch{gx * gy, 1, p.batch, t.threads(), 1, 1, smem};
 }
 
 linalg::LinalgOp findContraction(func::FuncOp fn) {
@@ -655,24 +968,9 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
       cast<MemRefType>(p.op.getDpsInits()[0].getType()).getShape() != ArrayRef(accShape)) {
     return refuse("its accumulator is a view");
   }
-  // Buffers the kernel has written, and the view each was last written through.
   DenseMap<Value, Value> written{{accRoot, p.op.getDpsInits()[0]}};
-  for (linalg::GenericOp g : p.epilogue) {
-    if (ArrayRef(g.getStaticLoopRanges()) != ArrayRef(accShape)) {
-      return refuse("an epilogue op runs over another iteration space than the product");
-    }
-    for (OpOperand &operand : g->getOpOperands()) {
-      Value root = viewRoot(operand.get());
-      bool isWritten = written.contains(root);
-      bool direct = operand.get() == root || operand.get() == written.lookup(root);
-      if ((isWritten || g.isDpsInit(&operand)) &&
-          (!g.getMatchingIndexingMap(&operand).isIdentity() || (isWritten && !direct))) {
-        return refuse("an epilogue op reads or writes the product at another element");
-      }
-    }
-    for (Value out : g.getDpsInits()) {
-      written[viewRoot(out)] = out;
-    }
+  if (std::optional<std::string> why = checkElementOps(p.epilogue, accShape, written)) {
+    return refuse("an epilogue op " + *why);
   }
 
   // KILN_CUDA_GEMM=mma-sync|wgmma picks the kernel (bench/gpu.py compares them); by
@@ -697,63 +995,141 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
     return refuse("KILN_CUDA_GEMM=wgmma needs --cuda-arch=sm_90a, not " + arch);
   }
 
-  auto smemBytes = [&](const Tiles &t) {
-    int64_t aBytes = t.bm * (t.bk + kPad) * eb;
-    int64_t bBytes = (p.bKContiguous ? t.bn * (t.bk + kPad) : t.bk * (t.bn + kPad)) * eb;
-    return t.stages * (aBytes + bBytes);
-  };
-  auto blocks = [&](const Tiles &t) {
-    return ((p.M + t.bm - 1) / t.bm) * ((p.N + t.bn - 1) / t.bn) * p.batch;
-  };
-  // The largest tile that still gives every SM a block (measured on an H100, bf16
-  // 8192^3: 128x256x64 3 stages 378 TFLOP/s, 128x256x32 361, 128x128x32 323), within
-  // the architecture's shared memory; 64 x 64 for small products.
-  Tiles t{64, 64, 32, 4, 2, 2};
-  for (Tiles c : {Tiles{128, 256, 64, 3, 2, 4}, Tiles{128, 256, 32, 3, 2, 4},
-                  Tiles{128, 128, 32, 4, 2, 2}}) {
-    if (blocks(c) >= kSMs && smemBytes(c) <= maxSharedBytes(arch)) {
-      t = c;
-      break;
+  return launchMmaSync(fn, p, arch, createKernel, refuse);
+}
+
+SmallVector<Value> ConvGeometry::outputAt(OpBuilder &b, Location loc, Value n, Value row,
+                                          Value col) const {
+  Value ow = arith::ConstantIndexOp::create(b, loc, OW);
+  return {n, row, arith::DivUIOp::create(b, loc, col, ow),
+          arith::RemUIOp::create(b, loc, col, ow)};
+}
+
+linalg::LinalgOp findConvolution(func::FuncOp fn) {
+  for (Operation &op : fn.getBody().front().without_terminator()) {
+    auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op);
+    if (!conv) {
+      continue;
+    }
+    Type x = getElementTypeOrSelf(conv.getDpsInputs()[0].getType());
+    Type w = getElementTypeOrSelf(conv.getDpsInputs()[1].getType());
+    Type acc = getElementTypeOrSelf(conv.getDpsInits()[0].getType());
+    if (x == w && (x.isF16() || x.isBF16()) && acc.isF32()) {
+      return conv;
     }
   }
-  // KILN_CUDA_GEMM_TILE=bm,bn,bk,stages,wm,wn overrides the choice (bench/gpu.py tunes
-  // with it); a tile the kernel cannot build is an error, not a silent fallback.
-  if (const char *env = std::getenv("KILN_CUDA_GEMM_TILE"); env && *env) {
-    Tiles o{};
-    if (std::sscanf(env, "%ld,%ld,%ld,%ld,%ld,%ld", &o.bm, &o.bn, &o.bk, &o.stages, &o.wm,
-                    &o.wn) != 6 ||
-        o.wm <= 0 || o.wn <= 0 || o.bk % 16 != 0 || o.bk <= 0 || o.bm % (16 * o.wm) != 0 ||
-        o.bn % (16 * o.wn) != 0 || (o.bm * o.bk / kChunk) % o.threads() != 0 ||
-        (o.bn * o.bk / kChunk) % o.threads() != 0 || o.stages < 2 || o.threads() > 1024) {
-      return refuse(Twine("KILN_CUDA_GEMM_TILE='") + env +
-                    "' is not bm,bn,bk,stages,wm,wn with bm a multiple of 16 wm, bn of 16 "
-                    "wn, bk of 16, and whole 16-byte copies per thread");
+  return nullptr;
+}
+
+FailureOr<Launch> mapConvolution(func::FuncOp fn, const std::string &who, StringRef arch,
+                                 const CreateKernelFn &createKernel) {
+  auto refuse = [&](const Twine &why) {
+    return fn.emitError("kiln-cuda-map-kernels: kernel ")
+           << who << " is a convolution the implicit-GEMM kernel cannot take: " << why
+           << " (compile with --target=cpu)";
+  };
+  auto conv = cast<linalg::Conv2DNchwFchwOp>(findConvolution(fn).getOperation());
+  SmallVector<PaddedBuffer> padded = findPaddedBuffers(fn);
+  DenseSet<Operation *> padOps;
+  const PaddedBuffer *input = nullptr;
+  for (const PaddedBuffer &pb : padded) {
+    padOps.insert(pb.ops.begin(), pb.ops.end());
+    if (pb.alloc == conv.getDpsInputs()[0]) {
+      input = &pb;
     }
-    t = o;
   }
-  int64_t kTiles = (p.K + t.bk - 1) / t.bk;
-  t.stages = std::max<int64_t>(2, std::min<int64_t>(t.stages, kTiles));
-  int64_t smem = smemBytes(t);
-  if (smem > maxSharedBytes(arch)) {
-    return refuse("its tiles need " + Twine(smem) + " bytes of shared memory");
+  Problem p;
+  p.op = conv;
+  Value accRoot = viewRoot(conv.getDpsInits()[0]);
+  for (Operation &op : fn.getBody().front().without_terminator()) {
+    if (isKernelScaffolding(op) || padOps.contains(&op) || &op == conv.getOperation()) {
+      continue;
+    }
+    auto g = dyn_cast<linalg::GenericOp>(op);
+    if (!g || !isAllParallel(g)) {
+      return refuse("it holds '" + op.getName().getStringRef() + "' beside the convolution");
+    }
+    if (op.isBeforeInBlock(conv) && viewRoot(g.getDpsInits()[0]) != accRoot &&
+        isTemporaryProducer(g)) {
+      p.producers.push_back(g);
+      continue;
+    }
+    if (op.isBeforeInBlock(conv)) {
+      if (g.getNumDpsInits() != 1 || viewRoot(g.getDpsInits()[0]) != accRoot ||
+          !g.getIndexingMapsArray().back().isIdentity()) {
+        return refuse("an op before the convolution writes something other than its "
+                      "starting value");
+      }
+      p.prologue.push_back(g);
+    } else {
+      p.epilogue.push_back(g);
+    }
   }
-  int64_t gx = (p.N + t.bn - 1) / t.bn, gy = (p.M + t.bm - 1) / t.bm;
-  if (gx * gy > 65535 || p.batch > 65535) {
-    return refuse("its grid is larger than CUDA allows");
+  // The input: the padded temporary (read virtually, padding 0) or the unpadded binding.
+  ConvGeometry geo;
+  SmallVector<int64_t> pads = {0, 0, 0, 0};
+  if (input) {
+    auto zero = input->value.getDefiningOp<arith::ConstantOp>();
+    auto zeroValue = zero ? dyn_cast<FloatAttr>(zero.getValue()) : FloatAttr();
+    if (!zeroValue || !zeroValue.getValue().isZero()) {
+      return refuse("its input is padded with a value other than 0");
+    }
+    geo.input = input->source;
+    pads = input->offsets;
+  } else {
+    geo.input = conv.getDpsInputs()[0];
   }
-  OpBuilder b(fn.getContext());
-  IRMapping outer;
-  createKernel(b, t.threads(), {}, outer);
-  Location loc = fn.getLoc();
-  auto i8 = b.getI8Type();
-  auto dynType = MemRefType::get({ShapedType::kDynamic}, i8, MemRefLayoutAttrInterface{},
-                                 gpu::AddressSpaceAttr::get(fn.getContext(),
-                                                            gpu::AddressSpace::Workgroup));
-  Value base = gpu::DynamicSharedMemoryOp::create(b, loc, dynType);
-  Emitter(b, loc, p, t, outer).emit(base);
-  gpu::ReturnOp::create(b, loc);
-  fn.erase();
-  return Launch{gx * gy, 1, p.batch, t.threads(), 1, 1, smem};
+  geo.weight = conv.getDpsInputs()[1];
+  if (cast<MemRefType>(geo.input.getType()).getNumElements() >= (int64_t(1) << 31)) {
+    return refuse("its input has 2^31 elements or more (the gather addresses it in 32 bits)");
+  }
+  for (Value v : {geo.input, geo.weight}) {
+    auto type = cast<MemRefType>(v.getType());
+    if (viewRoot(v).getDefiningOp<memref::AllocOp>() || !type.getLayout().isIdentity() ||
+        !type.hasStaticShape()) {
+      return refuse("its input and weight are not whole buffers of the kernel's bindings");
+    }
+  }
+  ArrayRef<int64_t> x = cast<MemRefType>(geo.input.getType()).getShape();
+  ArrayRef<int64_t> w = cast<MemRefType>(geo.weight.getType()).getShape();
+  auto outType = cast<MemRefType>(conv.getDpsInits()[0].getType());
+  if (!outType.hasStaticShape()) {
+    return refuse("it has dynamic sizes");
+  }
+  ArrayRef<int64_t> out = outType.getShape();
+  SmallVector<int64_t> strides(conv.getStrides().getValues<int64_t>());
+  SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
+  geo.C = x[1];
+  geo.H = x[2];
+  geo.W = x[3];
+  geo.KH = w[2];
+  geo.KW = w[3];
+  geo.OH = out[2];
+  geo.OW = out[3];
+  geo.sh = strides[0];
+  geo.sw = strides[1];
+  geo.dh = dilations[0];
+  geo.dw = dilations[1];
+  geo.ph = pads[2];
+  geo.pw = pads[3];
+  p.M = w[0];
+  p.N = geo.OH * geo.OW;
+  p.K = geo.C * geo.KH * geo.KW;
+  p.batch = x[0];
+  p.dimB = 0;
+  p.bKContiguous = false; // B [k][p]: gathered rows of pixels
+  p.elem = getElementTypeOrSelf(geo.input.getType());
+  p.conv = geo;
+  for (linalg::GenericOp g : p.prologue) {
+    if (ArrayRef(g.getStaticLoopRanges()) != out) {
+      return refuse("an op before it runs over another iteration space than its output");
+    }
+  }
+  DenseMap<Value, Value> written{{accRoot, conv.getDpsInits()[0]}};
+  if (std::optional<std::string> why = checkElementOps(p.epilogue, out, written)) {
+    return refuse("an epilogue op " + *why);
+  }
+  return launchMmaSync(fn, p, arch, createKernel, refuse);
 }
 
 } // namespace kiln::cuda

@@ -71,6 +71,15 @@ bool isKernelScaffolding(Operation &op) {
              memref::GetGlobalOp, memref::AllocOp, memref::DeallocOp>(op);
 }
 
+bool hasTensorCoreOperands(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 2) {
+    return false;
+  }
+  Type a = getElementTypeOrSelf(op.getDpsInputs()[0].getType());
+  Type b = getElementTypeOrSelf(op.getDpsInputs()[1].getType());
+  return a == b && (a.isF16() || a.isBF16());
+}
+
 bool isAllParallel(linalg::GenericOp g) {
   return llvm::all_of(g.getIteratorTypesArray(), [](utils::IteratorType t) {
     return t == utils::IteratorType::parallel;
@@ -747,21 +756,52 @@ public:
                             return createKernel(b, fn, block, outer, extraArgs);
                           });
     }
-    if (findContraction(fn)) {
-      return mapContraction(
-          fn, fn.getSymName().str() + " (" + label(fn) + ")", arch,
-          [&](OpBuilder &b, int64_t block, TypeRange extraArgs, IRMapping &outer) {
-            return createKernel(b, fn, block, outer, extraArgs);
-          },
-          tensorMaps[fn.getSymName()]);
+    std::string who = fn.getSymName().str() + " (" + label(fn) + ")";
+    CreateKernelFn create = [&](OpBuilder &b, int64_t block, TypeRange extraArgs,
+                                IRMapping &outer) {
+      return createKernel(b, fn, block, outer, extraArgs);
+    };
+    if (linalg::LinalgOp product = findContraction(fn)) {
+      // A product without a tensor-core form (f32 operands: an f32 model compiled
+      // without --precision) runs on the CUDA cores, one thread per output element.
+      if (!hasTensorCoreOperands(product)) {
+        std::string type;
+        llvm::raw_string_ostream(type) << getElementTypeOrSelf(product.getDpsInputs()[0].getType());
+        fn.emitWarning("kiln-cuda-map-kernels: kernel ")
+            << who << " runs its " << type << " product on CUDA cores, one thread per output element, far from the GPU's "
+               "peak: --precision=bf16 or fp16 puts it on tensor cores";
+        IRRewriter rewriter(fn.getContext());
+        normalize(rewriter, fn);
+        return mapWindow(fn, who, create);
+      }
+      return mapContraction(fn, who, arch, create, tensorMaps[fn.getSymName()]);
     }
     IRRewriter rewriter(fn.getContext());
     normalize(rewriter, fn);
+    if (findConvolution(fn)) {
+      return mapConvolution(fn, who, arch, create);
+    }
     Block &entry = fn.getBody().front();
+    bool reduces = false;
     for (Operation &op : entry.without_terminator()) {
-      if (auto g = dyn_cast<linalg::GenericOp>(op); g && !isAllParallel(g)) {
-        return mapRows(fn);
+      auto l = dyn_cast<linalg::LinalgOp>(op);
+      if (!l || l.getNumReductionLoops() == 0) {
+        continue;
       }
+      reduces = true;
+      // Windows (pooling, convolution: several reduction loops, or indices that are not
+      // loops) and padded inputs take one thread per output; row reductions (one last
+      // reduction loop) one block per row.
+      auto g = dyn_cast<linalg::GenericOp>(op);
+      if (!g || l.getNumReductionLoops() > 1 ||
+          !llvm::all_of(l.getIndexingMapsArray(),
+                        [](AffineMap m) { return m.isProjectedPermutation(); }) ||
+          !findPaddedBuffers(fn).empty()) {
+        return mapWindow(fn, who, create);
+      }
+    }
+    if (reduces) {
+      return mapRows(fn);
     }
     SmallVector<Piece> pieces;
     DenseSet<Value> written;

@@ -25,6 +25,9 @@ using Launch = std::array<int64_t, 7>;
 /// allocations. Kernel mappings clone or skip them.
 bool isKernelScaffolding(mlir::Operation &op);
 
+/// Both operands of contraction `op` are f16 or both bf16: mma.sync and wgmma take it.
+bool hasTensorCoreOperands(mlir::linalg::LinalgOp op);
+
 /// Every loop of `g` is parallel.
 bool isAllParallel(mlir::linalg::GenericOp g);
 
@@ -56,6 +59,42 @@ mlir::FailureOr<Launch>
 mapContraction(mlir::func::FuncOp fn, const std::string &who, llvm::StringRef arch,
                const CreateKernelFn &createKernel,
                llvm::SmallVectorImpl<llvm::SmallVector<int64_t>> &tensorMaps);
+
+/// A kernel temporary holding a padded copy of another buffer (tensor.pad after
+/// bufferization): the allocation is filled with `value`, then `source` is copied into
+/// its subview at `offsets` (unit strides), and the kernel only reads it otherwise.
+/// Kernels read it virtually (readPadded): nothing is allocated or copied.
+struct PaddedBuffer {
+  mlir::Value alloc, source, value;
+  llvm::SmallVector<int64_t> offsets;
+  llvm::SmallVector<mlir::Operation *> ops; // the fill and the copy
+};
+
+/// The padded buffers of kernel `fn` (fills and copies as linalg.generic).
+llvm::SmallVector<PaddedBuffer> findPaddedBuffers(mlir::func::FuncOp fn);
+
+/// Element `indices` of padded buffer `pb`: the source's element at the shifted
+/// position, or the padding value outside the source.
+mlir::Value readPadded(mlir::OpBuilder &b, mlir::Location loc, const PaddedBuffer &pb,
+                       mlir::IRMapping &outer, mlir::ValueRange indices);
+
+/// Maps a kernel of one reduction over small windows (pooling, depthwise and grouped
+/// convolution, global pooling, a product without a tensor-core form) with all-parallel
+/// ops before and after it: one thread per output element (MapWindow.cpp).
+mlir::FailureOr<Launch> mapWindow(mlir::func::FuncOp fn, const std::string &who,
+                                  const CreateKernelFn &createKernel);
+
+/// The dense 2-D convolution (linalg.conv_2d_nchw_fchw on f16 / bf16 with an f32
+/// accumulator) of `fn`, if it has one.
+mlir::linalg::LinalgOp findConvolution(mlir::func::FuncOp fn);
+
+/// Maps a dense convolution kernel (its input padded virtually, a start value per
+/// element such as a broadcast bias, all-parallel epilogue ops) to the mma.sync kernel
+/// as an implicit GEMM: the weight is A, the input is gathered as B. Errors name the
+/// kernel by `who`.
+mlir::FailureOr<Launch> mapConvolution(mlir::func::FuncOp fn, const std::string &who,
+                                       llvm::StringRef arch,
+                                       const CreateKernelFn &createKernel);
 
 /// The function attribute kiln-cuda-describe-attention records on attention kernels: what
 /// the flash-attention kernel reads (argument numbers, permutations, scales, precision).

@@ -77,6 +77,11 @@ public:
                  : d.getSeverity() == DiagnosticSeverity::Warning ? "warning: "
                                                                   : "note: ")
              << d << "\n";
+          // A warning's notes are the pass manager's dump of the kernel: noise for a
+          // model that compiled.
+          if (d.getSeverity() == DiagnosticSeverity::Warning) {
+            return success();
+          }
           for (Diagnostic &note : d.getNotes()) {
             os << note.getLocation() << ": note: " << note << "\n";
           }

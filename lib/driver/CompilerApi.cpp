@@ -175,6 +175,10 @@ kilnStatus kilnCompileFile(const char *modelPath, kilnCompileOptions options,
     // The model could not be compiled (the messages name the node and the stage).
     return kilnStatusCreate(KILN_UNSUPPORTED, errors.c_str());
   }
+  // A compiled model may still carry warnings (a kernel far from the hardware's peak).
+  if (!errors.empty()) {
+    std::cerr << errors << std::flush;
+  }
   if (toStdout) {
     std::cout << output << std::flush;
     return nullptr;

@@ -17,6 +17,11 @@
 // CUDA, the CPU microkernels), so only the operands and the product's result are
 // rounded.
 //
+// Convolutions (`convolutions`, which the CUDA pipeline sets): a dense kiln.conv2d
+// (groups = 1) is narrowed like a matmul, its bias too (the bias is the accumulator's
+// starting value, rounded once); depthwise and grouped convolutions stay f32. The CPU
+// pipeline keeps every convolution f32: its convolution kernels are f32 ones.
+//
 // Attention (keep-attention, which the pipelines set when they fuse): the two products
 // of an attention group (fusion::attentionProducts, the matcher kiln-fuse forms the
 // group with) stay f32 so that the group still forms; each is marked
@@ -130,31 +135,41 @@ struct MixedPrecisionPass : public impl::MixedPrecisionPassBase<MixedPrecisionPa
         }
       });
     }
-    SmallVector<MatmulOp> products;
-    root->walk([&](MatmulOp op) {
-      auto isF32 = [](Value v) { return getElementTypeOrSelf(v.getType()).isF32(); };
-      if (isF32(op.getLhs()) && isF32(op.getRhs()) && isF32(op.getOutput())) {
+    auto isF32 = [](Value v) { return !v || getElementTypeOrSelf(v.getType()).isF32(); };
+    SmallVector<Operation *> products;
+    root->walk([&](Operation *op) {
+      if (auto m = dyn_cast<MatmulOp>(op);
+          m && isF32(m.getLhs()) && isF32(m.getRhs()) && isF32(m.getOutput())) {
+        products.push_back(op);
+      }
+      // Dense convolutions only: a depthwise one has no product to put on tensor cores.
+      if (auto c = dyn_cast<Conv2dOp>(op); c && convolutions && c.getGroups() == 1 &&
+                                            isF32(c.getInput()) && isF32(c.getWeight()) &&
+                                            isF32(c.getBias()) && isF32(c.getOutput())) {
         products.push_back(op);
       }
     });
     StringAttr marker = StringAttr::get(ctx, precision);
     DenseMap<Value, Value> narrowed;
-    for (MatmulOp op : products) {
+    for (Operation *op : products) {
       if (attention.contains(op)) {
         op->setAttr(kPrecisionAttr, marker);
         continue;
       }
       OpBuilder b(op);
-      Location loc = op.getLoc();
-      Value lhs = narrow(b, loc, op.getLhs(), elem, narrowed);
-      Value rhs = narrow(b, loc, op.getRhs(), elem, narrowed);
-      auto resultType = cast<RankedTensorType>(op.getType());
+      Location loc = op->getLoc();
+      // Every operand (matmul lhs, rhs; conv input, weight, bias) in 16 bits.
+      SmallVector<Value> operands;
+      for (Value v : op->getOperands()) {
+        operands.push_back(narrow(b, loc, v, elem, narrowed));
+      }
+      auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
       Operation *narrowOp = b.clone(*op);
-      narrowOp->setOperands({lhs, rhs});
+      narrowOp->setOperands(operands);
       narrowOp->getResult(0).setType(RankedTensorType::get(resultType.getShape(), elem));
       Value wide = CastOp::create(b, loc, resultType, narrowOp->getResult(0));
-      op.getOutput().replaceAllUsesWith(wide);
-      op.erase();
+      op->getResult(0).replaceAllUsesWith(wide);
+      op->erase();
     }
     // Weights converted for every product that read them are dead in f32.
     for (Value wide : llvm::make_first_range(narrowed)) {

@@ -1,0 +1,133 @@
+// REQUIRES: ptxas
+// Convolutions and windows on CUDA.
+//
+// Dense convolutions under --precision run as an implicit GEMM on the mma.sync kernel
+// (MapContraction.cpp, mapConvolution): the weight [F, C, KH, KW] is A as [F, C*KH*KW]
+// (cp.async when its rows are 16-byte multiples), the input is B, gathered in 32-bit
+// index arithmetic straight from the unpadded input (the padding is virtual: 0 outside
+// it) into 16-byte shared-memory stores, one image per grid z; the bias starts each
+// output element and the residual add and relu run on the accumulator.
+// RUN: kiln-opt %S/Inputs/conv-block.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=GEMM
+// RUN: kiln-compile %S/Inputs/conv-block.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 --emit=ptx -o %t.block.ptx
+// RUN: FileCheck %s --check-prefix=PTX --input-file=%t.block.ptx
+// RUN: %ptxas -arch=sm_80 -v %t.block.ptx -o %t.block.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+// RUN: kiln-compile %S/Inputs/conv-block.mlir --target=cuda --cuda-arch=sm_90a --precision=bf16 --emit=ptx -o %t.block90.ptx
+// RUN: %ptxas -arch=sm_90a -v %t.block90.ptx -o %t.block90.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+// RUN: kiln-compile %S/Inputs/conv-block.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 -o %t.block.kiln
+// RUN: kiln-run --inspect %t.block.kiln | FileCheck %s --check-prefix=ART
+//
+// A stem convolution (3 channels, 7x7, stride 2, padding 3): K = 147 is no multiple of 8,
+// so the weight is gathered too.
+// RUN: kiln-opt %S/Inputs/conv-stem.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=fp16' | FileCheck %s --check-prefix=STEM
+// RUN: kiln-compile %S/Inputs/conv-stem.mlir --target=cuda --cuda-arch=sm_90a --precision=fp16 --emit=ptx -o %t.stem.ptx
+// RUN: %ptxas -arch=sm_90a -v %t.stem.ptx -o %t.stem.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+//
+// Window kernels (MapWindow.cpp), one thread per output element: a depthwise convolution
+// with bias and relu6, max pooling and global average pooling; padded inputs are read
+// virtually (clamped loads, the padding value outside), the taps are scf.for loops.
+// RUN: kiln-opt %S/Inputs/windows.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=WIN
+// RUN: kiln-compile %S/Inputs/windows.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 --emit=ptx -o %t.win.ptx
+// RUN: %ptxas -arch=sm_80 -v %t.win.ptx -o %t.win.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+//
+// Without --precision the dense convolution runs on the CUDA cores (the window kernel),
+// with a warning when its reduction is long; this one (K = 144) is not.
+// RUN: kiln-opt %S/Inputs/conv-block.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu' | FileCheck %s --check-prefix=F32
+
+// GEMM-LABEL: gpu.func @kernel3_fused_contraction
+// GEMM-SAME:      %[[X:[a-z0-9]+]]: memref<2x16x20x20xbf16>
+// GEMM-SAME:      %[[W:[a-z0-9]+]]: memref<32x16x3x3xbf16>
+// GEMM-SAME:      %[[B:[a-z0-9]+]]: memref<32xbf16>
+// GEMM-SAME:      %[[R:[a-z0-9]+]]: memref<2x32x20x20xf32>
+// GEMM-SAME:      %[[OUT:[a-z0-9]+]]: memref<2x32x20x20xf32>
+// GEMM:         %[[SA:.+]] = memref.view {{.+}} to memref<4x64x40xbf16, #gpu.address_space<workgroup>>
+// GEMM:         %[[SB:.+]] = memref.view {{.+}} to memref<4x32x72xbf16, #gpu.address_space<workgroup>>
+// GEMM:         %[[IMG:.+]] = gpu.block_id  z
+// GEMM:         %[[WA:.+]] = memref.collapse_shape %[[W]] {{\[}}[0], [1, 2, 3]] : memref<32x16x3x3xbf16> into memref<32x144xbf16>
+// GEMM:         %[[FLAT:.+]] = memref.collapse_shape %[[X]] {{\[}}[0, 1, 2, 3]] : memref<2x16x20x20xbf16> into memref<12800xbf16>
+// GEMM:         arith.muli %{{.+}}, %c6400_i32 : i32
+// GEMM:         nvgpu.device_async_copy %[[WA]][{{.+}}], %[[SA]][{{.+}}], 8
+// The gather: (c, i, j) and (oh, ow) in i32, padding as an unsigned range check.
+// GEMM:         arith.divui %{{.+}}, %c9_i32 : i32
+// GEMM:         arith.divui %{{.+}}, %c20_i32 : i32
+// GEMM:         arith.addi %{{.+}}, %c-1_i32 : i32
+// GEMM:         arith.cmpi ult, %{{.+}}, %c20_i32 : i32
+// GEMM:         %[[V:.+]] = memref.load %[[FLAT]][%{{.+}}] : memref<12800xbf16>
+// GEMM:         arith.select %{{.+}}, %[[V]], %{{.+}} : bf16
+// GEMM:         %[[CHUNK:.+]] = vector.from_elements {{.+}} : vector<8xbf16>
+// GEMM:         vector.store %[[CHUNK]], %[[SB]][{{.+}}] {alignment = 16 : i64}
+// GEMM:         scf.for
+// GEMM:           nvgpu.device_async_wait
+// GEMM:           gpu.barrier
+// The next tile's gather is issued before this tile's mma.sync and stored after it.
+// GEMM:           memref.load %[[FLAT]]
+// GEMM:           nvgpu.ldmatrix %[[SB]]{{.+}} {numTiles = 4 : i32, transpose = true}
+// GEMM:           nvvm.mma.sync
+// GEMM:           vector.store %{{.+}}, %[[SB]]
+// GEMM:           scf.yield
+// The epilogue: bias[f] + acc, rounded to bf16 (the product's type), + residual, relu,
+// stored at (n, f, p / 20, p % 20).
+// GEMM:         scf.if
+// GEMM:           %[[OH:.+]] = arith.divui %{{.+}}, %c20 : index
+// GEMM:           %[[OW:.+]] = arith.remui %{{.+}}, %c20 : index
+// GEMM:           %[[BIAS:.+]] = memref.load %[[B]][%[[F:.+]]] : memref<32xbf16>
+// GEMM:           %[[BIAS32:.+]] = arith.extf %[[BIAS]] : bf16 to f32
+// GEMM:           %[[SUM:.+]] = arith.addf %[[BIAS32]], %{{.+}}#0 : f32
+// GEMM:           memref.load %[[R]][%[[IMG]], %[[F]], %[[OH]], %[[OW]]]
+// GEMM:           arith.truncf %[[SUM]] : f32 to bf16
+// GEMM:           memref.store %{{.+}}, %[[OUT]][%[[IMG]], %[[F]], %[[OH]], %[[OW]]]
+
+// PTX-LABEL: .entry kernel3_fused_contraction
+// PTX:         cp.async.cg.shared.global
+// PTX:         st.shared.v4.b32
+// PTX:         ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
+// PTX:         mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// PTX-NOT:     call
+
+// PTXAS-NOT: bytes spill stores
+// PTXAS: 0 bytes spill stores, 0 bytes spill loads
+
+// 32 output channels x 400 pixels in 64 x 64 tiles: 7 blocks per image, 2 images.
+// ART: kernel3_fused_contraction '' grid 7x1x2 block 128x1x1 shared 38912
+
+// STEM-LABEL: gpu.func @kernel2_fused_contraction
+// STEM:         %[[WA:.+]] = memref.collapse_shape %{{.+}} into memref<8x147xf16>
+// STEM-NOT:     nvgpu.device_async_copy
+// STEM:         memref.load %[[WA]]
+// STEM:         vector.store %{{.+}} {alignment = 16 : i64} : memref<4x64x40xf16
+// STEM:         nvvm.mma.sync
+// STEM-SAME:      f16
+
+// WIN-LABEL: gpu.func @kernel0_fused_contraction
+// WIN-SAME:      known_block_size = array<i32: 256, 1, 1>
+// WIN:         %[[T:.+]] = arith.addi
+// WIN:         arith.cmpi ult, %[[T]], %c1600
+// WIN:         %[[BIAS:.+]] = memref.load %arg2
+// WIN:         scf.for %[[I:.+]] = %c0 to %c3 step %c1 iter_args(%{{.+}} = %[[BIAS]])
+// WIN:           scf.for %[[J:.+]] = %c0 to %c3 step %c1
+// WIN:             arith.cmpi sge
+// WIN:             arith.maxsi
+// WIN:             %[[XV:.+]] = memref.load %arg0
+// WIN:             arith.select %{{.+}}, %[[XV]], %cst
+// WIN:             arith.mulf
+// WIN:             arith.addf
+// WIN:         arith.cmpf olt
+// WIN:         arith.cmpf ogt
+// WIN:         memref.store %{{.+}}, %arg3
+// WIN-LABEL: gpu.func @kernel1_pool2d
+// WIN:         scf.for
+// WIN:           scf.for
+// WIN:             %[[PV:.+]] = memref.load %arg0
+// WIN:             arith.select %{{.+}}, %[[PV]], %cst
+// WIN:             arith.maximumf
+// WIN-NOT:     memref.alloc
+// WIN-LABEL: gpu.func @kernel2_global_pool
+// WIN:         scf.for %{{.+}} = %c0 to %c5
+// WIN:           scf.for %{{.+}} = %c0 to %c5
+// WIN:         arith.divf
+// WIN:         memref.store
+
+// F32-LABEL: gpu.func @kernel0_fused_contraction
+// F32:         scf.for %{{.+}} = %c0 to %c16
+// F32:           scf.for %{{.+}} = %c0 to %c3
+// F32:             scf.for %{{.+}} = %c0 to %c3
+// F32-NOT:     nvvm.mma.sync
