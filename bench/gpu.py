@@ -2,32 +2,56 @@
 """The CUDA benchmark of kiln, in two steps on two machines.
 
   python3 bench/gpu.py prepare [--build build-me] [--out .gpu] [--arch sm_90a]
+                               [--sections ...] [--models resnet18,...] [--max-mib 56]
       here, where LLVM/MLIR are: compiles every model of the benchmark for CUDA (and for the
       CPU, as a numerics reference), computes interpreter references for the numerics
-      cases, copies GoogleTest's sources, and writes .gpu/manifest.json.
+      cases, copies GoogleTest's sources, and writes .gpu/manifest.json. For the model rows
+      it exports test/models/export_models.py's ResNet-18, MobileNetV2 and transformer block
+      at batch 1 and 32 to ONNX (into --onnx-dir, not carried), compiles them with
+      --precision=bf16, saves each network's state_dict and PyTorch's f32 CPU output on a
+      seeded NumPy input. The model rows need torch, torchvision and onnx: without them the
+      script re-runs itself under Debian's /usr/bin/python3. .gpu travels to the device
+      (64 MiB with the working tree): within --max-mib it keeps the model artifacts,
+      smallest first, then the state_dicts of the networks carried; the rows left out say
+      so (ResNet-18's two artifacts, 50 MiB, fit alone: --sections models --models resnet18).
 
-  python3 bench/gpu.py run [--art .gpu]
+  python3 bench/gpu.py run [--art .gpu] [--sections ...] [--budget-s 450]
       on the GPU machine (CUDA driver, CMake, PyTorch; no LLVM): builds the runtime-only
       configuration and runs its tests (the GPU test included), checks every CUDA artifact
       against the interpreter and the CPU path, then times in the same process
       - loop and row-reduction kernels against the device's measured copy bandwidth,
-      - GEMM, fused GEMM + bias + GELU, attention and the models against PyTorch,
-      and prints the table last. Rows kiln cannot compile for CUDA say so and show no ratio.
+      - GEMM, fused GEMM + bias + GELU and attention against PyTorch,
+      - the models (batch 1 and 32) against PyTorch eager and torch.compile, both under
+        bf16 autocast and no_grad: kiln's output is checked against the f32 reference
+        (|kiln - ref| <= 3e-2 * (max|ref| + |ref|), PyTorch's own bf16 error printed
+        beside), kiln's time is end to end with --cuda-graph (the sum of its kernels by
+        CUDA events beside), ratios are PyTorch time / kiln time (above 1: kiln faster);
+        torch.compile is skipped for rows kiln did not compile and once --budget-s is near,
+      and prints the table last. Rows kiln cannot compile for CUDA say so and show no ratio
+      (model rows kiln did not compile do not fail the numerics).
+
+Sections (both steps): numerics, bandwidth, gemm, attention, models (default all).
 
 With the device tool: `.gpu` is ignored by git, so carry it:
   run(command="python3 bench/gpu.py run", carry=[".gpu"])
 """
 import argparse
+import gc
+import hashlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import warnings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ELEM = {"f32": 4, "f16": 2, "bf16": 2}
+SECTIONS = ("numerics", "bandwidth", "gemm", "attention", "models")
 
 
 # --- the models -------------------------------------------------------------------------
@@ -160,6 +184,13 @@ def numerics_cases():
     cases.append(("gemm_linear_b8_bias_residual", lambda: open(os.path.join(
         ROOT, "test/codegen/cuda/Inputs/linear3d.mlir")).read().replace("1x100x", "8x100x"),
         ()))
+    # Convolutions: the implicit GEMM (bf16 under --precision: padding, bias, residual,
+    # batch 2; a 7x7 stride-2 stem whose weight rows are gathered) and the window kernels
+    # (depthwise + relu6, max pooling, global average pooling, in f32).
+    inputs = os.path.join(ROOT, "test/codegen/cuda/Inputs")
+    for name, path in (("conv_block_b2", "conv-block.mlir"), ("conv_stem", "conv-stem.mlir"),
+                       ("conv_windows", "windows.mlir")):
+        cases.append((name, lambda p=path: open(os.path.join(inputs, p)).read(), ()))
     cases.append(("loop_64x512_f16", loop_model, (64, 512, "f16")))
     cases.append(("softmax_64x512_f16", softmax_model, (64, 512, "f16")))
     return cases
@@ -192,7 +223,37 @@ ATTENTION_TILES = ["4,64", "8,32", "4,128"]
 # Compile flags per case family: kiln's attention groups are f32 graphs whose products
 # --precision=bf16 runs on tensor cores.
 def flags_for(name):
-    return ["--precision=bf16"] if name.startswith("attention") else []
+    return ["--precision=bf16"] if name.startswith(("attention", "conv")) else []
+
+
+# The model rows: export_models.py's networks at these batches (the transformer block's
+# input is [batch, 16, 64]), compiled with --precision=bf16.
+MODELS = ("resnet18", "mobilenet_v2", "transformer_block")
+MODEL_BATCHES = (1, 32)
+MODEL_SEED = 7
+# bf16 products through a whole network, against PyTorch's f32 output:
+# |kiln - ref| <= MODEL_TOL * max|ref| + MODEL_TOL * |ref|. PyTorch's own bf16 autocast
+# error is about 1e-2 of max|ref| on ResNet-18, 4e-3 on MobileNetV2, 1e-3 on the block.
+MODEL_TOL = 3e-2
+# torch.compile costs tens of seconds per model and batch: few runs, and --budget-s.
+MODEL_RUNS, MODEL_ROUNDS = 20, 3
+
+
+def model_input(shape, seed=MODEL_SEED):
+    """The input of a model row, the same on both machines without carrying it (a batch-32
+    image is 19 MB of f32; .gpu has 64 MiB with the working tree): NumPy's legacy
+    RandomState stream is frozen across NumPy versions, torch's generators are not across
+    torch versions. Its SHA-256 in the manifest checks that on the device."""
+    import numpy as np
+    return np.random.RandomState(seed).standard_normal(shape).astype(np.float32)
+
+
+def input_digest(x):
+    return hashlib.sha256(x.tobytes()).hexdigest()[:16]
+
+
+def tree_bytes(path):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
 
 # --- prepare (here) ---------------------------------------------------------------------
@@ -201,7 +262,36 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
 
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+def have_torch():
+    import importlib.util
+    return all(importlib.util.find_spec(m) for m in ("torch", "torchvision", "onnx", "numpy"))
+
+
+def parse_sections(text):
+    sections = [x for x in text.split(",") if x]
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        sys.exit("unknown section(s) %s (known: %s)" % (", ".join(unknown), ", ".join(SECTIONS)))
+    return sections
+
+
 def prepare(args):
+    sections = parse_sections(args.sections)
+    models = [m for m in args.models.split(",") if m] if "models" in sections else []
+    unknown = sorted(set(models) - set(MODELS))
+    if unknown:
+        sys.exit("prepare: unknown model(s) %s (known: %s)" % (", ".join(unknown),
+                                                              ", ".join(MODELS)))
+    if models and not have_torch():
+        # The export needs torch, torchvision and onnx: Debian's python3 has them.
+        if os.path.exists(DEBIAN_PYTHON) and sys.executable != DEBIAN_PYTHON:
+            log("prepare: no torch in %s; running under %s" % (sys.executable, DEBIAN_PYTHON))
+            os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON, os.path.abspath(__file__)] + sys.argv[1:])
+        sys.exit("prepare: the model rows need torch, torchvision and onnx (or --sections "
+                 "without models)")
     out = os.path.abspath(args.out)
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(os.path.join(out, "models"))
@@ -212,11 +302,9 @@ def prepare(args):
     manifest = {"arch": args.arch, "bandwidth": [], "numerics": [], "gemm": [],
                 "attention": [], "models": []}
 
-    def build(name, text, cpu=False, env=None):
-        flags = flags_for(name)
-        src = os.path.join(out, "models", name + ".mlir")
-        with open(src, "w") as f:
-            f.write(text)
+    def compile_file(name, src, flags, cpu=False, env=None):
+        """kiln-compile src (.mlir or .onnx) into models/NAME[.cpu].kiln: (the artifact
+        relative to out, None), or (None, the first error line)."""
         art = os.path.join(out, "models", name + (".cpu" if cpu else "") + ".kiln")
         target = ["--target=cpu", "--cpu=x86-64-v3"] if cpu else [
             "--target=cuda", "--cuda-arch=" + args.arch]
@@ -227,12 +315,18 @@ def prepare(args):
             return None, lines[0].split("error:", 1)[-1].strip()
         return os.path.relpath(art, out), None
 
-    for name, fn, a, nbytes in bandwidth_cases():
+    def build(name, text, cpu=False, env=None):
+        src = os.path.join(out, "models", name + ".mlir")
+        with open(src, "w") as f:
+            f.write(text)
+        return compile_file(name, src, flags_for(name), cpu, env)
+
+    for name, fn, a, nbytes in bandwidth_cases() if "bandwidth" in sections else ():
         art, err = build(name, fn(*a))
         manifest["bandwidth"].append({"name": name, "artifact": art, "error": err,
                                       "bytes": nbytes, "shape": list(a[:2]), "type": a[2],
                                       "kind": name.split("_")[0]})
-    for name, fn, a in numerics_cases():
+    for name, fn, a in numerics_cases() if "numerics" in sections else ():
         art, err = build(name, fn(*a))
         cpu, cerr = build(name, fn(*a), cpu=True)
         src = os.path.join(out, "models", name + ".mlir")
@@ -244,14 +338,14 @@ def prepare(args):
             sys.exit("kiln-interpret %s: %s" % (name, r.stderr))
         entry = {"name": name, "artifact": art, "cpu": cpu, "error": err or cerr,
                  "refs": [os.path.relpath(f, out) for f in refs],
-                 "type": "f16" if name.startswith(("gemm", "attention")) else a[2]}
+                 "type": "f16" if name.startswith(("gemm", "attention", "conv")) else a[2]}
         manifest["numerics"].append(entry)
         # On sm_90a the GEMMs get the TMA + wgmma kernel; check the mma.sync one too.
         for variant, env in GEMM_VARIANTS if name.startswith("gemm") else ():
             vart, verr = build(name + "@" + variant, fn(*a), env=env)
             manifest["numerics"].append(dict(entry, name=name + "@" + variant, artifact=vart,
                                              error=verr or cerr))
-    for name, fn, a, flops in gemm_cases():
+    for name, fn, a, flops in gemm_cases() if "gemm" in sections else ():
         art, err = build(name, fn(*a))
         manifest["gemm"].append({"name": name, "artifact": art, "error": err, "flops": flops,
                                  "mnk": list(a[:3]), "epilogue": a[4]})
@@ -265,7 +359,7 @@ def prepare(args):
             art, err = build(vname, fn(*a), env=env)
             manifest["gemm"].append({"name": vname, "artifact": art, "error": err,
                                      "flops": flops, "mnk": list(a[:3]), "epilogue": a[4]})
-    for name, fn, a, flops in attention_cases():
+    for name, fn, a, flops in attention_cases() if "attention" in sections else ():
         # The default block shape, then KILN_CUDA_ATTENTION_TILE=warps,keys variants.
         for tile in [None] + ATTENTION_TILES:
             vname = name if tile is None else "%s@%s" % (name, tile.replace(",", "_"))
@@ -273,13 +367,109 @@ def prepare(args):
                              else None)
             manifest["attention"].append({"name": vname, "artifact": art, "error": err,
                                           "flops": flops, "shape": list(a[:4])})
+    if models:
+        prepare_models(args, out, models, compile_file, manifest)
+    fit_carry(out, manifest, args.max_mib)
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     for section in ("bandwidth", "numerics", "gemm", "attention"):
         for c in manifest[section]:
             print("%-28s %s" % (c["name"], c["error"] or "compiled"))
-    print("prepared %s (%.1f MiB)" % (out, sum(
-        os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs) / 2**20))
+    for c in manifest["models"]:
+        print("%-28s %s (input %s, max|ref| %.3g, compile %.1f s, weights %s)" % (
+            c["name"], c["error"] or "compiled", "x".join(map(str, c["input_shape"])),
+            c["ref_scale"], c["compile_s"], c["weights"] or "not carried"))
+    print("prepared %s (%.1f MiB)" % (out, tree_bytes(out) / 2**20))
+
+
+def prepare_models(args, out, models, compile_file, manifest):
+    """The model rows: for each network, its state_dict once; for each batch, the ONNX
+    export (as export_models.export does it: opset 13, static shapes, eval mode), the CUDA
+    artifact, and PyTorch's f32 CPU output on model_input(shape) as the reference."""
+    sys.path.insert(0, os.path.join(ROOT, "test", "models"))
+    import export_models  # noqa: E402  (first: it keeps torch to 2 threads)
+    import numpy as np
+    import torch
+    onnx_dir = os.path.abspath(args.onnx_dir)
+    os.makedirs(onnx_dir, exist_ok=True)
+    os.makedirs(os.path.join(out, "weights"))
+    t0 = time.time()
+    built = export_models.build_models()
+    log("built the PyTorch models in %.1f s" % (time.time() - t0))
+    for model in models:
+        net, example = built[model]
+        net.eval()
+        # The device loads these weights into the same architecture (seeded init differs
+        # between torch versions). Matrices and convolution kernels as bf16 (half the
+        # bytes; autocast rounds them to bf16 anyway, so PyTorch's bf16 output is the
+        # same), vectors (biases, norms, running statistics) as f32. kiln's numerics do
+        # not depend on them (the reference is computed here), nor does the timing.
+        weights = os.path.join(out, "weights", model + ".pt")
+        torch.save({k: v.to(torch.bfloat16) if v.is_floating_point() and v.dim() >= 2 else v
+                    for k, v in net.state_dict().items()}, weights)
+        for batch in args.batches:
+            name = "%s_b%d" % (model, batch)
+            shape = [batch] + list(example.shape[1:])
+            x = model_input(shape)
+            xt = torch.from_numpy(x)
+            with torch.no_grad():
+                y = net(xt).numpy()
+            ref = os.path.join(out, "ref", name + ".torch.npy")
+            np.save(ref, y)
+            onnx_path = os.path.join(onnx_dir, name + ".onnx")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                torch.onnx.export(net, (xt,), onnx_path, opset_version=13,
+                                  do_constant_folding=True, input_names=["input"],
+                                  output_names=["output"])
+            t1 = time.time()
+            art, err = compile_file(name, onnx_path, ["--precision=bf16"])
+            manifest["models"].append({
+                "name": name, "model": model, "batch": batch, "artifact": art, "error": err,
+                "compile_s": round(time.time() - t1, 2), "input_shape": shape,
+                "seed": MODEL_SEED, "input_sha256": input_digest(x), "onnx": onnx_path,
+                "ref": os.path.relpath(ref, out), "ref_scale": float(np.abs(y).max()),
+                "output_shape": list(y.shape), "weights": os.path.relpath(weights, out)})
+            log("%s: exported and compiled in %.1f s (%s)" % (
+                name, time.time() - t1, "ok" if art else "error"))
+
+
+def fit_carry(out, manifest, max_mib):
+    """Keeps `out` within max_mib: .gpu travels to the device with the working tree, 64 MiB
+    in all. The other sections and the references always go; then the model artifacts,
+    smallest first, while they fit; then the state_dicts of the networks with an artifact
+    carried, smallest first (PyTorch's timing does not need them, only its bf16 error).
+    Rows whose artifact is left out say how to prepare them alone."""
+    size = lambda rel: os.path.getsize(os.path.join(out, rel))
+    models = manifest["models"]
+    weights = sorted({c["weights"] for c in models if c["weights"]}, key=size)
+    arts = sorted((c for c in models if c["artifact"]), key=lambda c: size(c["artifact"]))
+    room = max_mib * 2**20 - tree_bytes(out) + sum(map(size, weights)) + sum(
+        size(c["artifact"]) for c in arts)
+    kept_models = set()
+    for c in arts:
+        if size(c["artifact"]) <= room:
+            room -= size(c["artifact"])
+            kept_models.add(c["model"])
+            continue
+        mib = size(c["artifact"]) / 2**20
+        log("carry: leaving out %s (%.1f MiB)" % (c["artifact"], mib))
+        os.remove(os.path.join(out, c["artifact"]))
+        c["artifact"], c["dropped"] = None, True
+        c["error"] = ("its %.0f MiB artifact puts %s over --max-mib %g (prepare --sections "
+                      "models --models %s)" % (mib, os.path.basename(out), max_mib, c["model"]))
+    for w in weights:
+        users = [c for c in models if c["weights"] == w]
+        if size(w) <= room and any(c["model"] in kept_models for c in users):
+            room -= size(w)
+            continue
+        log("carry: leaving out %s (%.1f MiB)" % (w, size(w) / 2**20))
+        os.remove(os.path.join(out, w))
+        for c in users:
+            c["weights"] = None
+    if room < 0:
+        log("carry: %s is %.1f MiB, over --max-mib %g" % (out, tree_bytes(out) / 2**20,
+                                                          max_mib))
 
 
 # --- run (on the GPU machine) -----------------------------------------------------------
@@ -392,26 +582,207 @@ def flops_row(kr, art, c, ref_us, ref_spread, anchor):
             "±%.1f%%" % (100 * spread))
 
 
+_MEDIAN = re.compile(r"median ([\d.]+) ms")
+_MAX_ABS = re.compile(r"max abs error (\S+),")
+
+
+def max_abs_error(stdout):
+    """kiln-run's max abs error against --expected-output (the first output's), or None."""
+    m = _MAX_ABS.search(stdout)
+    return float(m.group(1)) if m else None
+
+
+def kiln_e2e_ms(kr, artifact, inp, ref, tol, runs=MODEL_RUNS, rounds=MODEL_ROUNDS):
+    """End-to-end ms of a run with --cuda-graph: kiln-run --benchmark's wall clock from the
+    graph launch to the stream's synchronize (inputs bound once), median over rounds, its
+    spread, and whether every round's output matched `ref` (or the failure)."""
+    meds, failure = [], None
+    for _ in range(rounds):
+        r = kiln_run(kr, artifact, "--device=cuda", "--cuda-graph", "--input=@" + inp,
+                     "--benchmark=%d" % runs, "--warmup=3", "--expected-output=@" + ref, *tol)
+        m = _MEDIAN.search(r.stdout)
+        if r.returncode and not failure:
+            failure = (r.stdout + r.stderr).strip()[-600:]
+        if not m:
+            return None, None, failure
+        meds.append(float(m.group(1)))
+    med = statistics.median(meds)
+    return med, (max(meds) - min(meds)) / med, failure
+
+
+def free_cuda():
+    import torch
+    gc.collect()
+    torch.cuda.empty_cache()
+
+
+def model_rows(kr, art, manifest, checks, rows, deadline):
+    """The model rows: kiln's output against PyTorch's f32 reference (into `checks`), kiln's
+    time end to end with --cuda-graph and as the sum of its kernels, PyTorch eager and
+    torch.compile under bf16 autocast (into `rows`). torch.compile is timed only where kiln
+    compiled, and not once it could end past `deadline`. Returns (numerics ok, rows kiln
+    did not compile or that were not carried)."""
+    if not manifest["models"]:
+        return True, 0
+    try:
+        import numpy as np
+    except ImportError:
+        for c in manifest["models"]:
+            checks.append((c["name"], "FAIL: no NumPy here to make the input"))
+        return False, 0
+    import torch
+    sys.path.insert(0, os.path.join(ROOT, "test", "models"))
+    saved = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+    import export_models  # noqa: E402
+    for k, v in saved.items():  # export_models keeps CI to 2 threads; not here
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    t0 = time.time()
+    built = export_models.build_models()
+    log("built the PyTorch models in %.1f s" % (time.time() - t0))
+    tmp = tempfile.mkdtemp(prefix="kiln-models-")
+    ok, skipped, nets = True, 0, {}
+    ms = lambda us: "%.4g ms" % (us / 1e3)
+    for c in manifest["models"]:
+        name, scale = c["name"], c["ref_scale"]
+        log("model row %s (%.0f s left of --budget-s)" % (name, deadline - time.time()))
+        x_np = model_input(c["input_shape"], c["seed"])
+        if input_digest(x_np) != c["input_sha256"]:
+            checks.append((name, "FAIL: this NumPy made another input than prepare's"))
+            rows.append((name, "no input", "NumPy's stream differs from prepare's", "", ""))
+            ok = False
+            continue
+        inp = os.path.join(tmp, name + ".input.npy")
+        np.save(inp, x_np)
+        ref_path = os.path.join(art, c["ref"])
+        ref = np.load(ref_path)
+        if c["model"] not in nets:
+            for other in list(nets):
+                nets.pop(other).cpu()  # `built` holds it too
+            free_cuda()
+            net = built[c["model"]][0]
+            if c["weights"]:
+                try:
+                    net.load_state_dict(torch.load(os.path.join(art, c["weights"]),
+                                                   map_location="cpu"))
+                except Exception as e:  # noqa: BLE001 -- another torchvision's names
+                    log("  %s: cannot load %s (%s); PyTorch keeps its own init" % (
+                        name, c["weights"], str(e).splitlines()[0][:200]))
+                    for d in manifest["models"]:
+                        if d["model"] == c["model"]:
+                            d["weights"] = None
+            nets[c["model"]] = net.cuda().eval()
+        net = nets[c["model"]]
+        x = torch.from_numpy(x_np).cuda()
+        with torch.no_grad(), torch.autocast("cuda", dtype=torch.bfloat16):
+            y = net(x).float().cpu().numpy()
+            torch_err = ("PyTorch bf16 error %.1e" % (float(np.abs(y - ref).max()) / scale)
+                         if c["weights"] else "PyTorch's weights not carried")
+            eager_us, _ = torch_us(lambda: net(x), runs=MODEL_RUNS, rounds=MODEL_ROUNDS)
+        if not c["artifact"]:
+            skipped += 1
+            what = "not carried" if c.get("dropped") else "not compiled"
+            checks.append((name, "%s: %s (%s)" % (what, c["error"], torch_err)))
+            rows.append((name, what, c["error"][:60], "eager " + ms(eager_us), ""))
+            x = None
+            free_cuda()
+            continue
+
+        artifact = os.path.join(art, c["artifact"])
+        tol = ["--atol=%g" % (MODEL_TOL * scale), "--rtol=%g" % MODEL_TOL]
+        r = kiln_run(kr, artifact, "--device=cuda", "--input=@" + inp,
+                     "--expected-output=@" + ref_path, *tol)
+        err = max_abs_error(r.stdout)
+        e2e, e2e_spread, graph_failure = kiln_e2e_ms(kr, artifact, inp, ref_path, tol)
+        try:
+            kern_us, kern_spread = kernel_us(kr, artifact, runs=MODEL_RUNS, rounds=MODEL_ROUNDS)
+        except RuntimeError as e:
+            kern_us, kern_spread = None, None
+            log("  %s: kernel timing failed: %s" % (name, e))
+        checks.append((name, "cuda %s (error %s), cuda-graph %s; %s; of max|ref|, tol %g" % (
+            "ok" if r.returncode == 0 else "FAIL",
+            "%.1e" % (err / scale) if err is not None else "?",
+            "FAIL" if graph_failure or e2e is None else "ok", torch_err, MODEL_TOL)))
+        if r.returncode or graph_failure or e2e is None:
+            ok = False
+            for out in ((r.stdout + r.stderr).strip()[-600:] if r.returncode else None,
+                        graph_failure):
+                if out:
+                    log("  %s: %s" % (name, out))
+
+        comp_us, comp_note = None, None
+        if time.time() + 60 > deadline:
+            comp_note = "skipped (--budget-s)"
+        else:
+            compiled = None
+            try:
+                torch._dynamo.reset()  # a fresh graph per batch, no dynamic shapes
+                compiled = torch.compile(net)
+                t1 = time.time()
+                with torch.no_grad(), torch.autocast("cuda", dtype=torch.bfloat16):
+                    compiled(x)
+                    torch.cuda.synchronize()
+                    log("  torch.compile %s: first call %.0f s" % (name, time.time() - t1))
+                    comp_us, _ = torch_us(lambda: compiled(x), runs=MODEL_RUNS,
+                                          rounds=MODEL_ROUNDS)
+            except Exception as e:  # noqa: BLE001 -- reported in the row
+                comp_note = "failed (see the log)"
+                log("  torch.compile %s failed: %s: %s" % (name, type(e).__name__,
+                                                           str(e)[-1500:]))
+            del compiled
+            torch._dynamo.reset()
+
+        kiln_us = e2e * 1e3 if e2e is not None else kern_us
+        basis = "" if e2e is not None else " (kernels)"
+        if kiln_us is None:
+            rows.append((name, "run failed", "", "eager " + ms(eager_us), ""))
+        else:
+            rows.append((
+                name, ms(kiln_us) + basis,
+                "eager %.2fx, compile %s" % (eager_us / kiln_us, "%.2fx" % (comp_us / kiln_us)
+                                             if comp_us else comp_note),
+                "eager %s, compile %s" % (ms(eager_us), ms(comp_us) if comp_us else "-"),
+                "±%.1f%%%s" % (100 * (e2e_spread if e2e is not None else kern_spread),
+                               ", kernels " + ms(kern_us) if kern_us and e2e is not None
+                               else "")))
+        log("  %s: %s" % (name, " | ".join(rows[-1][1:])))
+        x = None
+        free_cuda()
+    for net in nets.values():
+        net.cpu()
+    free_cuda()
+    shutil.rmtree(tmp, ignore_errors=True)
+    return ok, skipped
+
+
 def run(args):
+    start = time.time()
+    sections = parse_sections(args.sections)
     art = os.path.abspath(args.art)
     with open(os.path.join(art, "manifest.json")) as f:
         manifest = json.load(f)
+    for section in SECTIONS:  # a manifest may predate a section
+        manifest[section] = manifest.get(section, []) if section in sections else []
     import torch
     import torch.nn.functional as F
     log("device:", torch.cuda.get_device_name(0), "| torch", torch.__version__)
     kr, tests_ok = build_runtime(art)
     checks = []
     numerics_ok = numerics(kr, art, manifest, checks)
+    log("numerics checked (%.0f s)" % (time.time() - start))
 
     rows = []
-    # The anchor of the memory-bound rows: a device-to-device copy of 1 GiB.
-    src = torch.randn(2**28, device="cuda")
-    dst = torch.empty_like(src)
-    copy_us, copy_spread = torch_us(lambda: dst.copy_(src), runs=30)
-    copy_gbs = 2 * src.numel() * 4 / copy_us / 1e3
-    rows.append(("copy 1 GiB (anchor)", "%.0f GB/s" % copy_gbs, "", "", "±%.1f%%" % (
-        100 * copy_spread)))
-    del src, dst
+    if manifest["bandwidth"]:
+        # The anchor of the memory-bound rows: a device-to-device copy of 1 GiB.
+        src = torch.randn(2**28, device="cuda")
+        dst = torch.empty_like(src)
+        copy_us, copy_spread = torch_us(lambda: dst.copy_(src), runs=30)
+        copy_gbs = 2 * src.numel() * 4 / copy_us / 1e3
+        rows.append(("copy 1 GiB (anchor)", "%.0f GB/s" % copy_gbs, "", "", "±%.1f%%" % (
+            100 * copy_spread)))
+        del src, dst
     for c in manifest["bandwidth"]:
         if c["error"]:
             rows.append((c["name"], "not compiled", c["error"][:60], "", ""))
@@ -459,19 +830,26 @@ def run(args):
         rows.append(flops_row(kr, art, c, ref_us, spread, "sdpa"))
         del q, k, v
         torch.cuda.empty_cache()
+    log("bandwidth, GEMM and attention rows done (%.0f s)" % (time.time() - start))
+
+    models_ok, not_compiled = model_rows(kr, art, manifest, checks, rows, start + args.budget_s)
+    numerics_ok = numerics_ok and models_ok
+    log("model rows done (%.0f s)" % (time.time() - start))
 
     result = {"tests_ok": tests_ok, "numerics_ok": numerics_ok, "checks": checks, "rows": rows}
     if os.environ.get("OUT"):
         with open(os.path.join(os.environ["OUT"], "gpu-results.json"), "w") as f:
             json.dump(result, f, indent=1)
-    log("\nnumerics (against kiln-interpret; CPU path alongside):")
+    log("\nnumerics (against kiln-interpret, CPU path alongside; models against PyTorch f32):")
     for name, v in checks:
         log("  %-26s %s" % (name, v))
     log("\n%-30s %-14s %-34s %-32s %s" % ("case", "kiln", "ratio", "PyTorch", "spread"))
     for r in rows:
         log("%-30s %-14s %-34s %-32s %s" % r)
-    log("\nruntime tests %s, numerics %s" % ("passed" if tests_ok else "FAILED",
-                                             "passed" if numerics_ok else "FAILED"))
+    log("\nruntime tests %s, numerics %s%s (%.0f s)" % (
+        "passed" if tests_ok else "FAILED", "passed" if numerics_ok else "FAILED",
+        " (model rows without an artifact: %d)" % not_compiled if not_compiled else "",
+        time.time() - start))
     return 0 if tests_ok and numerics_ok else 1
 
 
@@ -486,8 +864,25 @@ def main():
     pp.add_argument("--tiles", default="",
                     help="GEMM tile variants to time, 'bm,bn,bk,stages[,wm,wn];...' (wgmma: "
                     "bk 64, bm 64 or 128; mma.sync: all six)")
+    pp.add_argument("--sections", default=",".join(SECTIONS),
+                    help="comma-separated subset of: " + ", ".join(SECTIONS))
+    pp.add_argument("--models", default=",".join(MODELS),
+                    help="the model rows' networks, a subset of: " + ", ".join(MODELS))
+    pp.add_argument("--batches", default=list(MODEL_BATCHES),
+                    type=lambda v: [int(b) for b in v.split(",")],
+                    help="the model rows' batches (default 1,32)")
+    pp.add_argument("--onnx-dir", default=os.path.join(tempfile.gettempdir(), "kiln-gpu-onnx"),
+                    help="where the models' ONNX exports go (not carried)")
+    pp.add_argument("--max-mib", type=float, default=56,
+                    help="the most the output folder may hold (it is carried with the "
+                    "working tree, 64 MiB in all)")
     pr = sub.add_parser("run")
     pr.add_argument("--art", default=os.path.join(ROOT, ".gpu"))
+    pr.add_argument("--sections", default=",".join(SECTIONS),
+                    help="comma-separated subset of: " + ", ".join(SECTIONS))
+    pr.add_argument("--budget-s", type=float, default=450,
+                    help="torch.compile of the model rows is skipped once it would end "
+                    "past this many seconds of the run")
     a = p.parse_args()
     return prepare(a) if a.cmd == "prepare" else run(a)
 
