@@ -5,6 +5,18 @@
 // in `gpu.module @kiln_kernels` with the same arguments (bare device pointers after
 // convert-gpu-to-nvvm) and its launch dimensions go into `kiln.plan`.
 //
+// Which kernel a kernel becomes:
+//   attention (kiln.cuda.attention)          -> flash attention (MapAttention.cpp)
+//   a contraction on f16 / bf16              -> TMA + wgmma or mma.sync (MapWgmma.cpp,
+//                                               MapContraction.cpp)
+//   a dense convolution on f16 / bf16        -> the mma.sync kernel as an implicit GEMM
+//                                               (MapContraction.cpp, mapConvolution)
+//   a reduction over windows (pooling, depthwise convolution, several reduction loops,
+//   padded inputs) or a contraction without a tensor-core form (f32, with a warning)
+//                                            -> one thread per output (MapWindow.cpp)
+//   one last reduction loop                  -> row kernels (below)
+//   all-parallel ops                         -> loop kernels (below)
+//
 // Loop kernels. Every op of the kernel is all-parallel (a linalg.generic after linalg
 // elementwise fusion, a fill, a copy). Each op is mapped flat over its iteration space:
 // one thread per `lanes` consecutive elements along the innermost loop, lanes = 16 bytes

@@ -109,3 +109,122 @@ module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items
     return
   }
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#win = affine_map<(d0, d1, d2) -> (d0, d1 + d2)>
+#out = affine_map<(d0, d1, d2) -> (d0, d1)>
+#tap = affine_map<(d0, d1, d2) -> (d2)>
+// A window kernel's padded input is read virtually only if nothing but the fill and the
+// interior copy writes the temporary: here a second op overwrites part of it, so the
+// reduction would read values that exist nowhere else. Refused, not read virtually.
+module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items = 1 : i64, bindings = array<i64>}]}} {
+  // expected-error @+1 {{an op before its reduction writes something other than the reduction's starting values}}
+  func.func @k(%a: memref<4x8xf32>, %taps: memref<3xf32>, %o: memref<4x8xf32>) attributes {kiln.kernel, kiln.label = "n (Conv)"} {
+    %zero = arith.constant 0.0 : f32
+    %one = arith.constant 1.0 : f32
+    %p = memref.alloc() : memref<4x10xf32>
+    linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]} outs(%p : memref<4x10xf32>) {
+    ^bb0(%y: f32):
+      linalg.yield %zero : f32
+    }
+    %in = memref.subview %p[0, 1] [4, 8] [1, 1] : memref<4x10xf32> to memref<4x8xf32, strided<[10, 1], offset: 1>>
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%a : memref<4x8xf32>) outs(%in : memref<4x8xf32, strided<[10, 1], offset: 1>>) {
+    ^bb0(%x: f32, %y: f32):
+      linalg.yield %x : f32
+    }
+    %edge = memref.subview %p[0, 0] [4, 1] [1, 1] : memref<4x10xf32> to memref<4x1xf32, strided<[10, 1]>>
+    linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]} outs(%edge : memref<4x1xf32, strided<[10, 1]>>) {
+    ^bb0(%y: f32):
+      linalg.yield %one : f32
+    }
+    linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]} outs(%o : memref<4x8xf32>) {
+    ^bb0(%y: f32):
+      linalg.yield %zero : f32
+    }
+    linalg.generic {indexing_maps = [#win, #tap, #out], iterator_types = ["parallel", "parallel", "reduction"]} ins(%p, %taps : memref<4x10xf32>, memref<3xf32>) outs(%o : memref<4x8xf32>) {
+    ^bb0(%x: f32, %t: f32, %acc: f32):
+      %s = arith.addf %acc, %x : f32
+      linalg.yield %s : f32
+    }
+    return
+  }
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#t = affine_map<(d0, d1) -> (d1, d0)>
+#win = affine_map<(d0, d1, d2) -> (d0, d1 + d2)>
+#out = affine_map<(d0, d1, d2) -> (d0, d1)>
+#tap = affine_map<(d0, d1, d2) -> (d2)>
+// The window kernel's op after the reduction reads its output transposed: another
+// thread's element. Refused.
+module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items = 1 : i64, bindings = array<i64>}]}} {
+  // expected-error @+1 {{an op after its reduction reads or writes the output at another element}}
+  func.func @k(%a: memref<8x10xf32>, %taps: memref<3xf32>, %s: memref<8x8xf32>, %o: memref<8x8xf32>) attributes {kiln.kernel, kiln.label = "n (Pool)"} {
+    %zero = arith.constant 0.0 : f32
+    linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]} outs(%s : memref<8x8xf32>) {
+    ^bb0(%y: f32):
+      linalg.yield %zero : f32
+    }
+    linalg.generic {indexing_maps = [#win, #tap, #out], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %taps : memref<8x10xf32>, memref<3xf32>) outs(%s : memref<8x8xf32>) {
+    ^bb0(%x: f32, %t: f32, %acc: f32):
+      %r = arith.addf %acc, %x : f32
+      linalg.yield %r : f32
+    }
+    linalg.generic {indexing_maps = [#t, #id], iterator_types = ["parallel", "parallel"]} ins(%s : memref<8x8xf32>) outs(%o : memref<8x8xf32>) {
+    ^bb0(%x: f32, %y: f32):
+      linalg.yield %x : f32
+    }
+    return
+  }
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#win = affine_map<(d0, d1, d2) -> (d0, d1 + d2)>
+#out = affine_map<(d0, d1, d2) -> (d0, d1)>
+#tap = affine_map<(d0, d1, d2) -> (d2)>
+// A padded temporary (fill with -inf, interior copy at column 1) read by a window
+// reduction: read virtually (a clamped load of the input, -inf outside it), never
+// allocated; one thread per output element, the taps an scf.for.
+// CHECK-LABEL: launch = array<i64: 1, 1, 1, 32, 1, 1, 0>, symbol = "k"
+// CHECK:       gpu.func @k(%[[A:[a-z0-9]+]]: memref<4x8xf32>{{.*}}, %{{.+}}: memref<3xf32>{{.*}}, %[[O:[a-z0-9]+]]: memref<4x8xf32>
+// CHECK-NOT:     memref.alloc
+// CHECK:         scf.for %{{.+}} = %c0 to %c3 step %c1 iter_args(%{{.+}} = %[[NEG:.+]]) -> (f32)
+// CHECK:           arith.subi
+// CHECK:           %[[IN:.+]] = arith.andi
+// CHECK:           arith.maxsi
+// CHECK:           %[[C:.+]] = arith.minsi
+// CHECK:           %[[V:.+]] = memref.load %[[A]][%{{.+}}, %[[C]]]
+// CHECK:           arith.select %[[IN]], %[[V]], %[[NEG]] : f32
+// CHECK:           arith.maximumf
+// CHECK:         memref.store %{{.+}}, %[[O]]
+module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items = 1 : i64, bindings = array<i64>}]}} {
+  func.func @k(%a: memref<4x8xf32>, %taps: memref<3xf32>, %o: memref<4x8xf32>) attributes {kiln.kernel, kiln.label = "n (MaxPool)"} {
+    %ninf = arith.constant 0xFF800000 : f32
+    %p = memref.alloc() : memref<4x10xf32>
+    linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]} outs(%p : memref<4x10xf32>) {
+    ^bb0(%y: f32):
+      linalg.yield %ninf : f32
+    }
+    %in = memref.subview %p[0, 1] [4, 8] [1, 1] : memref<4x10xf32> to memref<4x8xf32, strided<[10, 1], offset: 1>>
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%a : memref<4x8xf32>) outs(%in : memref<4x8xf32, strided<[10, 1], offset: 1>>) {
+    ^bb0(%x: f32, %y: f32):
+      linalg.yield %x : f32
+    }
+    linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]} outs(%o : memref<4x8xf32>) {
+    ^bb0(%y: f32):
+      linalg.yield %ninf : f32
+    }
+    linalg.generic {indexing_maps = [#win, #tap, #out], iterator_types = ["parallel", "parallel", "reduction"]} ins(%p, %taps : memref<4x10xf32>, memref<3xf32>) outs(%o : memref<4x8xf32>) {
+    ^bb0(%x: f32, %t: f32, %acc: f32):
+      %m = arith.maximumf %acc, %x : f32
+      linalg.yield %m : f32
+    }
+    return
+  }
+}
