@@ -173,6 +173,8 @@ def numerics_cases():
     cases.append(("gemm_200x136x72_bf16", matmul_model, (200, 136, 72, "bf16", False)))
     cases.append(("gemm_tb_relu_batched_mixed", lambda: GEMM_MIXED, ()))
     cases.append(("gemm_batched_128x256_tiles", lambda: GEMM_BIG_TILES, ()))
+    cases.append(("gemm_tf32_bias_relu_tb_big", lambda: open(os.path.join(
+        ROOT, "test/codegen/cuda/Inputs/gemm-tf32.mlir")).read(), ()))
     cases.append(("gemm_linear3d_bias_residual", lambda: open(os.path.join(
         ROOT, "test/codegen/cuda/Inputs/linear3d.mlir")).read(), ()))
     # Attention (bf16 products): keys no multiple of the 64-key block, several query
@@ -205,7 +207,10 @@ def gemm_cases():
     return [("gemm_bf16_4096", matmul_model, (4096, 4096, 4096, "bf16", False), 2 * 4096**3),
             ("gemm_bf16_8192", matmul_model, (8192, 8192, 8192, "bf16", False), 2 * 8192**3),
             ("gemm_bias_gelu_bf16_4096", matmul_model, (4096, 4096, 4096, "bf16", True),
-             2 * 4096**3)]
+             2 * 4096**3),
+            # --precision=tf32: f32 operands on tf32 tensor cores, against torch.matmul in
+            # f32 with torch.backends.cuda.matmul.allow_tf32 (cuBLAS's tf32 kernels).
+            ("gemm_tf32_4096", matmul_model, (4096, 4096, 4096, "f32", False), 2 * 4096**3)]
 
 
 def attention_cases():
@@ -223,6 +228,8 @@ ATTENTION_TILES = ["4,64", "8,32", "4,128"]
 # Compile flags per case family: kiln's attention groups are f32 graphs whose products
 # --precision=bf16 runs on tensor cores.
 def flags_for(name):
+    if "tf32" in name:
+        return ["--precision=tf32"]
     return ["--precision=bf16"] if name.startswith(("attention", "conv")) else []
 
 
@@ -811,14 +818,18 @@ def run(args):
         torch.cuda.empty_cache()
     for c in manifest["gemm"]:
         m, n, k = c["mnk"]
-        a = torch.randn(m, k, device="cuda", dtype=torch.bfloat16)
-        b = torch.randn(k, n, device="cuda", dtype=torch.bfloat16)
+        tf32 = "tf32" in c["name"]
+        dt = torch.float32 if tf32 else torch.bfloat16
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+        a = torch.randn(m, k, device="cuda", dtype=dt)
+        b = torch.randn(k, n, device="cuda", dtype=dt)
         if c["epilogue"]:
-            bias = torch.randn(n, device="cuda", dtype=torch.bfloat16)
+            bias = torch.randn(n, device="cuda", dtype=dt)
             ref_us, spread = torch_us(lambda: F.gelu(a @ b + bias), runs=20)
         else:
             ref_us, spread = torch_us(lambda: a @ b, runs=20)
-        rows.append(flops_row(kr, art, c, ref_us, spread, "torch"))
+        torch.backends.cuda.matmul.allow_tf32 = False
+        rows.append(flops_row(kr, art, c, ref_us, spread, "torch tf32" if tf32 else "torch"))
         del a, b
         torch.cuda.empty_cache()
 

@@ -408,7 +408,10 @@ def MapKernelsToGpuPass : Pass<"kiln-cuda-map-kernels", "::mlir::ModuleOp"> {
   let summary = "Every bufferized kernel becomes a gpu.func with its launch dimensions";
   let options = [
     Option<"cudaArch", "cuda-arch", "std::string", /*default=*/"\"sm_80\"",
-           "Target GPU (sm_80, sm_86, sm_89, sm_90a): bounds the shared memory of a block">];
+           "Target GPU (sm_80, sm_86, sm_89, sm_90a): bounds the shared memory of a block">,
+    Option<"tf32", "tf32", "bool", /*default=*/"false",
+           "f32 products run on tensor cores in tf32 (mma.sync.m16n8k8; --precision=tf32), "
+           "not on the CUDA cores">];
   let description = [{
     After bufferization and kiln-plan-memory. Each kernel function moves into the
     `gpu.module @kiln_kernels` as a `gpu.func` kernel with the same arguments (one device

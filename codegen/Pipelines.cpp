@@ -159,7 +159,8 @@ LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &op
   if (stop == "bufferized") {
     return success();
   }
-  pm.addPass(createMapKernelsToGpuPass(MapKernelsToGpuPassOptions{options.cudaArch}));
+  pm.addPass(createMapKernelsToGpuPass(
+      MapKernelsToGpuPassOptions{options.cudaArch, options.precision == "tf32"}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (stop == "gpu") {

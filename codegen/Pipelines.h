@@ -27,8 +27,9 @@ struct GraphPipelineOptions : public mlir::PassPipelineOptions<Derived> {
       llvm::cl::init("")};
   Option<std::string> precision{
       *this, "precision",
-      llvm::cl::desc("fp32 (default), bf16 or fp16: the operand type of f32 matrix products "
-                     "(kiln-mixed-precision; f32 accumulation, everything else f32)"),
+      llvm::cl::desc("fp32 (default), tf32, bf16 or fp16: the operand type of f32 matrix "
+                     "products (kiln-mixed-precision; f32 accumulation, everything else "
+                     "f32); tf32 keeps f32 tensors and the CUDA kernels multiply in tf32"),
       llvm::cl::init("fp32")};
 };
 

@@ -71,7 +71,7 @@ def MixedPrecisionPass : Pass<"kiln-mixed-precision"> {
   }];
   let options = [
     Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
-           "fp32 (no change), bf16 or fp16">,
+           "fp32 or tf32 (no change: tf32 is the CUDA kernels' affair), bf16 or fp16">,
     Option<"keepAttention", "keep-attention", "bool", /*default=*/"false",
            "Keep the products of attention groups f32, marked kiln.precision, for the "
            "attention kernel to compute in the precision">,

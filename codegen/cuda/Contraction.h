@@ -39,7 +39,7 @@ struct Problem {
   int64_t dimB = -1, dimM = -1, dimN = -1, dimK = -1; // loop positions
   int64_t batch = 1, M = 0, N = 0, K = 0;
   bool bKContiguous = false; // B indexed (.., n, k): its rows are columns of B
-  mlir::Type elem;           // f16 or bf16
+  mlir::Type elem;           // f16 or bf16; f32 runs as tf32 (--precision=tf32)
   /// All-parallel ops that write the accumulator's starting value per element before the
   /// product (a broadcast bias); `init` is then null and the product adds to it.
   llvm::SmallVector<mlir::linalg::GenericOp> prologue;
@@ -114,7 +114,8 @@ void emitEpilogue(mlir::OpBuilder &b, mlir::Location loc, Problem &p,
 bool rowsAligned(mlir::Value v, int64_t elemBytes);
 
 /// The four 32-bit registers of an ldmatrix.x4 from shared memory `smem` at `idx`, typed
-/// for mma.sync on `elem` (f16 pairs as vector<2xf16>, bf16 pairs as i32).
+/// for mma.sync on `elem` (f16 pairs as vector<2xf16>, bf16 pairs as i32, f32 as i32 for
+/// tf32).
 llvm::SmallVector<mlir::Value> ldmatrixX4(mlir::OpBuilder &b, mlir::Location loc, mlir::Value smem,
                                           mlir::ValueRange idx, bool transpose, mlir::Type elem);
 
@@ -127,6 +128,12 @@ mlir::Value packPair(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lo, mli
 llvm::SmallVector<mlir::Value> mma16816(mlir::OpBuilder &b, mlir::Location loc, mlir::Type elem,
                                         mlir::ValueRange a, mlir::ValueRange bFrag,
                                         mlir::ValueRange c);
+
+/// One mma.sync.m16n8k8 on tf32 operands (f32 bit patterns as i32: a 4 registers, bFrag
+/// 2; the hardware reads their upper 19 bits), c 4 f32; returns the 4 f32 results.
+llvm::SmallVector<mlir::Value> mmaTf32(mlir::OpBuilder &b, mlir::Location loc,
+                                       mlir::ValueRange a, mlir::ValueRange bFrag,
+                                       mlir::ValueRange c);
 
 /// Block-tile coordinates under grouped rasterization: consecutive blocks of the 1-D grid
 /// walk `group` M-tiles down before moving along N, so a wave shares A and B tiles in L2.

@@ -60,9 +60,10 @@ struct DescribeAttentionPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (precision != "fp32" && precision != "bf16" && precision != "fp16") {
+    if (precision != "fp32" && precision != "tf32" && precision != "bf16" &&
+        precision != "fp16") {
       getOperation().emitError("kiln-cuda-describe-attention: precision '")
-          << precision << "' is not fp32, bf16 or fp16";
+          << precision << "' is not fp32, tf32, bf16 or fp16";
       return signalPassFailure();
     }
     for (auto fn : getOperation().getOps<func::FuncOp>()) {

@@ -44,8 +44,17 @@ using namespace mlir;
 namespace kiln::cuda {
 namespace {
 
-constexpr int64_t kPad = 8;       // elements (16 bytes) of padding per shared-memory row
-constexpr int64_t kChunk = 8;     // elements per 16-byte cp.async
+/// Elements of `elem` per 16-byte copy (cp.async, a gathered chunk).
+int64_t chunkOf(Type elem) { return 16 / (elem.getIntOrFloatBitWidth() / 8); }
+
+/// Elements of padding per shared-memory row: 16 bytes, so that the 8 rows an ldmatrix
+/// reads fall in distinct banks; 32 bytes for an f32 B tile stored [k][n], which tf32
+/// reads with scalar loads (no 32-bit ldmatrix.trans): 4 k-rows of 8 columns per load,
+/// in distinct banks when a row is 8 banks past a multiple of 32.
+int64_t padOf(Type elem, bool scalarB) { return (scalarB ? 2 : 1) * chunkOf(elem); }
+
+/// tf32 (f32 operands): mma.sync.m16n8k8, B fragments of a [k][n] tile by scalar loads.
+bool isTf32(const Problem &p) { return p.elem.isF32(); }
 constexpr int64_t kGroup = 8;     // M-tiles per rasterization group
 
 /// Block tile bm x bn x bk, `stages` shared-memory buffers, wm x wn warps.
@@ -59,7 +68,7 @@ struct Tiles {
 class Emitter {
 public:
   Emitter(OpBuilder &b, Location loc, Problem &p, const Tiles &t, IRMapping &outer)
-      : b(b), loc(loc), p(p), t(t), outer(outer) {}
+      : b(b), loc(loc), p(p), t(t), outer(outer), chunk(chunkOf(p.elem)) {}
 
   void emit(Value smemBase);
 
@@ -105,20 +114,20 @@ private:
   /// `rowBound`), column c at `col0 + c` (bound `colBound`), read from `src` at `at`.
   void copyTile(Value src, const IndexFn &at, Value smem, Value stage, int64_t rows,
                 int64_t cols, Value row0, int64_t rowBound, Value col0, int64_t colBound) {
-    int64_t chunksPerRow = cols / kChunk;
+    int64_t chunksPerRow = cols / chunk;
     int64_t chunks = rows * chunksPerRow;
     for (int64_t i = 0; i < chunks / t.threads(); ++i) {
-      Value chunk = add(tid, c(i * t.threads()));
-      Value r = div(chunk, chunksPerRow);
-      Value cc = mul(rem(chunk, chunksPerRow), kChunk);
+      Value id = add(tid, c(i * t.threads()));
+      Value r = div(id, chunksPerRow);
+      Value cc = mul(rem(id, chunksPerRow), chunk);
       Value row = add(row0, r);
       Value col = add(col0, cc);
       Value valid = arith::AndIOp::create(b, loc, lt(row, c(rowBound)), lt(col, c(colBound)));
       // Past the edges: read nothing (src-size 0 zero-fills), from a valid address.
-      Value srcElements = arith::SelectOp::create(b, loc, valid, c(kChunk), c(0));
-      SmallVector<Value> idx = at(minIdx(row, rowBound - 1), minIdx(col, colBound - kChunk));
+      Value srcElements = arith::SelectOp::create(b, loc, valid, c(chunk), c(0));
+      SmallVector<Value> idx = at(minIdx(row, rowBound - 1), minIdx(col, colBound - chunk));
       nvgpu::DeviceAsyncCopyOp::create(b, loc, smem, ValueRange{stage, r, cc}, src, idx,
-                                       b.getIndexAttr(kChunk), srcElements, b.getUnitAttr());
+                                       b.getIndexAttr(chunk), srcElements, b.getUnitAttr());
     }
   }
 
@@ -126,30 +135,30 @@ private:
   /// tile at (row0, col0) into registers: the loads are in flight until gatherStore.
   SmallVector<Value> gatherLoad(const GatherFn &element, int64_t rows, int64_t cols,
                                 Value row0, Value col0) {
-    int64_t chunksPerRow = cols / kChunk;
+    int64_t chunksPerRow = cols / chunk;
     SmallVector<Value> chunks;
     for (int64_t i = 0; i < rows * chunksPerRow / t.threads(); ++i) {
-      Value chunk = add(tid, c(i * t.threads()));
-      Value row = add(row0, div(chunk, chunksPerRow));
-      Value col = add(col0, mul(rem(chunk, chunksPerRow), kChunk));
+      Value id = add(tid, c(i * t.threads()));
+      Value row = add(row0, div(id, chunksPerRow));
+      Value col = add(col0, mul(rem(id, chunksPerRow), chunk));
       SmallVector<Value> elements;
-      for (int64_t e = 0; e < kChunk; ++e) {
+      for (int64_t e = 0; e < chunk; ++e) {
         elements.push_back(element(row, add(col, c(e))));
       }
       chunks.push_back(
-          vector::FromElementsOp::create(b, loc, VectorType::get({kChunk}, p.elem), elements));
+          vector::FromElementsOp::create(b, loc, VectorType::get({chunk}, p.elem), elements));
     }
     return chunks;
   }
 
   /// Stores the chunks of gatherLoad into stage `stage` (16-byte shared stores).
   void gatherStore(ArrayRef<Value> chunks, Value smem, Value stage, int64_t cols) {
-    int64_t chunksPerRow = cols / kChunk;
+    int64_t chunksPerRow = cols / chunk;
     for (auto [i, v] : llvm::enumerate(chunks)) {
-      Value chunk = add(tid, c(static_cast<int64_t>(i) * t.threads()));
+      Value id = add(tid, c(static_cast<int64_t>(i) * t.threads()));
       auto store = vector::StoreOp::create(
           b, loc, v, smem,
-          ValueRange{stage, div(chunk, chunksPerRow), mul(rem(chunk, chunksPerRow), kChunk)});
+          ValueRange{stage, div(id, chunksPerRow), mul(rem(id, chunksPerRow), chunk)});
       store.setAlignment(16);
     }
   }
@@ -200,25 +209,43 @@ private:
 
   /// One k-tile of mma.sync on stage `stage`, updating `acc` (4 floats per tile).
   void computeTile(Value stage, SmallVector<Value> &acc) {
+    // One mma.sync consumes kStep of k: 16 (m16n8k16, f16 / bf16) or 8 (m16n8k8, tf32).
+    // ldmatrix moves 8 x 16-byte rows either way: 8 elements, or 4 f32 (tf32 fragments
+    // have the 16-bit ones' shapes with 32-bit elements).
+    bool tf32 = isTf32(p);
+    int64_t kStep = tf32 ? 8 : 16, half = kStep / 2;
     Value laneRow = rem(lane, 16);     // row of the 16-row ldmatrix.x4 pattern
-    Value laneHalf = mul(div(lane, 16), 8);
-    for (int64_t kk = 0; kk < t.bk / 16; ++kk) {
+    Value laneHigh = div(lane, 16);    // 0 or 1: the second half of the pattern
+    for (int64_t kk = 0; kk < t.bk / kStep; ++kk) {
       SmallVector<SmallVector<Value>> aFrag, bFrag(t.nt());
       for (int64_t mi = 0; mi < t.mt(); ++mi) {
         Value row = add(warpRow, add(c(mi * 16), laneRow));
-        aFrag.push_back(ldmatrix(aSmem, {stage, row, add(c(kk * 16), laneHalf)}, false));
+        aFrag.push_back(
+            ldmatrix(aSmem, {stage, row, add(c(kk * kStep), mul(laneHigh, half))}, false));
       }
-      for (int64_t pj = 0; pj < t.nt() / 2; ++pj) {
+      if (tf32 && !p.bKContiguous) {
+        // [k][n] in f32: no 32-bit ldmatrix.trans. b0 = B[t][g], b1 = B[t + 4][g] for
+        // g = lane / 4, t = lane % 4.
+        Value k = add(c(kk * kStep), rem(lane, 4));
+        for (int64_t nj = 0; nj < t.nt(); ++nj) {
+          Value n = add(warpCol, add(c(nj * 8), div(lane, 4)));
+          for (Value kr : {k, add(k, c(4))}) {
+            Value v = memref::LoadOp::create(b, loc, bSmem, ValueRange{stage, kr, n});
+            bFrag[nj].push_back(LLVM::BitcastOp::create(b, loc, b.getI32Type(), v));
+          }
+        }
+      }
+      for (int64_t pj = 0; pj < t.nt() / 2 && !(tf32 && !p.bKContiguous); ++pj) {
         SmallVector<Value> r;
         if (p.bKContiguous) {
-          // [n][k]: matrices (n0-7,k0-7) (n0-7,k8-15) (n8-15,k0-7) (n8-15,k8-15).
-          Value n = add(warpCol, add(c(pj * 16), add(rem(lane, 8), laneHalf)));
-          Value k = add(c(kk * 16), mul(rem(div(lane, 8), 2), 8));
+          // [n][k]: matrices (n0-7, k lo) (n0-7, k hi) (n8-15, k lo) (n8-15, k hi).
+          Value n = add(warpCol, add(c(pj * 16), add(rem(lane, 8), mul(laneHigh, 8))));
+          Value k = add(c(kk * kStep), mul(rem(div(lane, 8), 2), half));
           r = ldmatrix(bSmem, {stage, n, k}, false);
         } else {
           // [k][n], transposed: matrices (k0-7,n0-7) (k8-15,n0-7) (k0-7,n8-15) (k8-15,n8-15).
-          Value k = add(c(kk * 16), laneRow);
-          Value n = add(warpCol, add(c(pj * 16), laneHalf));
+          Value k = add(c(kk * kStep), laneRow);
+          Value n = add(warpCol, add(c(pj * 16), mul(laneHigh, 8)));
           r = ldmatrix(bSmem, {stage, k, n}, true);
         }
         bFrag[2 * pj] = {r[0], r[1]};
@@ -228,7 +255,8 @@ private:
         for (int64_t nj = 0; nj < t.nt(); ++nj) {
           size_t base = (mi * t.nt() + nj) * 4;
           ValueRange cIn(ArrayRef<Value>(acc).slice(base, 4));
-          SmallVector<Value> d = mma16816(b, loc, p.elem, aFrag[mi], bFrag[nj], cIn);
+          SmallVector<Value> d = tf32 ? mmaTf32(b, loc, aFrag[mi], bFrag[nj], cIn)
+                                      : mma16816(b, loc, p.elem, aFrag[mi], bFrag[nj], cIn);
           std::copy(d.begin(), d.end(), acc.begin() + base);
         }
       }
@@ -241,6 +269,7 @@ private:
   const Tiles &t;
   IRMapping &outer;
   Value tid, lane, warpRow, warpCol, batchId, m0, n0, aSmem, bSmem;
+  int64_t chunk; // elements per 16-byte copy
   Value aSource, bSource;
   IndexFn aIndices, bIndices;
   GatherFn gatherA, gatherB;
@@ -322,8 +351,10 @@ void Emitter::emit(Value smemBase) {
   MLIRContext *ctx = b.getContext();
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   int64_t eb = p.elem.getIntOrFloatBitWidth() / 8;
-  int64_t aRows = t.bm, aCols = t.bk + kPad;
-  int64_t bRows = p.bKContiguous ? t.bn : t.bk, bCols = (p.bKContiguous ? t.bk : t.bn) + kPad;
+  int64_t aRows = t.bm, aCols = t.bk + padOf(p.elem, false);
+  int64_t bRows = p.bKContiguous ? t.bn : t.bk;
+  int64_t bCols = p.bKContiguous ? t.bk + padOf(p.elem, false)
+                                 : t.bn + padOf(p.elem, isTf32(p));
   auto aType = MemRefType::get({t.stages, aRows, aCols}, p.elem, MemRefLayoutAttrInterface{}, wg);
   auto bType = MemRefType::get({t.stages, bRows, bCols}, p.elem, MemRefLayoutAttrInterface{}, wg);
   aSmem = memref::ViewOp::create(b, loc, aType, smemBase, c(0), ValueRange{});
@@ -379,6 +410,17 @@ void Emitter::emit(Value smemBase) {
 
 SmallVector<Value> ldmatrixX4(OpBuilder &b, Location loc, Value smem, ValueRange idx,
                               bool transpose, Type elem) {
+  if (elem.isF32()) {
+    // tf32: each register one f32, as the i32 mma.sync takes.
+    Value v = nvgpu::LdMatrixOp::create(b, loc, VectorType::get({4, 1}, elem), smem, idx,
+                                        transpose, 4);
+    SmallVector<Value> regs;
+    for (int64_t i = 0; i < 4; ++i) {
+      Value f = vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{i, 0});
+      regs.push_back(LLVM::BitcastOp::create(b, loc, b.getI32Type(), f));
+    }
+    return regs;
+  }
   auto type = VectorType::get({4, 2}, elem);
   Value v = nvgpu::LdMatrixOp::create(b, loc, type, smem, idx, transpose, 4);
   SmallVector<Value> regs;
@@ -406,6 +448,21 @@ SmallVector<Value> mma16816(OpBuilder &b, Location loc, Type elem, ValueRange a,
   Value d = NVVM::MmaOp::create(
       b, loc, accType, a, bFrag, c, ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
       std::array<NVVM::MMATypes, 2>{ptx, ptx},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row, NVVM::MMALayout::col});
+  SmallVector<Value> out;
+  for (int64_t e = 0; e < 4; ++e) {
+    out.push_back(LLVM::ExtractValueOp::create(b, loc, d, ArrayRef<int64_t>{e}));
+  }
+  return out;
+}
+
+SmallVector<Value> mmaTf32(OpBuilder &b, Location loc, ValueRange a, ValueRange bFrag,
+                           ValueRange c) {
+  auto f32 = b.getF32Type();
+  auto accType = LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
+  Value d = NVVM::MmaOp::create(
+      b, loc, accType, a, bFrag, c, ArrayRef<int64_t>{16, 8, 8}, std::nullopt, std::nullopt,
+      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::tf32, NVVM::MMATypes::tf32},
       std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row, NVVM::MMALayout::col});
   SmallVector<Value> out;
   for (int64_t e = 0; e < 4; ++e) {
@@ -776,8 +833,10 @@ launchMmaSync(func::FuncOp fn, Problem &p, StringRef arch, const CreateKernelFn 
               const std::function<InFlightDiagnostic(const Twine &)> &refuse) {
   int64_t eb = p.elem.getIntOrFloatBitWidth() / 8;
   auto smemBytes = [&](const Tiles &t) {
-    int64_t aBytes = t.bm * (t.bk + kPad) * eb;
-    int64_t bBytes = (p.bKContiguous ? t.bn * (t.bk + kPad) : t.bk * (t.bn + kPad)) * eb;
+    int64_t aBytes = t.bm * (t.bk + padOf(p.elem, false)) * eb;
+    int64_t bBytes = (p.bKContiguous ? t.bn * (t.bk + padOf(p.elem, false))
+                                     : t.bk * (t.bn + padOf(p.elem, isTf32(p)))) *
+                     eb;
     return t.stages * (aBytes + bBytes);
   };
   auto blocks = [&](const Tiles &t) {
@@ -806,8 +865,9 @@ launchMmaSync(func::FuncOp fn, Problem &p, StringRef arch, const CreateKernelFn 
     if (std::sscanf(env, "%ld,%ld,%ld,%ld,%ld,%ld", &o.bm, &o.bn, &o.bk, &o.stages, &o.wm,
                     &o.wn) != 6 ||
         o.wm <= 0 || o.wn <= 0 || o.bk % 16 != 0 || o.bk <= 0 || o.bm % (16 * o.wm) != 0 ||
-        o.bn % (16 * o.wn) != 0 || (o.bm * o.bk / kChunk) % o.threads() != 0 ||
-        (o.bn * o.bk / kChunk) % o.threads() != 0 || o.stages < 2 || o.threads() > 1024) {
+        o.bn % (16 * o.wn) != 0 || (o.bm * o.bk / chunkOf(p.elem)) % o.threads() != 0 ||
+        (o.bn * o.bk / chunkOf(p.elem)) % o.threads() != 0 || o.stages < 2 ||
+        o.threads() > 1024) {
       return refuse(Twine("KILN_CUDA_GEMM_TILE='") + env +
                     "' is not bm,bn,bk,stages,wm,wn with bm a multiple of 16 wm, bn of 16 "
                     "wn, bk of 16, and whole 16-byte copies per thread");
@@ -850,7 +910,7 @@ linalg::LinalgOp findContraction(func::FuncOp fn) {
 }
 
 FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, StringRef arch,
-                                 const CreateKernelFn &createKernel,
+                                 bool tf32, const CreateKernelFn &createKernel,
                                  SmallVectorImpl<SmallVector<int64_t>> &tensorMaps) {
   auto refuse = [&](const Twine &why) {
     return fn.emitError("kiln-cuda-map-kernels: kernel ")
@@ -935,9 +995,10 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
   Type aElem = getElementTypeOrSelf(p.op.getDpsInputs()[0].getType());
   Type bElem = getElementTypeOrSelf(p.op.getDpsInputs()[1].getType());
   Type cElem = getElementTypeOrSelf(p.op.getDpsInits()[0].getType());
-  if (aElem != bElem || !(aElem.isF16() || aElem.isBF16()) || !cElem.isF32()) {
-    return refuse("its operands are not f16 or bf16 with an f32 accumulator (f32 models run "
-                  "on tensor cores once --precision lands)");
+  if (aElem != bElem || !(aElem.isF16() || aElem.isBF16() || (tf32 && aElem.isF32())) ||
+      !cElem.isF32()) {
+    return refuse("its operands are not f16 or bf16 (or f32 under --precision=tf32) with an "
+                  "f32 accumulator");
   }
   p.elem = aElem;
   auto innermost = [&](int operand) {
@@ -953,7 +1014,8 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
   }
   p.bKContiguous = bInner == p.dimK;
   int64_t eb = p.elem.getIntOrFloatBitWidth() / 8;
-  if (p.K % kChunk != 0 || (!p.bKContiguous && p.N % kChunk != 0) ||
+  int64_t chunk = chunkOf(p.elem);
+  if (p.K % chunk != 0 || (!p.bKContiguous && p.N % chunk != 0) ||
       !rowsAligned(p.op.getDpsInputs()[0], eb) || !rowsAligned(p.op.getDpsInputs()[1], eb)) {
     return refuse("its operand rows are not 16-byte aligned (K, and N for a row-major B, "
                   "must be multiples of 8)");

@@ -83,13 +83,13 @@ bool isKernelScaffolding(Operation &op) {
              memref::GetGlobalOp, memref::AllocOp, memref::DeallocOp>(op);
 }
 
-bool hasTensorCoreOperands(linalg::LinalgOp op) {
+bool hasTensorCoreOperands(linalg::LinalgOp op, bool tf32) {
   if (op.getNumDpsInputs() != 2) {
     return false;
   }
   Type a = getElementTypeOrSelf(op.getDpsInputs()[0].getType());
   Type b = getElementTypeOrSelf(op.getDpsInputs()[1].getType());
-  return a == b && (a.isF16() || a.isBF16());
+  return a == b && (a.isF16() || a.isBF16() || (tf32 && a.isF32()));
 }
 
 bool isAllParallel(linalg::GenericOp g) {
@@ -756,8 +756,8 @@ private:
 
 class MapKernels {
 public:
-  MapKernels(ModuleOp module, gpu::GPUModuleOp gpuModule, StringRef arch)
-      : module(module), gpuModule(gpuModule), arch(arch) {}
+  MapKernels(ModuleOp module, gpu::GPUModuleOp gpuModule, StringRef arch, bool tf32)
+      : module(module), gpuModule(gpuModule), arch(arch), tf32(tf32) {}
 
   /// Moves `fn` into the GPU module; returns its launch or fails with a diagnostic.
   FailureOr<Launch> map(func::FuncOp fn) {
@@ -776,17 +776,17 @@ public:
     if (linalg::LinalgOp product = findContraction(fn)) {
       // A product without a tensor-core form (f32 operands: an f32 model compiled
       // without --precision) runs on the CUDA cores, one thread per output element.
-      if (!hasTensorCoreOperands(product)) {
+      if (!hasTensorCoreOperands(product, tf32)) {
         std::string type;
         llvm::raw_string_ostream(type) << getElementTypeOrSelf(product.getDpsInputs()[0].getType());
         fn.emitWarning("kiln-cuda-map-kernels: kernel ")
             << who << " runs its " << type << " product on CUDA cores, one thread per output element, far from the GPU's "
-               "peak: --precision=bf16 or fp16 puts it on tensor cores";
+               "peak: --precision=tf32, bf16 or fp16 puts it on tensor cores";
         IRRewriter rewriter(fn.getContext());
         normalize(rewriter, fn);
         return mapWindow(fn, who, create);
       }
-      return mapContraction(fn, who, arch, create, tensorMaps[fn.getSymName()]);
+      return mapContraction(fn, who, arch, tf32, create, tensorMaps[fn.getSymName()]);
     }
     IRRewriter rewriter(fn.getContext());
     normalize(rewriter, fn);
@@ -1005,6 +1005,7 @@ private:
   ModuleOp module;
   gpu::GPUModuleOp gpuModule;
   std::string arch;
+  bool tf32; // f32 products on tensor cores (--precision=tf32)
 
 public:
   /// Per kernel symbol: the TMA tensor maps its contraction kernel takes (plan form).
@@ -1150,7 +1151,7 @@ struct MapKernelsToGpuPass : public kiln::impl::MapKernelsToGpuPassBase<MapKerne
       }
     }
     llvm::StringMap<Launch> launches;
-    MapKernels mapper(module, gpuModule, cudaArch);
+    MapKernels mapper(module, gpuModule, cudaArch, tf32);
     bool failed = false;
     for (func::FuncOp fn : kernels) {
       std::string name = fn.getSymName().str();

@@ -25,8 +25,9 @@ using Launch = std::array<int64_t, 7>;
 /// allocations. Kernel mappings clone or skip them.
 bool isKernelScaffolding(mlir::Operation &op);
 
-/// Both operands of contraction `op` are f16 or both bf16: mma.sync and wgmma take it.
-bool hasTensorCoreOperands(mlir::linalg::LinalgOp op);
+/// Both operands of contraction `op` are f16 or both bf16 (or both f32 with `tf32`): a
+/// tensor-core kernel takes it.
+bool hasTensorCoreOperands(mlir::linalg::LinalgOp op, bool tf32);
 
 /// Every loop of `g` is parallel.
 bool isAllParallel(mlir::linalg::GenericOp g);
@@ -51,12 +52,13 @@ mlir::linalg::LinalgOp findContraction(mlir::func::FuncOp fn);
 
 /// Maps a contraction kernel (fill, one contraction, all-parallel epilogue ops) to a
 /// tensor-core kernel whose tiles fit the shared memory of `arch`: TMA + wgmma on sm_90a
-/// where the operands allow it, else ldmatrix + mma.sync (sm_80 and later). Errors name
+/// where the operands allow it, else ldmatrix + mma.sync (sm_80 and later); f32 operands
+/// with `tf32` run on mma.sync in tf32. Errors name
 /// the kernel by `who`. `tensorMaps` receives the TMA descriptors the kernel takes after
 /// its bindings, each `[binding, byte offset, kilnDType, swizzle bytes, rank,
 /// dims[rank] (innermost first), byte strides[rank - 1], box[rank]]`.
 mlir::FailureOr<Launch>
-mapContraction(mlir::func::FuncOp fn, const std::string &who, llvm::StringRef arch,
+mapContraction(mlir::func::FuncOp fn, const std::string &who, llvm::StringRef arch, bool tf32,
                const CreateKernelFn &createKernel,
                llvm::SmallVectorImpl<llvm::SmallVector<int64_t>> &tensorMaps);
 

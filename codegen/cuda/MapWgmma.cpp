@@ -342,6 +342,11 @@ SmallVector<int64_t> tensorMapRecord(const Problem &p, const WgTiles &t, const T
 FailureOr<Launch> mapWgmma(func::FuncOp fn, Problem &p, const CreateKernelFn &createKernel,
                            SmallVectorImpl<SmallVector<int64_t>> &tensorMaps,
                            std::string &why) {
+  if (p.elem.isF32()) {
+    // wgmma's tf32 form takes B K-major only: tf32 products run on mma.sync.
+    why = "tf32 products run on the mma.sync kernel";
+    return failure();
+  }
   std::optional<TmaOperand> a = tmaOperand(fn, p.op, p.op.getDpsInputOperand(0));
   std::optional<TmaOperand> bOp = tmaOperand(fn, p.op, p.op.getDpsInputOperand(1));
   if (!a || !bOp) {

@@ -49,7 +49,9 @@ kilnStatus kilnCompileOptionsSetFusion(kilnCompileOptions options, int enable);
  * coloured by group, rendered by Graphviz when installed). NULL or "" for none. */
 kilnStatus kilnCompileOptionsSetFusionReport(kilnCompileOptions options, const char *path);
 /* "fp32" (the default), "bf16" or "fp16": the operand type f32 matrix products run in
- * (f32 accumulation; elementwise ops and reductions stay f32), as PyTorch's autocast. */
+ * (f32 accumulation; elementwise ops and reductions stay f32), as PyTorch's autocast;
+ * "tf32": f32 tensors throughout, the CUDA target multiplies on tf32 tensor cores (as
+ * torch.backends.cuda.matmul.allow_tf32), the CPU in f32. */
 kilnStatus kilnCompileOptionsSetPrecision(kilnCompileOptions options, const char *precision);
 /* Prints the time of every stage to stderr when non-zero. */
 kilnStatus kilnCompileOptionsSetTiming(kilnCompileOptions options, int enable);

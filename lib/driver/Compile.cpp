@@ -721,9 +721,9 @@ std::string validateSettings(const CompileSettings &s) {
   if (s.optLevel < 0 || s.optLevel > 3) {
     return "optimization level must be 0..3";
   }
-  static const char *precisions[] = {"fp32", "bf16", "fp16"};
+  static const char *precisions[] = {"fp32", "tf32", "bf16", "fp16"};
   if (!llvm::is_contained(precisions, s.precision)) {
-    return "unknown precision '" + s.precision + "' (--precision=fp32, bf16 or fp16)";
+    return "unknown precision '" + s.precision + "' (--precision=fp32, tf32, bf16 or fp16)";
   }
   static const char *stages[] = {"kiln", "linalg", "bufferized", "llvm-mlir",
                                  "llvm-ir", "asm", "artifact"};

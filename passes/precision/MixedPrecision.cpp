@@ -116,13 +116,13 @@ struct MixedPrecisionPass : public impl::MixedPrecisionPassBase<MixedPrecisionPa
       elem = BFloat16Type::get(ctx);
     } else if (precision == "fp16") {
       elem = Float16Type::get(ctx);
-    } else if (precision != "fp32") {
+    } else if (precision != "fp32" && precision != "tf32") {
       root->emitError("kiln-mixed-precision: precision '")
-          << precision << "' is not fp32, bf16 or fp16";
+          << precision << "' is not fp32, tf32, bf16 or fp16";
       return signalPassFailure();
     }
     if (!elem) {
-      return; // fp32: the model as it is
+      return; // fp32, tf32 (f32 tensors; the CUDA kernels round products to tf32)
     }
     // The attention products first, while every product is still f32 (the matcher
     // requires f32 scores and values).

@@ -23,7 +23,7 @@
 // F16:           kiln.matmul {{.+}} -> tensor<3x2xf16>
 // F32-LABEL:   func.func @linear
 // F32:           kiln.matmul %arg0, %{{.+}} : (tensor<3x4xf32>, tensor<4x2xf32>) -> tensor<3x2xf32>
-// BAD:         kiln-mixed-precision: precision 'int4' is not fp32, bf16 or fp16
+// BAD:         kiln-mixed-precision: precision 'int4' is not fp32, tf32, bf16 or fp16
 func.func @linear(%x: tensor<3x4xf32>) -> tensor<3x2xf32> {
   %w = kiln.constant dense<0.1> : tensor<4x2xf32>
   %0 = kiln.matmul %x, %w : (tensor<3x4xf32>, tensor<4x2xf32>) -> tensor<3x2xf32>

@@ -4,7 +4,7 @@
 //       [--cpu=host|x86-64-v3|x86-64-v4|<llvm cpu>] [--cuda-arch=sm_80|sm_86|sm_89|sm_90a]
 //       [-O0..-O3] [--emit=kiln|linalg|bufferized|gpu|llvm-mlir|llvm-ir|asm|ptx|artifact]
 //       [--input-shape NAME=1x3x224x224] [--constant-input NAME=@file] [--timing]
-//       [--no-fusion] [--fusion-report=report.json|.dot|.html] [--precision=fp32|bf16|fp16]
+//       [--no-fusion] [--fusion-report=report.json|.dot|.html] [--precision=fp32|tf32|bf16|fp16]
 //
 // A thin main over the C compile API (include/kiln/compiler.h). The MLIR debugging flags
 // (--mlir-print-ir-after-all, --mlir-pass-pipeline-crash-reproducer=FILE, --mlir-timing)
@@ -66,8 +66,9 @@ int main(int argc, char **argv) {
       cl::desc("NAME=@file.npy|@file.pb: a graph input fixed at compile time"));
   cl::opt<std::string> precision(
       "precision",
-      cl::desc("fp32 | bf16 | fp16: run f32 matrix products with 16-bit operands and f32 "
-               "accumulation (default fp32)"),
+      cl::desc("fp32 | tf32 | bf16 | fp16: run f32 matrix products with 16-bit operands "
+               "and f32 accumulation (bf16, fp16), or on tf32 tensor cores (tf32: CUDA; the "
+               "CPU computes f32) (default fp32)"),
       cl::init("fp32"));
   cl::opt<bool> timing("timing", cl::desc("print the time of every stage"));
   cl::opt<std::string> fusionReport(

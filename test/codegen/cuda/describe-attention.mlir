@@ -59,7 +59,7 @@ func.func private @kernel1_fused_attention(%m: tensor<2x1x64xf32>, %v: tensor<2x
 // CHECK-NOT:     kiln.cuda.attention
 // CHECK-LABEL: func.func @not_a_kernel(
 // CHECK-NOT:     kiln.cuda.attention
-// BAD:         kiln-cuda-describe-attention: precision 'int8' is not fp32, bf16 or fp16
+// BAD:         kiln-cuda-describe-attention: precision 'int8' is not fp32, tf32, bf16 or fp16
 func.func private @kernel2_fused_loop(%x: tensor<4xf32>) -> tensor<4xf32> attributes {kiln.kernel, kiln.label = "", kiln.scheme = "loop"} {
     %e = kiln.exp %x : tensor<4xf32>
     %r = kiln.relu %e : tensor<4xf32>

@@ -15,6 +15,18 @@
 // RUN: kiln-run --inspect %t.kiln | FileCheck %s --check-prefix=ART90
 // RUN: kiln-compile %S/Inputs/gemm.mlir --target=cuda --cuda-arch=sm_86 -o %t.86.kiln
 // RUN: kiln-run --inspect %t.86.kiln | FileCheck %s --check-prefix=ART86
+//
+// --precision=tf32: f32 products on mma.sync.m16n8k8.tf32 (sm_90a too: wgmma's tf32 form
+// needs a K-major B), 16-byte cp.async of 4 floats, A (and a K-contiguous B) by ldmatrix
+// of 32-bit elements, a [k][n] B by scalar shared loads from rows padded by 32 bytes.
+// RUN: kiln-opt %S/Inputs/gemm-tf32.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=tf32' | FileCheck %s --check-prefix=TF32IR
+// RUN: kiln-compile %S/Inputs/gemm-tf32.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 --emit=ptx -o %t.tf32.ptx
+// RUN: FileCheck %s --check-prefix=TF32 --input-file=%t.tf32.ptx
+// RUN: %ptxas -arch=sm_80 -v %t.tf32.ptx -o %t.tf32.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+// RUN: kiln-compile %S/Inputs/gemm-tf32.mlir --target=cuda --cuda-arch=sm_90a --precision=tf32 --emit=ptx -o %t.tf32.90.ptx
+// RUN: %ptxas -arch=sm_90a -v %t.tf32.90.ptx -o %t.tf32.90.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+// RUN: kiln-compile %S/Inputs/gemm-tf32.mlir --target=cuda --cuda-arch=sm_90a --precision=tf32 -o %t.tf32.kiln
+// RUN: kiln-run --inspect %t.tf32.kiln | FileCheck %s --check-prefix=TF32ART
 
 // CHECK:       .visible .entry kernel0_fused_contraction(
 // CHECK:       cp.async.cg.shared.global [%{{.+}}], [%{{.+}}], 16, %{{.+}};
@@ -37,3 +49,34 @@
 // ART90: kernel0_fused_contraction '' grid 16x1x1 block 128x1x1 shared 38912
 // ART90: kernel1_matmul '' grid 256x1x1 block 256x1x1 shared 156672
 // ART86: kernel1_matmul '' grid 256x1x1 block 256x1x1 shared 81408
+
+// TF32IR-LABEL: gpu.func @kernel0_fused_contraction
+// TF32IR:         %[[SA:.+]] = memref.view {{.+}} to memref<3x64x36xf32, #gpu.address_space<workgroup>>
+// TF32IR:         %[[SB:.+]] = memref.view {{.+}} to memref<3x32x72xf32, #gpu.address_space<workgroup>>
+// TF32IR:         nvgpu.device_async_copy %{{.+}}, %[[SA]][{{.+}}], 4
+// TF32IR:         nvgpu.device_async_copy %{{.+}}, %[[SB]][{{.+}}], 4
+// TF32IR:         scf.for
+// TF32IR:           nvgpu.ldmatrix %[[SA]]{{.+}} {numTiles = 4 : i32, transpose = false} : {{.+}} -> vector<4x1xf32>
+// TF32IR:           %[[B0:.+]] = memref.load %[[SB]]
+// TF32IR:           llvm.bitcast %[[B0]] : f32 to i32
+// TF32IR:           nvvm.mma.sync {{.+}} {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<tf32>, multiplicandBPtxType = #nvvm.mma_type<tf32>, shape = #nvvm.shape<m = 16, n = 8, k = 8>}
+// TF32IR-LABEL: gpu.func @kernel1_matmul
+// TF32IR:         %[[KB:.+]] = memref.view {{.+}} to memref<2x64x36xf32, #gpu.address_space<workgroup>>
+// TF32IR:         scf.for
+// TF32IR:           nvgpu.ldmatrix %[[KB]]{{.+}} {numTiles = 4 : i32, transpose = false}
+// TF32IR:           nvvm.mma.sync
+
+// TF32:        .visible .entry kernel0_fused_contraction(
+// TF32:        cp.async.cg.shared.global [%{{.+}}], [%{{.+}}], 16, %{{.+}};
+// TF32:        ldmatrix.sync.aligned.m8n8.x4.shared.b16
+// TF32:        ld.shared.b32
+// TF32:        mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32
+// TF32-NOT:    ldmatrix{{.*}}.trans
+// TF32:        .visible .entry kernel1_matmul(
+// TF32:        mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32
+
+// No TMA maps: every tf32 product is an mma.sync kernel on sm_90a.
+// TF32ART:     kernel0_fused_contraction '' grid 12x1x1 block 128x1x1 shared 55296
+// TF32ART-NOT: tma[
+// TF32ART:     kernel2_matmul '' grid 256x1x1 block 256x1x1 shared 156672
+// TF32ART-NOT: tma[
