@@ -434,9 +434,10 @@ bool isRowAccess(AffineMap map, size_t rank) {
 class RowEmitter {
 public:
   RowEmitter(OpBuilder &b, Location loc, ArrayRef<int64_t> rows, int64_t columns,
-             int64_t threads, const IRMapping &outer, Value shared)
+             int64_t threads, const IRMapping &outer, Value shared,
+             const DenseSet<Value> &columnTemps)
       : b(b), loc(loc), rows(rows), columns(columns), threads(threads), outer(outer),
-        shared(shared) {}
+        shared(shared), columnTemps(columnTemps) {}
 
   LogicalResult emit(ArrayRef<linalg::GenericOp> ops) {
     Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
@@ -487,6 +488,14 @@ private:
     }
     AffineMap map = g.getMatchingIndexingMap(&operand);
     Value root = viewRoot(operand.get());
+    if (columnTemps.contains(root)) {
+      // Read before any write it is undefined, like the allocation.
+      auto it = columnValues.find({root, k});
+      return column && it != columnValues.end()
+                 ? it->second
+                 : ub::PoisonOp::create(b, loc, getElementTypeOrSelf(root.getType()))
+                       .getResult();
+    }
     if (root.getDefiningOp<memref::AllocOp>()) {
       // A row buffer (mapRows checked): its value lives in registers. Read before any
       // write it is undefined, like the allocation.
@@ -585,12 +594,31 @@ private:
   void emitColumnOp(linalg::GenericOp g) {
     Block &body = g.getRegion().front();
     auto yield = cast<linalg::YieldOp>(body.getTerminator());
+    // Outputs that are column temporaries stay in registers; in a guarded slot they
+    // leave its scf.if as results (poison where the column does not exist).
+    SmallVector<OpOperand *> temps;
+    SmallVector<Type> tempTypes;
+    for (OpOperand &out : g.getDpsInitsMutable()) {
+      if (columnTemps.contains(viewRoot(out.get()))) {
+        temps.push_back(&out);
+        tempTypes.push_back(getElementTypeOrSelf(out.get().getType()));
+      }
+    }
     for (int64_t k = 0; k < perThread(); ++k) {
       auto [column, valid] = columnSlot(k);
       OpBuilder::InsertionGuard guard(b);
+      std::optional<scf::IfOp> ifOp;
       if (valid) {
-        auto ifOp = scf::IfOp::create(b, loc, valid, /*withElseRegion=*/false);
-        b.setInsertionPointToStart(ifOp.thenBlock());
+        ifOp = scf::IfOp::create(b, loc, tempTypes, valid, /*withElseRegion=*/!temps.empty());
+        if (!temps.empty()) {
+          b.setInsertionPointToStart(ifOp->elseBlock());
+          SmallVector<Value> poison;
+          for (Type t : tempTypes) {
+            poison.push_back(ub::PoisonOp::create(b, loc, t));
+          }
+          scf::YieldOp::create(b, loc, poison);
+        }
+        b.setInsertionPointToStart(ifOp->thenBlock());
       }
       bool cache = !valid;
       IRMapping map;
@@ -601,8 +629,13 @@ private:
         }
       }
       cloneBody(g, map);
+      SmallVector<Value> tempValues;
       for (OpOperand &out : g.getDpsInitsMutable()) {
         Value v = lookup(map, yield.getOperand(out.getOperandNumber() - g.getNumDpsInputs()));
+        if (llvm::is_contained(temps, &out)) {
+          tempValues.push_back(v);
+          continue;
+        }
         AffineMap m = g.getMatchingIndexingMap(&out);
         SmallVector<Value> at(rowIvs.begin(), rowIvs.end());
         at.push_back(column);
@@ -610,6 +643,13 @@ private:
         if (cache && m.isIdentity()) {
           columnValues[{viewRoot(out.get()), k}] = v;
         }
+      }
+      if (ifOp && !temps.empty()) {
+        scf::YieldOp::create(b, loc, tempValues);
+        tempValues.assign(ifOp->getResults().begin(), ifOp->getResults().end());
+      }
+      for (auto [out, v] : llvm::zip(temps, tempValues)) {
+        columnValues[{viewRoot(out->get()), k}] = v;
       }
     }
   }
@@ -748,6 +788,9 @@ private:
   int64_t threads;
   const IRMapping &outer;
   Value shared;
+  /// Kernel temporaries of whole rows read and written only at the thread's own columns:
+  /// their values live in columnValues, never in memory.
+  const DenseSet<Value> &columnTemps;
   Value tid;
   SmallVector<Value> rowIvs;
   DenseMap<Value, Value> rowValues;
@@ -1051,9 +1094,34 @@ FailureOr<Launch> MapKernels::mapRows(func::FuncOp fn) {
   // read later only at the same (row, column) or as the row's value; temporaries are
   // row buffers (registers): a kernel temporary of whole rows has nowhere to live.
   DenseSet<Value> written;
+  // Column temporaries: whole rows of a kernel temporary (an f16 softmax's f32
+  // exponentials), read and written only at the thread's own columns: registers.
+  DenseSet<Value> columnTemps;
+  SmallVector<int64_t> fullShape(rows.begin(), rows.end());
+  fullShape.push_back(columns);
   for (linalg::GenericOp g : ops) {
     for (OpOperand &operand : g->getOpOperands()) {
-      if (!viewRoot(operand.get()).getDefiningOp<memref::AllocOp>()) {
+      Value root = viewRoot(operand.get());
+      auto type = dyn_cast<MemRefType>(root.getType());
+      if (root.getDefiningOp<memref::AllocOp>() && type && type.getShape() == ArrayRef(fullShape)) {
+        columnTemps.insert(root);
+      }
+    }
+  }
+  for (linalg::GenericOp g : ops) {
+    for (OpOperand &operand : g->getOpOperands()) {
+      Value root = viewRoot(operand.get());
+      if (columnTemps.contains(root) && operand.get() == root &&
+          g.getNumLoops() == rows.size() + 1 && g.getMatchingIndexingMap(&operand).isIdentity()) {
+        continue;
+      }
+      columnTemps.erase(root);
+    }
+  }
+  for (linalg::GenericOp g : ops) {
+    for (OpOperand &operand : g->getOpOperands()) {
+      if (!viewRoot(operand.get()).getDefiningOp<memref::AllocOp>() ||
+          columnTemps.contains(viewRoot(operand.get()))) {
         continue;
       }
       if (!isRowAccess(g.getMatchingIndexingMap(&operand), rows.size()) ||
@@ -1119,7 +1187,7 @@ FailureOr<Launch> MapKernels::mapRows(func::FuncOp fn) {
       {32}, reducedType, MemRefLayoutAttrInterface{},
       gpu::AddressSpaceAttr::get(fn.getContext(), gpu::AddressSpace::Workgroup));
   Value slots = gfn.addWorkgroupAttribution(slotsType, fn.getLoc());
-  RowEmitter emitter(b, fn.getLoc(), rows, columns, threads, outer, slots);
+  RowEmitter emitter(b, fn.getLoc(), rows, columns, threads, outer, slots, columnTemps);
   if (failed(emitter.emit(ops))) {
     gfn.erase();
     return failure();

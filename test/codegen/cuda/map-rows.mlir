@@ -64,3 +64,33 @@ func.func @main(%x: tensor<6x40xf32> {kiln.name = "x"}, %g: tensor<40xf32> {kiln
 // PTXAS:     used 1 barriers, 128 bytes smem
 // PTXAS:     Compiling entry function 'kernel0_softmax'
 // PTXAS:     0 bytes spill stores, 0 bytes spill loads
+
+// -----
+
+// An f16 softmax over rows of 300 (2 columns a thread, the second guarded): its f32
+// exponentials are a kernel temporary of whole rows, read and written only at each
+// thread's own columns, so they stay in registers (the guarded one leaves its scf.if as
+// a result) instead of being refused; x is read once, the output stored once.
+// CHECK-LABEL: symbol = "kernel0_softmax"
+// CHECK:       gpu.func @kernel0_softmax(%[[X:.+]]: memref<8x300xf16>{{.*}}, %[[Y:.+]]: memref<8x300xf16>
+// CHECK-NOT:     memref.alloc
+// CHECK:         %[[POISON:.+]] = ub.poison : f32
+// CHECK:         memref.load %[[X]]
+// CHECK:         %[[E0:.+]] = math.exp
+// CHECK:         %[[E1:.+]] = scf.if %{{.+}} -> (f32) {
+// CHECK:           math.exp
+// CHECK:           scf.yield
+// CHECK:         } else {
+// CHECK:           scf.yield %[[POISON]] : f32
+// CHECK:         gpu.shuffle
+// CHECK:         arith.divf %[[E0]]
+// CHECK:         memref.store %{{.+}}, %[[Y]]
+// CHECK:         scf.if
+// CHECK:           arith.divf %[[E1]]
+// CHECK:           memref.store %{{.+}}, %[[Y]]
+// CHECK-NOT:     memref.load %[[X]]
+// CHECK:         gpu.return
+func.func @main(%x: tensor<8x300xf16> {kiln.name = "x"}) -> tensor<8x300xf16> {
+  %0 = kiln.softmax %x axis = 1 : tensor<8x300xf16>
+  return %0 : tensor<8x300xf16>
+}
