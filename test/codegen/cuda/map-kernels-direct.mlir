@@ -46,10 +46,14 @@ module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d0)>
-// A row reduction whose temporary holds whole rows (not one value per row): a block's
-// registers cannot keep it, so the row mapping refuses instead of mapping it.
+// A row reduction whose temporary holds whole rows, written and read at each thread's
+// own columns: a column temporary, kept in registers (never allocated).
+// CHECK-LABEL: launch = array<i64: 4, 1, 1, 64, 1, 1, 0>, symbol = "k"
+// CHECK:       gpu.func @k
+// CHECK-NOT:     memref.alloc
+// CHECK:         %[[E:.+]] = math.exp
+// CHECK:         gpu.shuffle down %[[E]]
 module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items = 1 : i64, bindings = array<i64>}]}} {
-  // expected-error @+1 {{keeps a temporary that is not one value per row}}
   func.func @k(%a: memref<4x64xf32>, %o: memref<4xf32>) attributes {kiln.kernel, kiln.label = "n (ReduceSum)"} {
     %tmp = memref.alloc() : memref<4x64xf32>
     linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%a : memref<4x64xf32>) outs(%tmp : memref<4x64xf32>) {
@@ -59,6 +63,32 @@ module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items
     }
     linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%tmp : memref<4x64xf32>) outs(%o : memref<4xf32>) {
     ^bb0(%x: f32, %acc: f32):
+      %s = arith.addf %acc, %x : f32
+      linalg.yield %s : f32
+    }
+    return
+  }
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#rev = affine_map<(d0, d1) -> (d0, 63 - d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+// The same temporary read at the mirrored column: another thread's value, which no
+// register holds (nor one thread per output: the window kernel reads no temporaries).
+// Refused instead of mapped.
+module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items = 1 : i64, bindings = array<i64>}]}} {
+  // expected-error @+1 {{its reduction reads a temporary of the kernel}}
+  func.func @k(%a: memref<4x64xf32>, %o: memref<4xf32>) attributes {kiln.kernel, kiln.label = "n (ReduceSum)"} {
+    %tmp = memref.alloc() : memref<4x64xf32>
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%a : memref<4x64xf32>) outs(%tmp : memref<4x64xf32>) {
+    ^bb0(%x: f32, %y: f32):
+      %e = math.exp %x : f32
+      linalg.yield %e : f32
+    }
+    linalg.generic {indexing_maps = [#rev, #id, #row], iterator_types = ["parallel", "reduction"]} ins(%tmp, %a : memref<4x64xf32>, memref<4x64xf32>) outs(%o : memref<4xf32>) {
+    ^bb0(%x: f32, %unused: f32, %acc: f32):
       %s = arith.addf %acc, %x : f32
       linalg.yield %s : f32
     }
