@@ -846,12 +846,17 @@ launchMmaSync(func::FuncOp fn, Problem &p, StringRef arch, const CreateKernelFn 
   // 8192^3: 128x256x64 3 stages 378 TFLOP/s, 128x256x32 361, 128x128x32 323), within
   // the architecture's shared memory; 64 x 64 for small products.
   // A convolution's gathered B tile waits in registers during the k-tile's mma.sync: it
-  // keeps to 128 x 128 tiles, whose 4 chunks per thread leave registers for it.
+  // keeps to 128 x 128 tiles of 8 warps (ptxas -v: 4 warps spill at batch 32).
+  // Tiles taller than M rounded up to 64 (a convolution's 64 output channels) would only
+  // multiply zero rows: 64 x 128 serves those.
   Tiles t{64, 64, 32, 4, 2, 2};
   for (Tiles c : {Tiles{128, 256, 64, 3, 2, 4}, Tiles{128, 256, 32, 3, 2, 4},
-                  Tiles{128, 128, 32, 4, 2, 2}}) {
-    if (p.conv && c.bn > 128) {
+                  Tiles{128, 128, 32, 4, 2, 2}, Tiles{64, 128, 32, 4, 2, 2}}) {
+    if ((p.conv && c.bn > 128) || c.bm > (p.M + 63) / 64 * 64) {
       continue;
+    }
+    if (p.conv && c.bm == 128) {
+      c.wn = 4; // 8 warps of 64 x 32: 64 accumulators a thread beside the gathered chunks
     }
     if (blocks(c) >= kSMs && smemBytes(c) <= maxSharedBytes(arch)) {
       t = c;
