@@ -16,6 +16,13 @@
 // RUN: kiln-compile %S/Inputs/conv-block.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 -o %t.block.kiln
 // RUN: kiln-run --inspect %t.block.kiln | FileCheck %s --check-prefix=ART
 //
+// 128 output channels x 784 pixels x 32 images: 128 x 128 tiles of 8 warps (4 spill
+// beside the gathered chunks).
+// RUN: kiln-compile %S/Inputs/conv-wide.mlir --target=cuda --cuda-arch=sm_90a --precision=bf16 --emit=ptx -o %t.wide.ptx
+// RUN: %ptxas -arch=sm_90a -v %t.wide.ptx -o %t.wide.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+// RUN: kiln-compile %S/Inputs/conv-wide.mlir --target=cuda --cuda-arch=sm_90a --precision=bf16 -o %t.wide.kiln
+// RUN: kiln-run --inspect %t.wide.kiln | FileCheck %s --check-prefix=WIDE
+//
 // A stem convolution (3 channels, 7x7, stride 2, padding 3): K = 147 is no multiple of 8,
 // so the weight is gathered too.
 // RUN: kiln-opt %S/Inputs/conv-stem.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=fp16' | FileCheck %s --check-prefix=STEM
@@ -88,6 +95,8 @@
 
 // 32 output channels x 400 pixels in 64 x 64 tiles: 7 blocks per image, 2 images.
 // ART: kernel3_fused_contraction '' grid 7x1x2 block 128x1x1 shared 38912
+
+// WIDE: kernel2_fused_contraction '' grid 7x1x32 block 256x1x1 shared 75776
 
 // STEM-LABEL: gpu.func @kernel2_fused_contraction
 // STEM:         %[[WA:.+]] = memref.collapse_shape %{{.+}} into memref<8x147xf16>
