@@ -72,6 +72,11 @@ def LowerKilnToLinalgPass : Pass<"kiln-lower-to-linalg", "::mlir::ModuleOp"> {
     } -> tensor<2x3xf32>
     ```
   }];
+  let options = [
+    Option<"convIm2col", "conv-im2col", "bool", /*default=*/"true",
+           "Lower f32 convolutions at batch 1 as im2col + matmul (the CPU's register-blocked "
+           "matmul schedule runs them); false keeps linalg.conv_2d_nchw_fchw on a padded "
+           "input, which the CUDA implicit-GEMM and window kernels read directly">];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::func::FuncDialect",

@@ -141,7 +141,9 @@ LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &op
   if (stop == "kiln") {
     return success();
   }
-  pm.addPass(createLowerKilnToLinalgPass());
+  // Convolutions stay named (on a padded input) for the implicit-GEMM and window
+  // kernels, at every batch and precision.
+  pm.addPass(createLowerKilnToLinalgPass(LowerKilnToLinalgPassOptions{/*convIm2col=*/false}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // A loop group's chain of generics becomes one generic: one pass over memory.

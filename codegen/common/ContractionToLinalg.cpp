@@ -468,7 +468,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
 
 /// conv2d x, w, [bias] (see the file comment).
 struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
-  using OpConversionPattern::OpConversionPattern;
+  Conv2dLowering(const TypeConverter &typeConverter, MLIRContext *ctx, bool im2col)
+      : OpConversionPattern(typeConverter, ctx), im2col(im2col) {}
+
+  bool im2col; // f32 at batch 1 as im2col + matmul (the CPU's choice)
 
   LogicalResult matchAndRewrite(Conv2dOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
@@ -495,7 +498,7 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
 
     // f32 at batch 1 runs as im2col + matmul (below), which reads the unpadded input.
     // The 2^30 bounds keep its i32 index arithmetic exact.
-    bool useIm2col = groups == 1 && kind == ContractionKind::Float && acc == storage &&
+    bool useIm2col = im2col && groups == 1 && kind == ContractionKind::Float && acc == storage &&
                      batch == 1 && channels * kh * kw < (int64_t(1) << 30) &&
                      oh * ow < (int64_t(1) << 30) &&
                      xType.getDimSize(2) + kh * dilations[0] < (int64_t(1) << 30) &&
@@ -770,8 +773,9 @@ struct Conv2dLowering : OpConversionPattern<Conv2dOp> {
 } // namespace
 
 void populateContractionToLinalgPatterns(TypeConverter &typeConverter,
-                                         RewritePatternSet &patterns) {
-  patterns.add<Conv2dLowering, MatmulLowering>(typeConverter, patterns.getContext());
+                                         RewritePatternSet &patterns, bool convIm2col) {
+  patterns.add<MatmulLowering>(typeConverter, patterns.getContext());
+  patterns.add<Conv2dLowering>(typeConverter, patterns.getContext(), convIm2col);
 }
 
 } // namespace kiln

@@ -30,8 +30,10 @@ public:
 /// Adds the patterns lowering every kiln op to linalg / tensor / arith / math. The
 /// patterns use `typeConverter` for result types; pass a KilnToLinalgTypeConverter (or
 /// one that converts kiln types the same way).
+/// `convIm2col`: f32 convolutions at batch 1 become im2col + matmul (for the CPU's matmul
+/// schedule); false keeps them named convolutions on a padded input (for CUDA).
 void populateKilnToLinalgPatterns(mlir::TypeConverter &typeConverter,
-                                  mlir::RewritePatternSet &patterns);
+                                  mlir::RewritePatternSet &patterns, bool convIm2col = true);
 
 /// Per-family parts of populateKilnToLinalgPatterns.
 /// Unary / binary elementwise ops, cmp, select, cast, clip, gelu, quantize, dequantize.
@@ -39,7 +41,8 @@ void populateElementwiseToLinalgPatterns(mlir::TypeConverter &typeConverter,
                                          mlir::RewritePatternSet &patterns);
 /// matmul, conv2d.
 void populateContractionToLinalgPatterns(mlir::TypeConverter &typeConverter,
-                                         mlir::RewritePatternSet &patterns);
+                                         mlir::RewritePatternSet &patterns,
+                                         bool convIm2col = true);
 /// reduce, argmax.
 void populateReductionToLinalgPatterns(mlir::TypeConverter &typeConverter,
                                        mlir::RewritePatternSet &patterns);

@@ -58,8 +58,8 @@ KilnToLinalgTypeConverter::KilnToLinalgTypeConverter() {
 //===----------------------------------------------------------------------------===//
 
 void populateKilnToLinalgPatterns(TypeConverter &typeConverter,
-                                  RewritePatternSet &patterns) {
-  populateContractionToLinalgPatterns(typeConverter, patterns);
+                                  RewritePatternSet &patterns, bool convIm2col) {
+  populateContractionToLinalgPatterns(typeConverter, patterns, convIm2col);
   populateDataMovementToLinalgPatterns(typeConverter, patterns);
   populateElementwiseToLinalgPatterns(typeConverter, patterns);
   populateNormalizationToLinalgPatterns(typeConverter, patterns);
@@ -145,12 +145,14 @@ namespace {
 
 struct LowerKilnToLinalgPass
     : public impl::LowerKilnToLinalgPassBase<LowerKilnToLinalgPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
     KilnToLinalgTypeConverter typeConverter;
     RewritePatternSet patterns(ctx);
-    populateKilnToLinalgPatterns(typeConverter, patterns);
+    populateKilnToLinalgPatterns(typeConverter, patterns, convIm2col);
 
     // Diagnose every op no pattern can lower before converting anything: unsupported
     // types, and kiln ops without a pattern (a new op nobody has lowered yet).

@@ -863,6 +863,14 @@ launchMmaSync(func::FuncOp fn, Problem &p, StringRef arch, const CreateKernelFn 
       break;
     }
   }
+  // A tf32 convolution gathers 4-byte elements: twice the chunks of a 16-bit one for the
+  // same k-tile, held across the mma.sync. Its 64 x 64 tiles take 8 warps and its other
+  // 4-warp tiles 16-deep k-tiles (ResNet-18 spilled otherwise, ptxas -v).
+  if (p.conv && isTf32(p) && t.bm == 64 && t.bn == 64) {
+    t.wn = 4;
+  } else if (p.conv && isTf32(p) && t.wm * t.wn == 4) {
+    t.bk = 16;
+  }
   // KILN_CUDA_GEMM_TILE=bm,bn,bk,stages,wm,wn overrides the choice (bench/gpu.py tunes
   // with it); a tile the kernel cannot build is an error, not a silent fallback.
   if (const char *env = std::getenv("KILN_CUDA_GEMM_TILE"); env && *env) {
@@ -1072,7 +1080,7 @@ SmallVector<Value> ConvGeometry::outputAt(OpBuilder &b, Location loc, Value n, V
           arith::RemUIOp::create(b, loc, col, ow)};
 }
 
-linalg::LinalgOp findConvolution(func::FuncOp fn) {
+linalg::LinalgOp findConvolution(func::FuncOp fn, bool tf32) {
   for (Operation &op : fn.getBody().front().without_terminator()) {
     auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op);
     if (!conv) {
@@ -1081,7 +1089,7 @@ linalg::LinalgOp findConvolution(func::FuncOp fn) {
     Type x = getElementTypeOrSelf(conv.getDpsInputs()[0].getType());
     Type w = getElementTypeOrSelf(conv.getDpsInputs()[1].getType());
     Type acc = getElementTypeOrSelf(conv.getDpsInits()[0].getType());
-    if (x == w && (x.isF16() || x.isBF16()) && acc.isF32()) {
+    if (x == w && (x.isF16() || x.isBF16() || (tf32 && x.isF32())) && acc.isF32()) {
       return conv;
     }
   }
@@ -1089,13 +1097,13 @@ linalg::LinalgOp findConvolution(func::FuncOp fn) {
 }
 
 FailureOr<Launch> mapConvolution(func::FuncOp fn, const std::string &who, StringRef arch,
-                                 const CreateKernelFn &createKernel) {
+                                 bool tf32, const CreateKernelFn &createKernel) {
   auto refuse = [&](const Twine &why) {
     return fn.emitError("kiln-cuda-map-kernels: kernel ")
            << who << " is a convolution the implicit-GEMM kernel cannot take: " << why
            << " (compile with --target=cpu)";
   };
-  auto conv = cast<linalg::Conv2DNchwFchwOp>(findConvolution(fn).getOperation());
+  auto conv = cast<linalg::Conv2DNchwFchwOp>(findConvolution(fn, tf32).getOperation());
   SmallVector<PaddedBuffer> padded = findPaddedBuffers(fn);
   DenseSet<Operation *> padOps;
   const PaddedBuffer *input = nullptr;

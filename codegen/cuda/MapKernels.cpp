@@ -833,8 +833,8 @@ public:
     }
     IRRewriter rewriter(fn.getContext());
     normalize(rewriter, fn);
-    if (findConvolution(fn)) {
-      return mapConvolution(fn, who, arch, create);
+    if (findConvolution(fn, tf32)) {
+      return mapConvolution(fn, who, arch, tf32, create);
     }
     Block &entry = fn.getBody().front();
     bool reduces = false;

@@ -86,16 +86,16 @@ mlir::Value readPadded(mlir::OpBuilder &b, mlir::Location loc, const PaddedBuffe
 mlir::FailureOr<Launch> mapWindow(mlir::func::FuncOp fn, const std::string &who,
                                   const CreateKernelFn &createKernel);
 
-/// The dense 2-D convolution (linalg.conv_2d_nchw_fchw on f16 / bf16 with an f32
-/// accumulator) of `fn`, if it has one.
-mlir::linalg::LinalgOp findConvolution(mlir::func::FuncOp fn);
+/// The dense 2-D convolution (linalg.conv_2d_nchw_fchw on f16 / bf16, or f32 with
+/// `tf32`, with an f32 accumulator) of `fn`, if it has one.
+mlir::linalg::LinalgOp findConvolution(mlir::func::FuncOp fn, bool tf32);
 
 /// Maps a dense convolution kernel (its input padded virtually, a start value per
 /// element such as a broadcast bias, all-parallel epilogue ops) to the mma.sync kernel
 /// as an implicit GEMM: the weight is A, the input is gathered as B. Errors name the
 /// kernel by `who`.
 mlir::FailureOr<Launch> mapConvolution(mlir::func::FuncOp fn, const std::string &who,
-                                       llvm::StringRef arch,
+                                       llvm::StringRef arch, bool tf32,
                                        const CreateKernelFn &createKernel);
 
 /// The function attribute kiln-cuda-describe-attention records on attention kernels: what

@@ -1,4 +1,5 @@
 // RUN: kiln-opt %s --kiln-lower-to-linalg --split-input-file | FileCheck %s
+// RUN: kiln-opt %s --kiln-lower-to-linalg=conv-im2col=false --split-input-file | FileCheck %s --check-prefix=NAMED
 // matmul and conv2d -> named linalg contractions (or linalg.generic where none fits): accumulator types, transposes and batch handling, zero points, padding and bias.
 
 // f32 accumulates in f32, into a zero-filled destination.
@@ -185,6 +186,11 @@ func.func @conv_bias_pads(%x: tensor<2x3x9x8xf32>, %w: tensor<4x3x3x2xf32>, %b: 
 // CHECK: %[[W:.+]] = tensor.collapse_shape %{{.+}} {{\[}}[0], [1, 2, 3]] : tensor<3x2x3x3xf32> into tensor<3x18xf32>
 // CHECK: %[[MM:.+]] = linalg.matmul ins(%[[W]], %[[COL]] : tensor<3x18xf32>, tensor<18x24xf32>)
 // CHECK: tensor.expand_shape %[[MM]] {{\[}}[0, 1], [2, 3]] output_shape [1, 3, 6, 4] : tensor<3x24xf32> into tensor<1x3x6x4xf32>
+// With conv-im2col=false (the CUDA pipeline) it stays a named convolution.
+// NAMED-LABEL: func.func @conv_dilation(
+// NAMED-NOT:     linalg.matmul
+// NAMED:         linalg.conv_2d_nchw_fchw {dilations = dense<[2, 3]> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+// NAMED-SAME:      ins(%{{.+}}, %{{.+}} : tensor<1x2x10x10xf32>, tensor<3x2x3x3xf32>)
 func.func @conv_dilation(%x: tensor<1x2x10x10xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x6x4xf32> {
   %0 = kiln.conv2d %x, %w {dilations = array<i64: 2, 3>} : (tensor<1x2x10x10xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x6x4xf32>
   return %0 : tensor<1x3x6x4xf32>

@@ -36,6 +36,15 @@
 // RUN: kiln-compile %S/Inputs/windows.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 --emit=ptx -o %t.win.ptx
 // RUN: %ptxas -arch=sm_80 -v %t.win.ptx -o %t.win.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
 //
+// --precision=tf32: the f32 convolution on the same implicit GEMM in tf32 (4 floats per
+// 16-byte chunk, m16n8k8), no cast kernels; 64 x 64 tiles take 8 warps.
+// RUN: kiln-opt %S/Inputs/conv-block.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=tf32' | FileCheck %s --check-prefix=TF32
+// RUN: kiln-compile %S/Inputs/conv-block.mlir --target=cuda --cuda-arch=sm_90a --precision=tf32 --emit=ptx -o %t.tf32.ptx
+// RUN: FileCheck %s --check-prefix=TF32PTX --input-file=%t.tf32.ptx
+// RUN: %ptxas -arch=sm_90a -v %t.tf32.ptx -o %t.tf32.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+// RUN: kiln-compile %S/Inputs/conv-block.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 -o %t.tf32.kiln
+// RUN: kiln-run --inspect %t.tf32.kiln | FileCheck %s --check-prefix=TF32ART
+//
 // Without --precision the dense convolution runs on the CUDA cores (the window kernel),
 // with a warning when its reduction is long; this one (K = 144) is not.
 // RUN: kiln-opt %S/Inputs/conv-block.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu' | FileCheck %s --check-prefix=F32
@@ -134,6 +143,25 @@
 // WIN:           scf.for %{{.+}} = %c0 to %c5
 // WIN:         arith.divf
 // WIN:         memref.store
+
+// TF32-LABEL: gpu.func @kernel0_fused_contraction
+// TF32-SAME:      known_block_size = array<i32: 256, 1, 1>
+// TF32:         %[[SB:.+]] = memref.view {{.+}} to memref<4x32x72xf32, #gpu.address_space<workgroup>>
+// TF32:         %[[WA:.+]] = memref.collapse_shape %arg1 {{.+}} into memref<32x144xf32>
+// TF32:         %[[FLAT:.+]] = memref.collapse_shape %arg0 {{.+}} into memref<12800xf32>
+// TF32:         nvgpu.device_async_copy %[[WA]]{{.+}}, 4,
+// TF32:         memref.load %[[FLAT]]
+// TF32:         vector.from_elements {{.+}} : vector<4xf32>
+// TF32:         vector.store %{{.+}}, %[[SB]]{{.+}} {alignment = 16 : i64}
+// TF32:         scf.for
+// TF32:           memref.load %[[SB]]
+// TF32:           nvvm.mma.sync {{.+}}multiplicandAPtxType = #nvvm.mma_type<tf32>
+
+// TF32PTX-LABEL: .entry kernel0_fused_contraction
+// TF32PTX:       mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32
+
+// TF32ART:     kernels: 1
+// TF32ART-NEXT: kernel0_fused_contraction '' grid 7x1x2 block 256x1x1 shared 73728
 
 // F32-LABEL: gpu.func @kernel0_fused_contraction
 // F32:         scf.for %{{.+}} = %c0 to %c16
