@@ -191,11 +191,12 @@ def numerics_cases():
         ROOT, "test/codegen/cuda/Inputs/linear3d.mlir")).read().replace("1x100x", "8x100x"),
         ()))
     # Convolutions: the implicit GEMM (bf16 under --precision: padding, bias, residual,
-    # batch 2; a 7x7 stride-2 stem whose weight rows are gathered) and the window kernels
-    # (depthwise + relu6, max pooling, global average pooling, in f32).
+    # batch 2; a 7x7 stride-2 stem whose weight rows are gathered; the block in tf32) and
+    # the window kernels (depthwise + relu6, max pooling, global average pooling, in f32).
     inputs = os.path.join(ROOT, "test/codegen/cuda/Inputs")
     for name, path in (("conv_block_b2", "conv-block.mlir"), ("conv_stem", "conv-stem.mlir"),
-                       ("conv_windows", "windows.mlir")):
+                       ("conv_windows", "windows.mlir"),
+                       ("conv_block_b2_tf32", "conv-block.mlir")):
         cases.append((name, lambda p=path: open(os.path.join(inputs, p)).read(), ()))
     cases.append(("loop_64x512_f16", loop_model, (64, 512, "f16")))
     cases.append(("softmax_64x512_f16", softmax_model, (64, 512, "f16")))
