@@ -20,6 +20,17 @@
 // zero-padded to the k-tile. On sm_90a, mapContraction hands the kernel to the TMA +
 // wgmma kernel of MapWgmma.cpp first.
 //
+// tf32 (--precision=tf32, f32 operands): mma.sync.m16n8k8, 16-byte copies of 4 floats,
+// ldmatrix of 32-bit elements, and scalar shared loads for an N-contiguous B (there is
+// no 32-bit ldmatrix.trans).
+//
+// Convolutions (mapConvolution) run on the same kernel as an implicit GEMM: the weight is
+// A ([F, C*KH*KW], copied, or gathered where its rows are not 16-byte multiples), the
+// input is B, gathered per element from the unpadded input (the padding is virtual,
+// MapWindow.cpp's PaddedBuffer) and stored to shared memory 16 bytes at a time; the
+// gathered loads of the next k-tile are issued before this tile's mma.sync and stored
+// after it. A per-element start value (a broadcast bias) is added in the epilogue.
+//
 //===----------------------------------------------------------------------------===//
 #include "codegen/cuda/Contraction.h"
 

@@ -820,11 +820,15 @@ public:
       // A product without a tensor-core form (f32 operands: an f32 model compiled
       // without --precision) runs on the CUDA cores, one thread per output element.
       if (!hasTensorCoreOperands(product, tf32)) {
+        Type elem = getElementTypeOrSelf(product.getDpsInputs()[0].getType());
         std::string type;
-        llvm::raw_string_ostream(type) << getElementTypeOrSelf(product.getDpsInputs()[0].getType());
+        llvm::raw_string_ostream(type) << elem;
         fn.emitWarning("kiln-cuda-map-kernels: kernel ")
-            << who << " runs its " << type << " product on CUDA cores, one thread per output element, far from the GPU's "
-               "peak: --precision=tf32, bf16 or fp16 puts it on tensor cores";
+            << who << " runs its " << type
+            << " product on CUDA cores, one thread per output element, far from the GPU's "
+               "peak"
+            << (elem.isF32() ? ": --precision=tf32, bf16 or fp16 puts it on tensor cores"
+                             : " (kiln has no tensor-core kernel for these operands)");
         IRRewriter rewriter(fn.getContext());
         normalize(rewriter, fn);
         return mapWindow(fn, who, create);

@@ -118,3 +118,17 @@ func.func @main(%a: tensor<8x16xf32> {kiln.name = "a"}, %b: tensor<16x4xf32> {ki
   %m = kiln.matmul %a, %b : (tensor<8x16xf32>, tensor<16x4xf32>) -> tensor<8x4xf32>
   return %m : tensor<8x4xf32>
 }
+
+// -----
+
+// An i8 matmul (i32 accumulation) has no tensor-core kernel in kiln: CUDA cores, with a
+// warning that does not point at --precision (it is not an f32 product).
+// CHECK-LABEL: gpu.func @kernel0_matmul
+// CHECK:         scf.for %{{.+}} = %c0 to %c16 step %c1 iter_args(%{{.+}} = %c0_i32) -> (i32)
+// CHECK:           arith.extsi
+// CHECK:           arith.muli %{{.+}} : i32
+func.func @main(%a: tensor<8x16xi8> {kiln.name = "a"}, %b: tensor<16x4xi8> {kiln.name = "b"}) -> tensor<8x4xi32> {
+  // expected-warning @+1 {{runs its i8 product on CUDA cores, one thread per output element, far from the GPU's peak (kiln has no tensor-core kernel for these operands)}}
+  %m = kiln.matmul %a, %b : (tensor<8x16xi8>, tensor<16x4xi8>) -> tensor<8x4xi32>
+  return %m : tensor<8x4xi32>
+}
