@@ -64,6 +64,11 @@ struct ElementValues {
 /// ElementValues.
 bool isTemporaryProducer(mlir::linalg::GenericOp g);
 
+/// Clones the ops of a linalg op's `body` (not its yield) at the builder, with the block
+/// arguments and outer values already in `map` and each linalg.index d as `at[d]`.
+void cloneLinalgBody(mlir::OpBuilder &b, mlir::Block &body, mlir::IRMapping &map,
+                     llvm::ArrayRef<mlir::Value> at);
+
 /// Runs all-parallel `ops` (their iteration space is the element's: `elementAt`) on one
 /// element: inputs held in `values` are used as they are, others are loaded; results go
 /// to `values`.

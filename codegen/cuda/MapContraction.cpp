@@ -530,6 +530,16 @@ std::pair<Value, Value> rasterize(OpBuilder &b, Location loc, const Problem &p, 
           arith::MulIOp::create(b, loc, nTile, c(bn))};
 }
 
+void cloneLinalgBody(OpBuilder &b, Block &body, IRMapping &map, ArrayRef<Value> at) {
+  for (Operation &op : body.without_terminator()) {
+    if (auto index = dyn_cast<linalg::IndexOp>(op)) {
+      map.map(index.getResult(), at[index.getDim()]);
+      continue;
+    }
+    b.clone(op, map);
+  }
+}
+
 bool isTemporaryProducer(linalg::GenericOp g) {
   if (!isAllParallel(g) || g.getNumDpsInits() != 1 ||
       !g.getIndexingMapsArray().back().isIdentity()) {
@@ -560,13 +570,7 @@ static Value evaluateProducer(OpBuilder &b, Location loc, linalg::GenericOp g,
     }
     body.map(blk.getArgument(in->getOperandNumber()), v);
   }
-  for (Operation &op : blk.without_terminator()) {
-    if (auto index = dyn_cast<linalg::IndexOp>(op)) {
-      body.map(index.getResult(), at[index.getDim()]);
-      continue;
-    }
-    b.clone(op, body);
-  }
+  cloneLinalgBody(b, blk, body, at);
   return body.lookupOrDefault(cast<linalg::YieldOp>(blk.getTerminator()).getOperand(0));
 }
 
@@ -604,13 +608,7 @@ void runElementOps(OpBuilder &b, Location loc, ArrayRef<linalg::GenericOp> ops,
       }
       body.map(blk.getArgument(out.getOperandNumber()), v);
     }
-    for (Operation &op : blk.without_terminator()) {
-      if (auto index = dyn_cast<linalg::IndexOp>(op)) {
-        body.map(index.getResult(), elementAt[index.getDim()]);
-        continue;
-      }
-      b.clone(op, body);
-    }
+    cloneLinalgBody(b, blk, body, elementAt);
     auto yield = cast<linalg::YieldOp>(blk.getTerminator());
     for (auto [out, y] : llvm::zip(g.getDpsInitsMutable(), yield.getValues())) {
       Value root = viewRoot(out.get());

@@ -363,13 +363,7 @@ FailureOr<Launch> mapWindow(func::FuncOp fn, const std::string &who,
         for (auto [out, acc] : llvm::zip(r.getDpsInitsMutable(), accs)) {
           map.map(body.getArgument(out.getOperandNumber()), acc);
         }
-        for (Operation &op : body.without_terminator()) {
-          if (auto index = dyn_cast<linalg::IndexOp>(op)) {
-            map.map(index.getResult(), ivs[index.getDim()]);
-            continue;
-          }
-          b.clone(op, map);
-        }
+        cloneLinalgBody(b, body, map, ivs);
         SmallVector<Value> next;
         for (Value y : cast<linalg::YieldOp>(body.getTerminator()).getValues()) {
           next.push_back(map.lookupOrDefault(y));
