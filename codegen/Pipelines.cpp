@@ -81,7 +81,10 @@ static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &re
         MixedPrecisionPassOptions{precision, fusion, narrowConvolutions}));
   }
   if (fusion) {
-    pm.addPass(createFusePass(FusePassOptions{report, contractionPrologues}));
+    // Without general prologues (CUDA), a convolution still takes the elementwise ops on
+    // its input: both convolution kernels gather the input element by element.
+    pm.addPass(createFusePass(FusePassOptions{report, contractionPrologues,
+                                              /*convInputPrologues=*/!contractionPrologues}));
   }
   pm.addPass(createOutlineKernelsPass());
 }
@@ -131,7 +134,8 @@ LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &op
   }
   // The tensor-core kernels stage A and B in shared memory exactly as they are in
   // memory (cp.async, TMA): a cast or transpose before a product runs as its own kernel
-  // or in its producer's epilogue.
+  // or in its producer's epilogue. A convolution's input is gathered instead, so the
+  // elementwise ops feeding only it (the cast of a residual stream to bf16) join it.
   addGraphPasses(pm, options.fusion, options.fusionReport, options.precision,
                  /*contractionPrologues=*/false, /*narrowConvolutions=*/true);
   // What the flash-attention kernel needs to know of each attention kernel, recorded

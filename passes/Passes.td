@@ -157,7 +157,12 @@ def FusePass : Pass<"kiln-fuse", "::mlir::ModuleOp"> {
     Option<"contractionPrologues", "contraction-prologues", "bool", /*default=*/"true",
            "Let a matmul / conv group take the cheap ops that feed only it (transposes, "
            "casts, dequantize); false for targets whose contraction kernels copy operands "
-           "to shared memory as they are (CUDA: cp.async, TMA)">];
+           "to shared memory as they are (CUDA: cp.async, TMA)">,
+    Option<"convInputPrologues", "conv-input-prologues", "bool", /*default=*/"false",
+           "With contraction-prologues=false, still let a conv2d take the elementwise "
+           "ops that feed only its data input (a cast, an activation): the CUDA "
+           "implicit-GEMM and window kernels gather the input element by element and "
+           "compute them as they read it">];
   let dependentDialects = ["::kiln::KilnDialect"];
 }
 

@@ -23,6 +23,9 @@ namespace kiln::cuda {
 /// padding, k = (c, i, j), p = (oh, ow)); the output is [N, F, OH, OW].
 struct ConvGeometry {
   mlir::Value input, weight; // the unpadded input [N, C, H, W] and the weight (bindings)
+  /// The op computing the input (findInputProducer: the cast of an f32 input to bf16),
+  /// evaluated per gathered element from its own inputs; null: `input` is loaded.
+  mlir::linalg::GenericOp producer;
   int64_t C = 0, H = 0, W = 0, KH = 0, KW = 0, OH = 0, OW = 0;
   int64_t sh = 1, sw = 1, dh = 1, dw = 1, ph = 0, pw = 0;
   /// The output element (n, f, oh, ow) of GEMM row f = `row`, column p = `col`.
@@ -63,6 +66,13 @@ struct ElementValues {
 /// (one all-parallel output, the whole allocation, identity map): a producer for
 /// ElementValues.
 bool isTemporaryProducer(mlir::linalg::GenericOp g);
+
+/// The value producer `g` (isTemporaryProducer, or findInputProducer) computes at its
+/// loop coordinates `at`: its inputs loaded there (or computed, for producers in
+/// `values`) and its body cloned.
+mlir::Value evaluateProducer(mlir::OpBuilder &b, mlir::Location loc, mlir::linalg::GenericOp g,
+                             mlir::IRMapping &outer, const ElementValues &values,
+                             llvm::ArrayRef<mlir::Value> at);
 
 /// Clones the ops of a linalg op's `body` (not its yield) at the builder, with the block
 /// arguments and outer values already in `map` and each linalg.index d as `at[d]`.

@@ -316,17 +316,35 @@ void Emitter::planOperands() {
     };
   }
   // The input as one run of elements, addressed by a 32-bit offset (mapConvolution checked
-  // that it fits): the gather's index arithmetic stays in 32-bit registers.
-  Value input = outer.lookup(g.input);
-  auto inputType = cast<MemRefType>(input.getType());
-  Value flat = memref::CollapseShapeOp::create(
-      b, loc, MemRefType::get({inputType.getNumElements()}, p.elem), input,
-      SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
+  // that it fits): the gather's index arithmetic stays in 32-bit registers. A computed
+  // input reads each input of its producer that has the input's shape and layout the same
+  // way; others by their indexing maps.
+  auto inputType = cast<MemRefType>(g.input.getType());
+  auto flatten = [&](Value v) -> Value {
+    auto type = cast<MemRefType>(v.getType());
+    return memref::CollapseShapeOp::create(
+        b, loc, MemRefType::get({type.getNumElements()}, type.getElementType()), v,
+        SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
+  };
+  Value flat;
+  DenseMap<unsigned, Value> flatInputs; // producer operand number -> flat view
+  linalg::GenericOp producer = g.producer;
+  if (!producer) {
+    flat = flatten(outer.lookup(g.input));
+  } else {
+    for (OpOperand *in : producer.getDpsInputOperands()) {
+      auto type = dyn_cast<MemRefType>(in->get().getType());
+      if (type && type.getShape() == inputType.getShape() &&
+          producer.getMatchingIndexingMap(in).isIdentity()) {
+        flatInputs[in->getOperandNumber()] = flatten(outer.lookup(in->get()));
+      }
+    }
+  }
   Type i32 = b.getI32Type();
   Value image = arith::MulIOp::create(
       b, loc, arith::IndexCastOp::create(b, loc, i32, batchId),
       arith::ConstantIntOp::create(b, loc, i32, g.C * g.H * g.W));
-  gatherB = [this, flat, image, i32, &g](Value k, Value col) {
+  gatherB = [this, flat, flatInputs, producer, image, i32, &g](Value k, Value col) mutable {
     auto ci = [&](int64_t v) { return arith::ConstantIntOp::create(b, loc, i32, v); };
     auto add32 = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); };
     auto mul32 = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, ci(y)); };
@@ -351,8 +369,37 @@ void Emitter::planOperands() {
         arith::AndIOp::create(b, loc, below(y, g.H), below(x, g.W)));
     Value offset = add32(image, add32(mul32(add32(mul32(ch, g.H), y), g.W), x));
     offset = arith::SelectOp::create(b, loc, valid, offset, ci(0));
-    Value v = memref::LoadOp::create(
-        b, loc, flat, ValueRange{arith::IndexCastUIOp::create(b, loc, b.getIndexType(), offset)});
+    auto index = [&](Value v32) -> Value {
+      return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v32);
+    };
+    Value v;
+    if (!producer) {
+      v = memref::LoadOp::create(b, loc, flat, ValueRange{index(offset)});
+    } else {
+      // The producer at (n, c, y, x), clamped to (n, 0, 0, 0) outside the input like the
+      // offset (the value is then replaced by 0).
+      SmallVector<Value> at = {batchId};
+      for (Value coord : {ch, y, x}) {
+        at.push_back(index(arith::SelectOp::create(b, loc, valid, coord, ci(0))));
+      }
+      IRMapping body = outer;
+      Block &blk = producer.getRegion().front();
+      for (OpOperand *in : producer.getDpsInputOperands()) {
+        Value value;
+        if (Value view = flatInputs.lookup(in->getOperandNumber())) {
+          value = memref::LoadOp::create(b, loc, view, ValueRange{index(offset)});
+        } else if (!isa<MemRefType>(in->get().getType())) {
+          value = outer.lookup(in->get());
+        } else {
+          value = memref::LoadOp::create(
+              b, loc, outer.lookup(in->get()),
+              indicesAt(b, loc, producer.getMatchingIndexingMap(in), at));
+        }
+        body.map(blk.getArgument(in->getOperandNumber()), value);
+      }
+      cloneLinalgBody(b, blk, body, at);
+      v = body.lookupOrDefault(cast<linalg::YieldOp>(blk.getTerminator()).getOperand(0));
+    }
     Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(p.elem, 0.0));
     return arith::SelectOp::create(b, loc, valid, v, zero).getResult();
   };
@@ -550,8 +597,7 @@ bool isTemporaryProducer(linalg::GenericOp g) {
          !g.getRegion().front().getArgument(g.getNumDpsInputs()).hasNUsesOrMore(1);
 }
 
-/// The value producer `g` (isTemporaryProducer) computes at its loop coordinates `at`.
-static Value evaluateProducer(OpBuilder &b, Location loc, linalg::GenericOp g,
+Value evaluateProducer(OpBuilder &b, Location loc, linalg::GenericOp g,
                               IRMapping &outer, const ElementValues &values,
                               ArrayRef<Value> at) {
   IRMapping body = outer;
@@ -1124,9 +1170,13 @@ FailureOr<Launch> mapConvolution(func::FuncOp fn, const std::string &who, String
   }
   Problem p;
   p.op = conv;
+  ConvGeometry geo;
+  geo.producer = findInputProducer(fn, input ? input->source : conv.getDpsInputs()[0],
+                                   input ? input->ops.back() : conv.getOperation());
   Value accRoot = viewRoot(conv.getDpsInits()[0]);
   for (Operation &op : fn.getBody().front().without_terminator()) {
-    if (isKernelScaffolding(op) || padOps.contains(&op) || &op == conv.getOperation()) {
+    if (isKernelScaffolding(op) || padOps.contains(&op) || &op == conv.getOperation() ||
+        geo.producer == &op) {
       continue;
     }
     auto g = dyn_cast<linalg::GenericOp>(op);
@@ -1149,8 +1199,8 @@ FailureOr<Launch> mapConvolution(func::FuncOp fn, const std::string &who, String
       p.epilogue.push_back(g);
     }
   }
-  // The input: the padded temporary (read virtually, padding 0) or the unpadded binding.
-  ConvGeometry geo;
+  // The input: the padded temporary (read virtually, padding 0) or the unpadded binding,
+  // or either computed by the producer.
   SmallVector<int64_t> pads = {0, 0, 0, 0};
   if (input) {
     auto zero = input->value.getDefiningOp<arith::ConstantOp>();
@@ -1167,11 +1217,25 @@ FailureOr<Launch> mapConvolution(func::FuncOp fn, const std::string &who, String
   if (cast<MemRefType>(geo.input.getType()).getNumElements() >= (int64_t(1) << 31)) {
     return refuse("its input has 2^31 elements or more (the gather addresses it in 32 bits)");
   }
-  for (Value v : {geo.input, geo.weight}) {
+  SmallVector<Value> loaded = {geo.weight};
+  if (geo.producer) {
+    // Its inputs are what the gather loads.
+    for (Value v : geo.producer.getDpsInputs()) {
+      if (isa<MemRefType>(v.getType())) {
+        loaded.push_back(v);
+      }
+    }
+  } else {
+    loaded.push_back(geo.input);
+  }
+  for (Value v : loaded) {
     auto type = cast<MemRefType>(v.getType());
     if (viewRoot(v).getDefiningOp<memref::AllocOp>() || !type.getLayout().isIdentity() ||
         !type.hasStaticShape()) {
       return refuse("its input and weight are not whole buffers of the kernel's bindings");
+    }
+    if (writtenByKernel(fn, v, input ? ArrayRef<Operation *>(input->ops) : ArrayRef<Operation *>())) {
+      return refuse("it reads its input or weight from a buffer the kernel writes");
     }
   }
   ArrayRef<int64_t> x = cast<MemRefType>(geo.input.getType()).getShape();
@@ -1204,6 +1268,9 @@ FailureOr<Launch> mapConvolution(func::FuncOp fn, const std::string &who, String
   p.bKContiguous = false; // B [k][p]: gathered rows of pixels
   p.elem = getElementTypeOrSelf(geo.input.getType());
   p.conv = geo;
+  if (geo.producer) {
+    p.producers.push_back(geo.producer); // an epilogue reading its buffer computes it too
+  }
   for (linalg::GenericOp g : p.prologue) {
     if (ArrayRef(g.getStaticLoopRanges()) != out) {
       return refuse("an op before it runs over another iteration space than its output");

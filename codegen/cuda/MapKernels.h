@@ -76,9 +76,27 @@ struct PaddedBuffer {
 llvm::SmallVector<PaddedBuffer> findPaddedBuffers(mlir::func::FuncOp fn);
 
 /// Element `indices` of padded buffer `pb`: the source's element at the shifted
-/// position, or the padding value outside the source.
+/// position, or the padding value outside the source. `readSource` reads the source at
+/// the clamped indices where it is given (the source is computed, not loaded).
 mlir::Value readPadded(mlir::OpBuilder &b, mlir::Location loc, const PaddedBuffer &pb,
-                       mlir::IRMapping &outer, mlir::ValueRange indices);
+                       mlir::IRMapping &outer, mlir::ValueRange indices,
+                       llvm::function_ref<mlir::Value(mlir::ValueRange)> readSource = {});
+
+/// The all-parallel op of `fn` that computes `input`, the buffer a reduction (a
+/// convolution) reads, directly or through a padded buffer's copy (`reader`: that copy or
+/// the reduction), if the kernel need not store it: the elementwise prologue kiln-fuse
+/// gives a convolution (conv-input-prologues), which the reduction computes from the
+/// producer's inputs where it reads it. The producer is the last write of `input` before
+/// `reader`, writes all of it (identity map, old values unread) and nothing else; nothing
+/// else reads `input` between them, and after `reader` the buffer is overwritten whole
+/// before anything reads it, or never read again when it is a temporary (bufferization
+/// lets the temporary share the kernel's output buffer or the accumulator's).
+mlir::linalg::GenericOp findInputProducer(mlir::func::FuncOp fn, mlir::Value input,
+                                          mlir::Operation *reader);
+
+/// Whether an op of `fn` other than `except` writes `buffer` (or another view of it).
+bool writtenByKernel(mlir::func::FuncOp fn, mlir::Value buffer,
+                     llvm::ArrayRef<mlir::Operation *> except = {});
 
 /// Maps a kernel of one reduction over small windows (pooling, depthwise and grouped
 /// convolution, global pooling, a product without a tensor-core form) with all-parallel

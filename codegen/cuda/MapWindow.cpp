@@ -17,6 +17,13 @@
 // every read of it reads the input at the shifted position, or the padding value outside
 // it (PaddedBuffer). The implicit-GEMM convolution kernel reads its input the same way.
 //
+// Computed inputs: an elementwise op that kiln-fuse gave a convolution as its prologue
+// (the cast of a residual stream to bf16, an activation) writes a buffer that only the
+// padded copy or the reduction reads. It is never run as such: every element the
+// reduction reads is computed from the op's own inputs (findInputProducer). Bufferization
+// may have given that buffer to the kernel's output or the accumulator, which is why the
+// search follows the buffer's reads and writes rather than requiring a temporary.
+//
 //===----------------------------------------------------------------------------===//
 #include "codegen/cuda/Contraction.h"
 
@@ -135,7 +142,7 @@ SmallVector<PaddedBuffer> findPaddedBuffers(func::FuncOp fn) {
 }
 
 Value readPadded(OpBuilder &b, Location loc, const PaddedBuffer &pb, IRMapping &outer,
-                 ValueRange indices) {
+                 ValueRange indices, function_ref<Value(ValueRange)> readSource) {
   auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
   ArrayRef<int64_t> shape = cast<MemRefType>(pb.source.getType()).getShape();
   ArrayRef<int64_t> padded = cast<MemRefType>(pb.alloc.getType()).getShape();
@@ -156,12 +163,117 @@ Value readPadded(OpBuilder &b, Location loc, const PaddedBuffer &pb, IRMapping &
     at.push_back(arith::MinSIOp::create(b, loc, arith::MaxSIOp::create(b, loc, s, c(0)),
                                         c(shape[i] - 1)));
   }
-  Value v = memref::LoadOp::create(b, loc, outer.lookup(pb.source), at);
+  Value v = readSource ? readSource(at)
+                       : memref::LoadOp::create(b, loc, outer.lookup(pb.source), at).getResult();
   if (!valid) {
     return v;
   }
   Value pad = outer.lookupOrDefault(pb.value);
   return arith::SelectOp::create(b, loc, valid, v, pad);
+}
+
+namespace {
+
+/// How `op` accesses buffer `root` (views of it included).
+struct Access {
+  bool reads = false, writes = false, whole = false; // whole: every element written
+};
+
+Access accessOf(Operation &op, Value root) {
+  Access a;
+  auto type = cast<MemRefType>(root.getType());
+  if (auto l = dyn_cast<linalg::LinalgOp>(op)) {
+    Block *body = l->getNumRegions() && !l->getRegion(0).empty() ? &l->getRegion(0).front()
+                                                                   : nullptr;
+    for (OpOperand &in : l->getOpOperands()) {
+      if (!isa<MemRefType>(in.get().getType()) || viewRoot(in.get()) != root) {
+        continue;
+      }
+      bool init = l.isDpsInit(&in);
+      bool used = !body || in.getOperandNumber() >= body->getNumArguments() ||
+                  !body->getArgument(in.getOperandNumber()).use_empty();
+      a.reads |= !init || used;
+      if (init) {
+        auto t = cast<MemRefType>(in.get().getType());
+        a.writes = true;
+        a.whole = t.hasStaticShape() && t.getNumElements() == type.getNumElements() &&
+                  l.getMatchingIndexingMap(&in).isProjectedPermutation();
+      }
+    }
+    return a;
+  }
+  if (isa<memref::SubViewOp, memref::CollapseShapeOp, memref::ExpandShapeOp, memref::CastOp,
+          memref::ReinterpretCastOp, memref::AllocOp, memref::DeallocOp>(op)) {
+    return a; // views and allocation: no access of their own
+  }
+  if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+    a.reads = viewRoot(copy.getSource()) == root;
+    a.writes = viewRoot(copy.getTarget()) == root;
+    return a;
+  }
+  // Anything else touching the buffer: assume it reads and writes part of it.
+  for (Value v : op.getOperands()) {
+    if (isa<MemRefType>(v.getType()) && viewRoot(v) == root) {
+      a.reads = a.writes = true;
+    }
+  }
+  return a;
+}
+
+} // namespace
+
+linalg::GenericOp findInputProducer(func::FuncOp fn, Value input, Operation *reader) {
+  auto type = dyn_cast<MemRefType>(input.getType());
+  if (!type || !type.hasStaticShape() || viewRoot(input) != input) {
+    return {};
+  }
+  linalg::GenericOp producer;
+  bool afterReader = false;
+  for (Operation &op : fn.getBody().front().without_terminator()) {
+    if (&op == reader) {
+      if (!producer) {
+        return {};
+      }
+      afterReader = true; // its read becomes the producer's evaluation
+      continue;
+    }
+    Access a = accessOf(op, input);
+    if (afterReader) {
+      if (a.reads || (a.writes && !a.whole)) {
+        return {}; // the producer's values are observed after the reader
+      }
+      if (a.writes) {
+        return producer; // overwritten whole: never observed
+      }
+      continue;
+    }
+    if (a.reads && producer) {
+      return {}; // read by something else before the reader
+    }
+    if (a.writes) {
+      // The last whole write before the reader, by an all-parallel op that writes nothing
+      // else, reads nothing of the buffer and leaves no element unwritten.
+      auto g = dyn_cast<linalg::GenericOp>(op);
+      bool computes = g && a.whole && !a.reads && isAllParallel(g) && g.getNumDpsInits() == 1 &&
+                      g.getDpsInits()[0] == input &&
+                      g.getIndexingMapsArray().back().isIdentity();
+      producer = computes ? g : linalg::GenericOp();
+    }
+  }
+  // Never overwritten: only a temporary's values go unobserved (a binding's are the
+  // kernel's output).
+  return afterReader && input.getDefiningOp<memref::AllocOp>() ? producer
+                                                                : linalg::GenericOp();
+}
+
+bool writtenByKernel(func::FuncOp fn, Value buffer, ArrayRef<Operation *> except) {
+  Value root = viewRoot(buffer);
+  for (Operation &op : fn.getBody().front().without_terminator()) {
+    if (!llvm::is_contained(except, &op) && accessOf(op, root).writes) {
+      return true;
+    }
+  }
+  return false;
 }
 
 FailureOr<Launch> mapWindow(func::FuncOp fn, const std::string &who,
@@ -187,9 +299,6 @@ FailureOr<Launch> mapWindow(func::FuncOp fn, const std::string &who,
   linalg::LinalgOp r;
   SmallVector<linalg::GenericOp> prologue, epilogue, producers;
   for (Operation &op : fn.getBody().front().without_terminator()) {
-    if (isKernelScaffolding(op) || padOps.contains(&op)) {
-      continue;
-    }
     auto l = dyn_cast<linalg::LinalgOp>(op);
     if (l && l.getNumReductionLoops() > 0) {
       if (r) {
@@ -197,6 +306,28 @@ FailureOr<Launch> mapWindow(func::FuncOp fn, const std::string &who,
                       op.getName().getStringRef() + "') and the window kernel runs one");
       }
       r = l;
+    }
+  }
+  if (!r) {
+    return refuse("it has no reduction");
+  }
+  // Ops computing the reduction's inputs (a convolution's elementwise prologue): each tap
+  // computes its input element instead of loading it.
+  DenseMap<Value, linalg::GenericOp> inputProducers;
+  for (Value in : r.getDpsInputs()) {
+    const PaddedBuffer *pb = paddedOf(in);
+    Value computed = pb ? pb->source : in;
+    if (linalg::GenericOp g = findInputProducer(fn, computed, pb ? pb->ops.back() : r)) {
+      inputProducers[computed] = g;
+      producers.push_back(g);
+    } else if (pb && writtenByKernel(fn, pb->source, pb->ops)) {
+      // Read from memory, by other threads, while this kernel writes it.
+      return refuse("its padded input is a buffer the kernel writes");
+    }
+  }
+  for (Operation &op : fn.getBody().front().without_terminator()) {
+    if (isKernelScaffolding(op) || padOps.contains(&op) || &op == r.getOperation() ||
+        llvm::any_of(producers, [&](linalg::GenericOp g) { return g == &op; })) {
       continue;
     }
     auto g = dyn_cast<linalg::GenericOp>(op);
@@ -204,10 +335,7 @@ FailureOr<Launch> mapWindow(func::FuncOp fn, const std::string &who,
       return refuse("it holds '" + op.getName().getStringRef() +
                     "' beside its reduction");
     }
-    (r ? epilogue : prologue).push_back(g);
-  }
-  if (!r) {
-    return refuse("it has no reduction");
+    (op.isBeforeInBlock(r) ? prologue : epilogue).push_back(g);
   }
   DenseSet<Value> accRoots;
   for (Value out : r.getDpsInits()) {
@@ -261,10 +389,11 @@ FailureOr<Launch> mapWindow(func::FuncOp fn, const std::string &who,
   for (OpOperand *in : r.getDpsInputOperands()) {
     Value root = viewRoot(in->get());
     bool used = !body.getArgument(in->getOperandNumber()).use_empty();
-    if (used && root.getDefiningOp<memref::AllocOp>() && !paddedOf(in->get())) {
+    if (used && root.getDefiningOp<memref::AllocOp>() && !paddedOf(in->get()) &&
+        !inputProducers.contains(in->get())) {
       return refuse("its reduction reads a temporary of the kernel");
     }
-    if (used && written.contains(root)) {
+    if (used && written.contains(root) && !inputProducers.contains(in->get())) {
       return refuse("its reduction reads a buffer the kernel writes");
     }
   }
@@ -352,8 +481,17 @@ FailureOr<Launch> mapWindow(func::FuncOp fn, const std::string &who,
             v = outer.lookup(in->get());
           } else {
             SmallVector<Value> idx = indicesAt(b, loc, r.getMatchingIndexingMap(in), ivs);
-            if (const PaddedBuffer *pb = paddedOf(in->get())) {
-              v = readPadded(b, loc, *pb, outer, idx);
+            const PaddedBuffer *pb = paddedOf(in->get());
+            linalg::GenericOp computed = inputProducers.lookup(pb ? pb->source : in->get());
+            auto compute = [&](ValueRange at) -> Value {
+              return evaluateProducer(b, loc, computed, outer, values, llvm::to_vector(at));
+            };
+            if (pb) {
+              v = readPadded(b, loc, *pb, outer, idx,
+                             computed ? function_ref<Value(ValueRange)>(compute)
+                                      : function_ref<Value(ValueRange)>());
+            } else if (computed) {
+              v = compute(idx);
             } else {
               v = memref::LoadOp::create(b, loc, outer.lookup(in->get()), idx);
             }

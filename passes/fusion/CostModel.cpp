@@ -33,15 +33,14 @@ int64_t tensorBytes(Value v) {
   return type.getNumElements() * ((bits + 7) / 8);
 }
 
+bool isElementwiseProducer(Operation *op) {
+  return op && getFusionClass(op) == FusionClass::Elementwise && !isa<ConstantOp>(op);
+}
+
 namespace {
 
 constexpr const char *kSeveralConsumers =
     "several consumers: fusing would recompute or keep the value in memory";
-
-/// An elementwise op that computes something (constants are folded into their users).
-bool isElementwiseProducer(Operation *op) {
-  return op && getFusionClass(op) == FusionClass::Elementwise && !isa<ConstantOp>(op);
-}
 
 /// The checks both kinds of edge share; fills `d.reason` and returns false on refusal.
 bool commonChecks(Value v, Operation *consumer, EdgeDecision &d) {

@@ -24,6 +24,9 @@ mlir::Operation *getSoleUser(mlir::Value v);
 /// Bytes of a statically shaped tensor value, or -1 when its shape is dynamic.
 int64_t tensorBytes(mlir::Value v);
 
+/// An elementwise op that computes something (constants are folded into their users).
+bool isElementwiseProducer(mlir::Operation *op);
+
 /// The verdict on fusing `producer` into the group of its only consumer `consumer`.
 struct EdgeDecision {
   bool fuse = false;

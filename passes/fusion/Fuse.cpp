@@ -18,7 +18,9 @@
 //      elementwise ops (dequantize, cast, scaling) that feed only it, transitively
 //      (prologue), and the chain of elementwise ops after it (bias, activation, residual
 //      add, scaling, cast, quantize) while each edge is fusable by the cost model
-//      (CostModel.h: one consumer, same shape, static);
+//      (CostModel.h: one consumer, same shape, static); with contraction-prologues=false
+//      (CUDA), only a conv2d's data input takes elementwise ops (conv-input-prologues),
+//      which the CUDA convolution kernels compute as they gather the input;
 //   2. row-reduction groups: every reduce / softmax / log_softmax / layer_norm /
 //      global_pool takes the elementwise ops that feed only its data input (prologue,
 //      transitively) and the elementwise chain after it (epilogue), under the same edge
@@ -324,7 +326,7 @@ std::optional<Group> matchAttention(SoftmaxOp softmax, const DenseSet<Operation 
            .fuse) {
     return std::nullopt;
   }
-  Group group{FusionScheme::attention, {}};
+  Group group{FusionScheme::attention, {}, {}};
   for (Value operand : {qk.getLhs(), qk.getRhs(), pv.getRhs()}) {
     Operation *producer = operand.getDefiningOp();
     if (producer && isa<TransposeOp>(producer) && !taken.contains(producer) &&
@@ -564,20 +566,27 @@ struct FusePass : public impl::FusePassBase<FusePass> {
         continue;
       }
       if (getFusionClass(&op) == FusionClass::Contraction && op.getNumResults() == 1) {
-        Group group{FusionScheme::contraction, {&op}};
+        Group group{FusionScheme::contraction, {&op}, {}};
         // Prologue: the transposes, broadcasts and cheap elementwise ops that feed only
         // this contraction, transitively (dequantize -> transpose -> matmul), in program
         // order.
         SmallVector<Operation *> prologue;
         SmallVector<std::pair<Value, Operation *>> edges;
-        for (Value operand : op.getOperands()) {
-          edges.push_back({operand, &op});
+        // Only elementwise ops into a convolution's data input (conv-input-prologues).
+        bool inputOnly = !contractionPrologues;
+        if (contractionPrologues) {
+          for (Value operand : op.getOperands()) {
+            edges.push_back({operand, &op});
+          }
+        } else if (convInputPrologues && isa<Conv2dOp>(op)) {
+          edges.push_back({op.getOperand(0), &op});
         }
-        while (contractionPrologues && !edges.empty()) {
+        while (!edges.empty()) {
           auto [v, consumer] = edges.pop_back_val();
           Operation *producer = v.getDefiningOp();
           if (!producer || producer->getBlock() != &block || taken.contains(producer) ||
               llvm::is_contained(prologue, producer) ||
+              (inputOnly && !fusion::isElementwiseProducer(producer)) ||
               !fusion::decidePrologueEdge(v, consumer).fuse) {
             continue;
           }
@@ -614,7 +623,7 @@ struct FusePass : public impl::FusePassBase<FusePass> {
     for (Operation &op : block) {
       if (!taken.contains(&op) &&
           isa<ReduceOp, SoftmaxOp, LogSoftmaxOp, LayerNormOp, GlobalPoolOp>(op)) {
-        Group group{FusionScheme::row_reduction, {&op}};
+        Group group{FusionScheme::row_reduction, {&op}, {}};
         SmallVector<std::pair<Value, Operation *>> edges{{op.getOperand(0), &op}};
         while (!edges.empty()) {
           auto [v, consumer] = edges.pop_back_val();
@@ -662,7 +671,7 @@ struct FusePass : public impl::FusePassBase<FusePass> {
     for (Operation &op : block) {
       if (!taken.contains(&op) && getFusionClass(&op) == FusionClass::Elementwise &&
           !isa<ConstantOp>(op) && op.getNumResults() == 1) {
-        Group group{FusionScheme::loop, {&op}};
+        Group group{FusionScheme::loop, {&op}, {}};
         growChain(group, taken, fusion::decideLoopEdge);
         record(std::move(group));
       }

@@ -76,10 +76,18 @@ module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items
 #rev = affine_map<(d0, d1) -> (d0, 63 - d1)>
 #row = affine_map<(d0, d1) -> (d0)>
 // The same temporary read at the mirrored column: another thread's value, which no
-// register holds (nor one thread per output: the window kernel reads no temporaries).
-// Refused instead of mapped.
+// register of a row kernel holds. The window kernel takes it, one thread per row,
+// computing the temporary's producer at each element it reads (findInputProducer):
+// exp(a[r, 63 - c]), never stored.
+// CHECK-LABEL: launch = array<i64: 1, 1, 1, 32, 1, 1, 0>, symbol = "k"
+// CHECK:       gpu.func @k(%[[A:.+]]: memref<4x64xf32> {{.+}}, %[[O:.+]]: memref<4xf32>
+// CHECK-NOT:     memref.alloc
+// CHECK:         scf.for %[[C:.+]] = %c0 to %c64
+// CHECK:           %[[M:.+]] = affine.apply #map{{[0-9]*}}(%{{.+}}, %[[C]])
+// CHECK:           %[[X:.+]] = memref.load %[[A]][%{{.+}}, %[[M]]]
+// CHECK:           math.exp %[[X]]
+// CHECK:         memref.store %{{.+}}, %[[O]]
 module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items = 1 : i64, bindings = array<i64>}]}} {
-  // expected-error @+1 {{its reduction reads a temporary of the kernel}}
   func.func @k(%a: memref<4x64xf32>, %o: memref<4xf32>) attributes {kiln.kernel, kiln.label = "n (ReduceSum)"} {
     %tmp = memref.alloc() : memref<4x64xf32>
     linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%a : memref<4x64xf32>) outs(%tmp : memref<4x64xf32>) {
@@ -254,6 +262,98 @@ module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items
     ^bb0(%x: f32, %t: f32, %acc: f32):
       %m = arith.maximumf %acc, %x : f32
       linalg.yield %m : f32
+    }
+    return
+  }
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#win = affine_map<(d0, d1, d2) -> (d0, d1 + d2)>
+#out = affine_map<(d0, d1, d2) -> (d0, d1)>
+#tap = affine_map<(d0, d1, d2) -> (d2)>
+// A convolution's elementwise prologue (kiln-fuse conv-input-prologues) whose temporary
+// bufferization placed in the kernel's output %o: relu(a) is written to %o, copied into
+// the padded buffer, then %o is filled with the accumulator's start and reduced into.
+// The relu is computed at every tap (findInputProducer) and %o is never read: reading it
+// from memory would race with the threads storing their results.
+// CHECK-LABEL: launch = array<i64: 1, 1, 1, 32, 1, 1, 0>, symbol = "k"
+// CHECK:       gpu.func @k(%[[A:[a-z0-9]+]]: memref<4x8xf32>{{.*}}, %{{.+}}: memref<3xf32>{{.*}}, %[[O:[a-z0-9]+]]: memref<4x8xf32>
+// CHECK-NOT:     memref.load %[[O]]
+// CHECK:         scf.for
+// CHECK:           %[[C:.+]] = arith.minsi
+// CHECK:           %[[V:.+]] = memref.load %[[A]][%{{.+}}, %[[C]]]
+// CHECK:           %[[R:.+]] = arith.maximumf %[[V]], %cst
+// CHECK:           arith.select %{{.+}}, %[[R]], %cst
+// CHECK:         memref.store %{{.+}}, %[[O]]
+module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items = 1 : i64, bindings = array<i64>}]}} {
+  func.func @k(%a: memref<4x8xf32>, %taps: memref<3xf32>, %o: memref<4x8xf32>) attributes {kiln.kernel, kiln.label = "n (Conv)"} {
+    %zero = arith.constant 0.0 : f32
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%a : memref<4x8xf32>) outs(%o : memref<4x8xf32>) {
+    ^bb0(%x: f32, %y: f32):
+      %r = arith.maximumf %x, %zero : f32
+      linalg.yield %r : f32
+    }
+    %p = memref.alloc() : memref<4x10xf32>
+    linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]} outs(%p : memref<4x10xf32>) {
+    ^bb0(%y: f32):
+      linalg.yield %zero : f32
+    }
+    %in = memref.subview %p[0, 1] [4, 8] [1, 1] : memref<4x10xf32> to memref<4x8xf32, strided<[10, 1], offset: 1>>
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%o : memref<4x8xf32>) outs(%in : memref<4x8xf32, strided<[10, 1], offset: 1>>) {
+    ^bb0(%x: f32, %y: f32):
+      linalg.yield %x : f32
+    }
+    linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]} outs(%o : memref<4x8xf32>) {
+    ^bb0(%y: f32):
+      linalg.yield %zero : f32
+    }
+    linalg.generic {indexing_maps = [#win, #tap, #out], iterator_types = ["parallel", "parallel", "reduction"]} ins(%p, %taps : memref<4x10xf32>, memref<3xf32>) outs(%o : memref<4x8xf32>) {
+    ^bb0(%x: f32, %t: f32, %acc: f32):
+      %s = arith.addf %acc, %x : f32
+      linalg.yield %s : f32
+    }
+    return
+  }
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#win = affine_map<(d0, d1, d2) -> (d0, d1 + d2)>
+#out = affine_map<(d0, d1, d2) -> (d0, d1)>
+#tap = affine_map<(d0, d1, d2) -> (d2)>
+// Must not fire: relu(a) is also the kernel's output %r (never overwritten), so it must
+// be stored, and the padded read would then read %r while other threads write it.
+// Refused instead of read from memory.
+module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items = 1 : i64, bindings = array<i64>}]}} {
+  // expected-error @+1 {{its padded input is a buffer the kernel writes}}
+  func.func @k(%a: memref<4x8xf32>, %taps: memref<3xf32>, %r: memref<4x8xf32>, %o: memref<4x8xf32>) attributes {kiln.kernel, kiln.label = "n (Conv)"} {
+    %zero = arith.constant 0.0 : f32
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%a : memref<4x8xf32>) outs(%r : memref<4x8xf32>) {
+    ^bb0(%x: f32, %y: f32):
+      %m = arith.maximumf %x, %zero : f32
+      linalg.yield %m : f32
+    }
+    %p = memref.alloc() : memref<4x10xf32>
+    linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]} outs(%p : memref<4x10xf32>) {
+    ^bb0(%y: f32):
+      linalg.yield %zero : f32
+    }
+    %in = memref.subview %p[0, 1] [4, 8] [1, 1] : memref<4x10xf32> to memref<4x8xf32, strided<[10, 1], offset: 1>>
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%r : memref<4x8xf32>) outs(%in : memref<4x8xf32, strided<[10, 1], offset: 1>>) {
+    ^bb0(%x: f32, %y: f32):
+      linalg.yield %x : f32
+    }
+    linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]} outs(%o : memref<4x8xf32>) {
+    ^bb0(%y: f32):
+      linalg.yield %zero : f32
+    }
+    linalg.generic {indexing_maps = [#win, #tap, #out], iterator_types = ["parallel", "parallel", "reduction"]} ins(%p, %taps : memref<4x10xf32>, memref<3xf32>) outs(%o : memref<4x8xf32>) {
+    ^bb0(%x: f32, %t: f32, %acc: f32):
+      %s = arith.addf %acc, %x : f32
+      linalg.yield %s : f32
     }
     return
   }

@@ -6,7 +6,10 @@
 // (cp.async when its rows are 16-byte multiples), the input is B, gathered in 32-bit
 // index arithmetic straight from the unpadded input (the padding is virtual: 0 outside
 // it) into 16-byte shared-memory stores, one image per grid z; the bias starts each
-// output element and the residual add and relu run on the accumulator.
+// output element and the residual add and relu run on the accumulator. The cast of the
+// f32 input to bf16 is the convolution's prologue (kiln-fuse conv-input-prologues): the
+// gather reads f32 and rounds each element, so no cast kernel runs for x (the weight's
+// and bias's casts, of model inputs here, still do).
 // RUN: kiln-opt %S/Inputs/conv-block.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=GEMM
 // RUN: kiln-compile %S/Inputs/conv-block.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 --emit=ptx -o %t.block.ptx
 // RUN: FileCheck %s --check-prefix=PTX --input-file=%t.block.ptx
@@ -29,6 +32,15 @@
 // RUN: kiln-compile %S/Inputs/conv-stem.mlir --target=cuda --cuda-arch=sm_90a --precision=fp16 --emit=ptx -o %t.stem.ptx
 // RUN: %ptxas -arch=sm_90a -v %t.stem.ptx -o %t.stem.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
 //
+// A residual block: the cast of x to bf16 is the first convolution's prologue, whose
+// temporary bufferization placed in the kernel's output (same type and shape), and a relu
+// before a depthwise convolution is its prologue in f32, its temporary placed in the
+// accumulator. Neither is stored: every gathered or tapped element is computed from x
+// (findInputProducer), and the output is written once, by the epilogue.
+// RUN: kiln-opt %S/Inputs/conv-residual.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=RES
+// RUN: kiln-compile %S/Inputs/conv-residual.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 --emit=ptx -o %t.res.ptx
+// RUN: %ptxas -arch=sm_80 -v %t.res.ptx -o %t.res.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+//
 // Window kernels (MapWindow.cpp), one thread per output element: a depthwise convolution
 // with bias and relu6, max pooling and global average pooling; padded inputs are read
 // virtually (clamped loads, the padding value outside), the taps are scf.for loops.
@@ -49,8 +61,8 @@
 // with a warning when its reduction is long; this one (K = 144) is not.
 // RUN: kiln-opt %S/Inputs/conv-block.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu' | FileCheck %s --check-prefix=F32
 
-// GEMM-LABEL: gpu.func @kernel3_fused_contraction
-// GEMM-SAME:      %[[X:[a-z0-9]+]]: memref<2x16x20x20xbf16>
+// GEMM-LABEL: gpu.func @kernel2_fused_contraction
+// GEMM-SAME:      %[[X:[a-z0-9]+]]: memref<2x16x20x20xf32>
 // GEMM-SAME:      %[[W:[a-z0-9]+]]: memref<32x16x3x3xbf16>
 // GEMM-SAME:      %[[B:[a-z0-9]+]]: memref<32xbf16>
 // GEMM-SAME:      %[[R:[a-z0-9]+]]: memref<2x32x20x20xf32>
@@ -59,7 +71,7 @@
 // GEMM:         %[[SB:.+]] = memref.view {{.+}} to memref<4x32x72xbf16, #gpu.address_space<workgroup>>
 // GEMM:         %[[IMG:.+]] = gpu.block_id  z
 // GEMM:         %[[WA:.+]] = memref.collapse_shape %[[W]] {{\[}}[0], [1, 2, 3]] : memref<32x16x3x3xbf16> into memref<32x144xbf16>
-// GEMM:         %[[FLAT:.+]] = memref.collapse_shape %[[X]] {{\[}}[0, 1, 2, 3]] : memref<2x16x20x20xbf16> into memref<12800xbf16>
+// GEMM:         %[[FLAT:.+]] = memref.collapse_shape %[[X]] {{\[}}[0, 1, 2, 3]] : memref<2x16x20x20xf32> into memref<12800xf32>
 // GEMM:         arith.muli %{{.+}}, %c6400_i32 : i32
 // GEMM:         nvgpu.device_async_copy %[[WA]][{{.+}}], %[[SA]][{{.+}}], 8
 // The gather: (c, i, j) and (oh, ow) in i32, padding as an unsigned range check.
@@ -67,7 +79,8 @@
 // GEMM:         arith.divui %{{.+}}, %c20_i32 : i32
 // GEMM:         arith.addi %{{.+}}, %c-1_i32 : i32
 // GEMM:         arith.cmpi ult, %{{.+}}, %c20_i32 : i32
-// GEMM:         %[[V:.+]] = memref.load %[[FLAT]][%{{.+}}] : memref<12800xbf16>
+// GEMM:         %[[X32:.+]] = memref.load %[[FLAT]][%{{.+}}] : memref<12800xf32>
+// GEMM:         %[[V:.+]] = arith.truncf %[[X32]] : f32 to bf16
 // GEMM:         arith.select %{{.+}}, %[[V]], %{{.+}} : bf16
 // GEMM:         %[[CHUNK:.+]] = vector.from_elements {{.+}} : vector<8xbf16>
 // GEMM:         vector.store %[[CHUNK]], %[[SB]][{{.+}}] {alignment = 16 : i64}
@@ -92,7 +105,7 @@
 // GEMM:           arith.truncf %[[SUM]] : f32 to bf16
 // GEMM:           memref.store %{{.+}}, %[[OUT]][%[[IMG]], %[[F]], %[[OH]], %[[OW]]]
 
-// PTX-LABEL: .entry kernel3_fused_contraction
+// PTX-LABEL: .entry kernel2_fused_contraction
 // PTX:         cp.async.cg.shared.global
 // PTX:         st.shared.v4.b32
 // PTX:         ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
@@ -103,14 +116,24 @@
 // PTXAS: 0 bytes spill stores, 0 bytes spill loads
 
 // 32 output channels x 400 pixels in 64 x 64 tiles: 7 blocks per image, 2 images.
-// ART: kernel3_fused_contraction '' grid 7x1x2 block 128x1x1 shared 38912
+// ART: kernels: 3
+// ART-NOT: kernel{{.*}}cast{{.*}}'x'
+// ART: kernel2_fused_contraction '' grid 7x1x2 block 128x1x1 shared 38912
 
-// WIDE: kernel2_fused_contraction '' grid 7x1x32 block 256x1x1 shared 75776
+// WIDE: kernel1_fused_contraction '' grid 7x1x32 block 256x1x1 shared 75776
 
-// STEM-LABEL: gpu.func @kernel2_fused_contraction
+// STEM-LABEL: gpu.func @kernel1_fused_contraction
+// STEM-SAME:      memref<1x3x32x32xf32>
 // STEM:         %[[WA:.+]] = memref.collapse_shape %{{.+}} into memref<8x147xf16>
+// STEM:         %[[XF:.+]] = memref.collapse_shape %{{.+}} into memref<3072xf32>
 // STEM-NOT:     nvgpu.device_async_copy
 // STEM:         memref.load %[[WA]]
+// The padding of 3 is checked after the cast: the f32 element read at the clamped offset
+// is rounded to f16, then replaced by 0 outside the input.
+// STEM:         arith.addi %{{.+}}, %c-3_i32 : i32
+// STEM:         %[[XV:.+]] = memref.load %[[XF]]
+// STEM:         %[[XH:.+]] = arith.truncf %[[XV]] : f32 to f16
+// STEM:         arith.select %{{.+}}, %[[XH]], %{{.+}} : f16
 // STEM:         vector.store %{{.+}} {alignment = 16 : i64} : memref<4x64x40xf16
 // STEM:         nvvm.mma.sync
 // STEM-SAME:      f16
@@ -143,6 +166,30 @@
 // WIN:           scf.for %{{.+}} = %c0 to %c5
 // WIN:         arith.divf
 // WIN:         memref.store
+
+// RES-LABEL: gpu.func @kernel0_fused_contraction(
+// RES-SAME:      %[[X:[a-z0-9]+]]: memref<1x16x8x8xf32>
+// RES-SAME:      %[[Y:[a-z0-9]+]]: memref<1x16x8x8xbf16>
+// RES-NOT:     memref.store {{.+}}, %[[Y]]
+// RES:         %[[XF:.+]] = memref.collapse_shape %[[X]] {{.+}} into memref<1024xf32>
+// RES-NOT:     memref.store {{.+}}, %[[Y]]
+// RES:         %[[XV:.+]] = memref.load %[[XF]]
+// RES-NEXT:    arith.truncf %[[XV]] : f32 to bf16
+// RES-NOT:     memref.store {{.+}}, %[[Y]]
+// RES:         nvvm.mma.sync
+// RES:         memref.store %{{.+}}, %[[Y]]
+// RES-LABEL: gpu.func @kernel3_fused_contraction(
+// RES-SAME:      %[[N:[a-z0-9]+]]: memref<1x16x8x8xf32>
+// RES-SAME:      %[[Z:[a-z0-9]+]]: memref<1x16x8x8xf32>
+// RES-NOT:     memref.load %[[Z]]
+// RES:         scf.for
+// RES:           scf.for
+// RES:             %[[NV:.+]] = memref.load %[[N]]
+// RES-NEXT:        arith.cmpf olt, %[[NV]]
+// RES:             arith.mulf
+// RES:         memref.load %[[N]]
+// RES-NEXT:    arith.addf
+// RES-NEXT:    memref.store %{{.+}}, %[[Z]]
 
 // TF32-LABEL: gpu.func @kernel0_fused_contraction
 // TF32-SAME:      known_block_size = array<i32: 256, 1, 1>
