@@ -71,7 +71,7 @@ static void registerPipelinePasses() {
 /// products f32 for the attention kernel (keep-attention).
 static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &report,
                            const std::string &precision, bool contractionPrologues,
-                           bool narrowConvolutions) {
+                           bool narrowConvolutions, bool attention = true) {
   if (fusion) {
     pm.addPass(createFoldBatchNormPass());
     pm.addPass(createRaiseDecompositionsPass());
@@ -84,7 +84,8 @@ static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &re
     // Without general prologues (CUDA), a convolution still takes the elementwise ops on
     // its input: both convolution kernels gather the input element by element.
     pm.addPass(createFusePass(FusePassOptions{report, contractionPrologues,
-                                              /*convInputPrologues=*/!contractionPrologues}));
+                                              /*convInputPrologues=*/!contractionPrologues,
+                                              attention}));
   }
   pm.addPass(createOutlineKernelsPass());
 }
@@ -136,8 +137,11 @@ LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &op
   // memory (cp.async, TMA): a cast or transpose before a product runs as its own kernel
   // or in its producer's epilogue. A convolution's input is gathered instead, so the
   // elementwise ops feeding only it (the cast of a residual stream to bf16) join it.
+  // The flash-attention kernel multiplies in bf16 or fp16: at fp32 and tf32 an attention
+  // runs as its batched products (CUDA cores, or tf32 tensor cores) and its softmax.
+  bool attention = options.precision == "bf16" || options.precision == "fp16";
   addGraphPasses(pm, options.fusion, options.fusionReport, options.precision,
-                 /*contractionPrologues=*/false, /*narrowConvolutions=*/true);
+                 /*contractionPrologues=*/false, /*narrowConvolutions=*/true, attention);
   // What the flash-attention kernel needs to know of each attention kernel, recorded
   // while its body is still kiln ops (kiln-cuda-map-kernels reads it after
   // bufferization).

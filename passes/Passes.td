@@ -162,7 +162,11 @@ def FusePass : Pass<"kiln-fuse", "::mlir::ModuleOp"> {
            "With contraction-prologues=false, still let a conv2d take the elementwise "
            "ops that feed only its data input (a cast, an activation): the CUDA "
            "implicit-GEMM and window kernels gather the input element by element and "
-           "compute them as they read it">];
+           "compute them as they read it">,
+    Option<"attention", "attention", "bool", /*default=*/"true",
+           "Form attention groups (one flash-attention kernel each); false for a target "
+           "without an attention kernel at the model's precision (CUDA at fp32 and tf32: "
+           "the attention then runs as its products and its softmax)">];
   let dependentDialects = ["::kiln::KilnDialect"];
 }
 

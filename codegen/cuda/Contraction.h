@@ -34,12 +34,44 @@ struct ConvGeometry {
                                           mlir::Value col) const;
 };
 
+/// A column range of a kernel temporary copied to an output after the epilogue (the
+/// projections of a horizontally fused matmul, kiln-fuse): target[..., n] =
+/// temp[..., offset + n] for n below size. The temporary stays in registers; each element
+/// is stored to the one target whose columns hold it (storeColumnSlices).
+struct ColumnSlice {
+  mlir::Value temp, target;
+  int64_t offset = 0, size = 0;
+};
+
+/// `op` (memref.copy, or the linalg.generic copy normalization makes of it) as a column
+/// slice: the copy of a subview of a temporary's last dim (offsets 0 and full sizes
+/// elsewhere, unit strides) to a whole binding of identity layout.
+std::optional<ColumnSlice> matchColumnSlice(mlir::Operation &op);
+
+/// Why `slices` cannot be stored per element of an epilogue over `space`, if they cannot:
+/// each temporary must be written by the epilogue (`written`, checkElementOps) and span
+/// `space` with its columns last, and no target may be written otherwise.
+std::optional<std::string> checkColumnSlices(llvm::ArrayRef<ColumnSlice> slices,
+                                             llvm::ArrayRef<int64_t> space,
+                                             const llvm::DenseMap<mlir::Value, mlir::Value> &written);
+
+struct ElementValues;
+
+/// Stores the element at `elementAt` (the last coordinate its column) of each slice's
+/// temporary, held in `values`, to the slice's target when the column is in its range.
+void storeColumnSlices(mlir::OpBuilder &b, mlir::Location loc,
+                       llvm::ArrayRef<ColumnSlice> slices, mlir::IRMapping &outer,
+                       const ElementValues &values, llvm::ArrayRef<mlir::Value> elementAt);
+
 /// The contraction's shape and how its operands are laid out.
 struct Problem {
   mlir::linalg::LinalgOp op;
   mlir::Value init; // the fill value of the accumulator
   llvm::SmallVector<mlir::linalg::GenericOp> epilogue;
   int64_t dimB = -1, dimM = -1, dimN = -1, dimK = -1; // loop positions
+  /// Batch loops outside dimB (an attention's [B, H] products whose epilogue keeps them
+  /// apart), outermost first; grid z runs over all of them, dimB fastest.
+  llvm::SmallVector<int64_t> outerBatchDims;
   int64_t batch = 1, M = 0, N = 0, K = 0;
   bool bKContiguous = false; // B indexed (.., n, k): its rows are columns of B
   mlir::Type elem;           // f16 or bf16; f32 runs as tf32 (--precision=tf32)
@@ -50,6 +82,8 @@ struct Problem {
   llvm::SmallVector<mlir::linalg::GenericOp> producers;
   /// Set for a convolution: A and B come from its geometry, not from `op`'s operands.
   std::optional<ConvGeometry> conv;
+  /// Column ranges of an epilogue temporary copied to outputs (matchColumnSlice).
+  llvm::SmallVector<ColumnSlice> slices;
 };
 
 /// The values buffers hold at one element while all-parallel ops run on it in registers:
@@ -116,6 +150,10 @@ struct AccumulatorLayout {
   /// Rows or columns of the block tile may lie past M or N: guard each element.
   bool guarded = true;
 };
+
+/// Sets the batch loops of `at` (loop coordinates of p.op) for grid z index `batchId`.
+void setBatchCoords(mlir::OpBuilder &b, mlir::Location loc, const Problem &p,
+                    mlir::Value batchId, llvm::MutableArrayRef<mlir::Value> at);
 
 /// Runs the epilogue ops per accumulator element on scalars (buffers they write that are
 /// kernel temporaries stay in registers) and stores every other buffer they write.

@@ -99,9 +99,7 @@ private:
   SmallVector<Value> globalIndices(OpOperand *operand, int64_t dimRow, Value row,
                                    int64_t dimCol, Value col) {
     SmallVector<Value> at(p.op.getNumLoops(), c(0));
-    if (p.dimB >= 0) {
-      at[p.dimB] = batchId;
-    }
+    setBatchCoords(b, loc, p, batchId, at);
     at[dimRow] = row;
     at[dimCol] = col;
     return indicesAt(b, loc, p.op.getMatchingIndexingMap(operand), at);
@@ -703,6 +701,87 @@ void storeElementValues(OpBuilder &b, Location loc, IRMapping &outer, ElementVal
   }
 }
 
+std::optional<std::string> checkColumnSlices(ArrayRef<ColumnSlice> slices,
+                                             ArrayRef<int64_t> space,
+                                             const DenseMap<Value, Value> &written) {
+  int64_t elements = 1;
+  for (int64_t e : space) {
+    elements *= e;
+  }
+  for (const ColumnSlice &slice : slices) {
+    // The temporary holds the epilogue's value at every element (its last dim is the
+    // columns); the target's leading dims collapse onto the space's rows.
+    auto temp = cast<MemRefType>(slice.temp.getType());
+    ArrayRef<int64_t> target = cast<MemRefType>(slice.target.getType()).getShape();
+    if (!written.contains(slice.temp) || written.contains(slice.target) ||
+        temp.getNumElements() != elements || space.empty() ||
+        temp.getShape().back() != space.back() || target.size() < space.size()) {
+      return std::string("it copies columns of a buffer that its epilogue does not compute "
+                         "at each element");
+    }
+  }
+  return std::nullopt;
+}
+
+void storeColumnSlices(OpBuilder &b, Location loc, ArrayRef<ColumnSlice> slices,
+                       IRMapping &outer, const ElementValues &values,
+                       ArrayRef<Value> elementAt) {
+  auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  for (const ColumnSlice &slice : slices) {
+    // Column col - offset of the slice, if the element is in its columns (unsigned:
+    // columns before it wrap around).
+    Value rel = arith::SubIOp::create(b, loc, elementAt.back(), c(slice.offset));
+    Value in = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, rel, c(slice.size));
+    auto inside = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(inside.thenBlock());
+    Value target = outer.lookup(slice.target);
+    auto type = cast<MemRefType>(target.getType());
+    int64_t extra = type.getRank() - static_cast<int64_t>(elementAt.size());
+    if (extra > 0) {
+      // Leading dims onto the space's collapsed rows.
+      SmallVector<ReassociationIndices> groups(1);
+      for (int64_t d = 0; d <= extra; ++d) {
+        groups[0].push_back(d);
+      }
+      for (int64_t d = extra + 1; d < type.getRank(); ++d) {
+        groups.push_back({d});
+      }
+      target = memref::CollapseShapeOp::create(b, loc, target, groups);
+    }
+    SmallVector<Value> at(elementAt.begin(), elementAt.end());
+    at.back() = rel;
+    Value v = values.held.lookup(slice.temp);
+    if (v.getType() != type.getElementType()) {
+      v = arith::TruncFOp::create(b, loc, type.getElementType(), v);
+    }
+    memref::StoreOp::create(b, loc, v, target, at);
+  }
+}
+
+void setBatchCoords(OpBuilder &b, Location loc, const Problem &p, Value batchId,
+                    MutableArrayRef<Value> at) {
+  if (p.dimB < 0) {
+    return;
+  }
+  if (p.outerBatchDims.empty()) {
+    at[p.dimB] = batchId;
+    return;
+  }
+  // Row-major over (outer batch loops..., dimB): dimB fastest.
+  SmallVector<int64_t> ranges = linalg::LinalgOp(p.op).getStaticLoopRanges();
+  SmallVector<int64_t> dims(p.outerBatchDims);
+  dims.push_back(p.dimB);
+  Value rest = batchId;
+  for (int64_t i = static_cast<int64_t>(dims.size()) - 1; i >= 0; --i) {
+    Value extent = arith::ConstantIndexOp::create(b, loc, ranges[dims[i]]);
+    at[dims[i]] = i == 0 ? rest : arith::RemUIOp::create(b, loc, rest, extent).getResult();
+    if (i > 0) {
+      rest = arith::DivUIOp::create(b, loc, rest, extent);
+    }
+  }
+}
+
 void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
                   ArrayRef<Value> acc, const AccumulatorLayout &layout) {
   auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
@@ -736,9 +815,7 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
         } else {
           // Coordinates of the contraction's output dims, in the accumulator's order.
           SmallVector<Value> at(p.op.getNumLoops(), c(0));
-          if (p.dimB >= 0) {
-            at[p.dimB] = layout.batchId;
-          }
+          setBatchCoords(b, loc, p, layout.batchId, at);
           at[p.dimM] = row;
           at[p.dimN] = col;
           for (AffineExpr r : cMap.getResults()) {
@@ -761,6 +838,7 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
         values.lastTarget[accBuffer] = p.op.getDpsInits()[0];
         runElementOps(b, loc, p.epilogue, outer, values, elementAt);
         storeElementValues(b, loc, outer, values, elementAt);
+        storeColumnSlices(b, loc, p.slices, outer, values, elementAt);
       }
     }
   }
@@ -770,19 +848,22 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
 /// A linear layer on [B, S, D] (B > 1) has two M loops: where they are adjacent loops
 /// that every operand of the product and of its epilogue indexes together (contiguous
 /// rows: A [B, S, K] and the output [B, S, N] in row-major memory), they become one M
-/// loop of B * S rows, on collapsed views (linalg::collapseOpIterationDims). Succeeds
-/// without change when there is nothing to collapse or the loops do not allow it.
-static LogicalResult collapseRowLoops(Problem &p) {
+/// loop of B * S rows, on collapsed views (linalg::collapseOpIterationDims). With `batch`,
+/// the same for two or more batch loops (attention's products at fp32 and tf32: [B, H]
+/// become one batch of B * H). Succeeds without change when there is nothing to collapse
+/// or the loops do not allow it.
+static LogicalResult collapseRowLoops(Problem &p, bool batch) {
   if (!isa<linalg::GenericOp>(p.op)) {
     return success();
   }
   FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(p.op);
-  if (failed(dims) || dims->m.size() < 2 || !dims->batch.empty()) {
+  if (failed(dims) || (batch ? dims->batch.size() < 2
+                             : dims->m.size() < 2 || !dims->batch.empty())) {
     return success();
   }
   SmallVector<int64_t> extents = p.op.getStaticLoopRanges();
   ReassociationIndices rows;
-  for (unsigned d : dims->m) {
+  for (unsigned d : batch ? dims->batch : dims->m) {
     if (extents[d] != 1) {
       rows.push_back(d);
     }
@@ -1005,12 +1086,17 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
       continue;
     }
     auto g = dyn_cast<linalg::GenericOp>(op);
-    if (g && p.op && isAllParallel(g)) {
+    if (g && p.op && isAllParallel(g) && p.slices.empty()) {
       p.epilogue.push_back(g);
       continue;
     }
+    // After the epilogue: copies of column ranges of a temporary it wrote to outputs.
+    if (std::optional<ColumnSlice> slice = matchColumnSlice(op); slice && p.op) {
+      p.slices.push_back(*slice);
+      continue;
+    }
     return refuse("it holds '" + op.getName().getStringRef() + "' outside fill -> contraction "
-                  "-> elementwise epilogue");
+                  "-> elementwise epilogue -> column slices");
   }
   if (!p.op || !accRoot || viewRoot(p.op.getDpsInits()[0]) != accRoot) {
     return refuse("its accumulator is not filled first");
@@ -1018,7 +1104,10 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
   if (!p.init.getDefiningOp<arith::ConstantOp>()) {
     return refuse("its accumulator starts from a value that is not a constant");
   }
-  if (failed(collapseRowLoops(p))) {
+  if (failed(collapseRowLoops(p, /*batch=*/true))) {
+    return refuse("its batch loops (batch x heads) could not be collapsed into one");
+  }
+  if (failed(collapseRowLoops(p, /*batch=*/false))) {
     return refuse("its row loops (batch x sequence) could not be collapsed into one M");
   }
   FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(p.op);
@@ -1043,7 +1132,7 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
     dropUnit(dims->n, true);
   }
   if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 || dims->k.size() != 1 ||
-      dims->batch.size() > 1 || p.op.getNumDpsInputs() != 2 ||
+      p.op.getNumDpsInputs() != 2 ||
       !llvm::all_of(p.op.getIndexingMapsArray(),
                     [](AffineMap m) { return m.isProjectedPermutation(); })) {
     return refuse("it is not one batch of M x N x K products");
@@ -1051,7 +1140,11 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
   p.dimM = dims->m[0];
   p.dimN = dims->n[0];
   p.dimK = dims->k[0];
-  p.dimB = dims->batch.empty() ? -1 : static_cast<int64_t>(dims->batch[0]);
+  p.dimB = dims->batch.empty() ? -1 : static_cast<int64_t>(dims->batch.back());
+  p.outerBatchDims.clear();
+  for (size_t i = 0; i + 1 < dims->batch.size(); ++i) {
+    p.outerBatchDims.push_back(dims->batch[i]);
+  }
   SmallVector<int64_t> ranges = p.op.getStaticLoopRanges();
   if (llvm::any_of(ranges, ShapedType::isDynamic)) {
     return refuse("it has dynamic sizes");
@@ -1060,6 +1153,9 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
   p.N = ranges[p.dimN];
   p.K = ranges[p.dimK];
   p.batch = p.dimB >= 0 ? ranges[p.dimB] : 1;
+  for (int64_t d : p.outerBatchDims) {
+    p.batch *= ranges[d];
+  }
   Type aElem = getElementTypeOrSelf(p.op.getDpsInputs()[0].getType());
   Type bElem = getElementTypeOrSelf(p.op.getDpsInputs()[1].getType());
   Type cElem = getElementTypeOrSelf(p.op.getDpsInits()[0].getType());
@@ -1101,6 +1197,9 @@ FailureOr<Launch> mapContraction(func::FuncOp fn, const std::string &who, String
   DenseMap<Value, Value> written{{accRoot, p.op.getDpsInits()[0]}};
   if (std::optional<std::string> why = checkElementOps(p.epilogue, accShape, written)) {
     return refuse("an epilogue op " + *why);
+  }
+  if (std::optional<std::string> why = checkColumnSlices(p.slices, accShape, written)) {
+    return refuse(*why);
   }
 
   // KILN_CUDA_GEMM=mma-sync|wgmma picks the kernel (bench/gpu.py compares them); by

@@ -979,7 +979,8 @@ private:
       outer.map(from, to);
     }
     for (Operation &op : entry.without_terminator()) {
-      if (isa<linalg::LinalgOp, memref::AllocOp, memref::DeallocOp>(op)) {
+      // Copies are computation (column slices of a contraction's epilogue), mapped with it.
+      if (isa<linalg::LinalgOp, memref::AllocOp, memref::DeallocOp, memref::CopyOp>(op)) {
         continue;
       }
       // Views of the kernel's temporaries (allocs, which the kernels keep in registers or

@@ -347,6 +347,10 @@ FailureOr<Launch> mapWgmma(func::FuncOp fn, Problem &p, const CreateKernelFn &cr
     why = "tf32 products run on the mma.sync kernel";
     return failure();
   }
+  if (!p.outerBatchDims.empty()) {
+    why = "its batch is several loops (TMA coordinates take one)";
+    return failure();
+  }
   std::optional<TmaOperand> a = tmaOperand(fn, p.op, p.op.getDpsInputOperand(0));
   std::optional<TmaOperand> bOp = tmaOperand(fn, p.op, p.op.getDpsInputOperand(1));
   if (!a || !bOp) {

@@ -172,6 +172,47 @@ Value readPadded(OpBuilder &b, Location loc, const PaddedBuffer &pb, IRMapping &
   return arith::SelectOp::create(b, loc, valid, v, pad);
 }
 
+std::optional<ColumnSlice> matchColumnSlice(Operation &op) {
+  Value source, target;
+  if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+    source = copy.getSource();
+    target = copy.getTarget();
+  } else if (auto g = dyn_cast<linalg::GenericOp>(op); g && isCopy(g)) {
+    source = g.getDpsInputs()[0];
+    target = g.getDpsInits()[0];
+  } else {
+    return std::nullopt;
+  }
+  auto sub = source.getDefiningOp<memref::SubViewOp>();
+  auto targetType = cast<MemRefType>(target.getType());
+  if (!sub && isa<BlockArgument>(target) && targetType.getLayout().isIdentity() &&
+      cast<MemRefType>(source.getType()) == targetType &&
+      viewRoot(source).getDefiningOp<memref::AllocOp>() &&
+      cast<MemRefType>(viewRoot(source).getType()).getLayout().isIdentity() &&
+      targetType.hasStaticShape() && targetType.getRank() > 0) {
+    // The whole temporary, through a reshape (a result bufferization did not forward).
+    return ColumnSlice{viewRoot(source), target, 0, targetType.getShape().back()};
+  }
+  if (!sub || !isa<BlockArgument>(target) || !targetType.getLayout().isIdentity() ||
+      !targetType.hasStaticShape() || !sub.getSource().getDefiningOp<memref::AllocOp>() ||
+      !sub.hasUnitStride() || llvm::any_of(sub.getStaticOffsets(), ShapedType::isDynamic)) {
+    return std::nullopt;
+  }
+  ArrayRef<int64_t> full = cast<MemRefType>(sub.getSource().getType()).getShape();
+  ArrayRef<int64_t> offsets = sub.getStaticOffsets();
+  ArrayRef<int64_t> sizes = targetType.getShape();
+  size_t rank = full.size();
+  if (rank == 0 || sizes.size() != rank || sub.getType().getShape() != sizes) {
+    return std::nullopt;
+  }
+  for (size_t d = 0; d + 1 < rank; ++d) {
+    if (offsets[d] != 0 || sizes[d] != full[d]) {
+      return std::nullopt;
+    }
+  }
+  return ColumnSlice{sub.getSource(), target, offsets.back(), sizes.back()};
+}
+
 namespace {
 
 /// How `op` accesses buffer `root` (views of it included).
@@ -298,6 +339,7 @@ FailureOr<Launch> mapWindow(func::FuncOp fn, const std::string &who,
 
   linalg::LinalgOp r;
   SmallVector<linalg::GenericOp> prologue, epilogue, producers;
+  SmallVector<ColumnSlice> slices;
   for (Operation &op : fn.getBody().front().without_terminator()) {
     auto l = dyn_cast<linalg::LinalgOp>(op);
     if (l && l.getNumReductionLoops() > 0) {
@@ -330,8 +372,14 @@ FailureOr<Launch> mapWindow(func::FuncOp fn, const std::string &who,
         llvm::any_of(producers, [&](linalg::GenericOp g) { return g == &op; })) {
       continue;
     }
+    if (r->isBeforeInBlock(&op)) {
+      if (std::optional<ColumnSlice> slice = matchColumnSlice(op)) {
+        slices.push_back(*slice);
+        continue;
+      }
+    }
     auto g = dyn_cast<linalg::GenericOp>(op);
-    if (!g || !isAllParallel(g)) {
+    if (!g || !isAllParallel(g) || !slices.empty()) {
       return refuse("it holds '" + op.getName().getStringRef() +
                     "' beside its reduction");
     }
@@ -384,6 +432,9 @@ FailureOr<Launch> mapWindow(func::FuncOp fn, const std::string &who,
   }
   if (std::optional<std::string> why = checkElementOps(epilogue, space, written)) {
     return refuse("an op after its reduction " + *why);
+  }
+  if (std::optional<std::string> why = checkColumnSlices(slices, space, written)) {
+    return refuse(*why);
   }
   Block &body = r->getRegion(0).front();
   for (OpOperand *in : r.getDpsInputOperands()) {
@@ -524,6 +575,7 @@ FailureOr<Launch> mapWindow(func::FuncOp fn, const std::string &who,
     }
     runElementOps(b, loc, epilogue, outer, values, elementAt);
     storeElementValues(b, loc, outer, values, elementAt);
+    storeColumnSlices(b, loc, slices, outer, values, elementAt);
   }
   gpu::ReturnOp::create(b, loc);
   fn.erase();

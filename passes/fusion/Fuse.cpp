@@ -555,7 +555,7 @@ struct FusePass : public impl::FusePassBase<FusePass> {
       }
     };
     for (Operation &op : block) {
-      if (auto softmax = dyn_cast<SoftmaxOp>(op)) {
+      if (auto softmax = dyn_cast<SoftmaxOp>(op); softmax && attention) {
         if (std::optional<Group> group = matchAttention(softmax, taken)) {
           record(std::move(*group));
         }

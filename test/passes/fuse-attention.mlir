@@ -1,4 +1,8 @@
 // RUN: kiln-opt %s --kiln-fuse --split-input-file | FileCheck %s
+// attention=false (the CUDA pipeline at fp32 and tf32): no attention group anywhere; the
+// scores product takes its scaling as an epilogue, the softmax and the second product
+// are their own kernels.
+// RUN: kiln-opt %s '--kiln-fuse=attention=false' --split-input-file | FileCheck %s --check-prefix=OFF --implicit-check-not="kiln.fusion attention"
 // --kiln-fuse, attention groups: matmul (scores) -> scaling by scalar constants and at
 // most one additive mask -> softmax over the last axis -> matmul by the values, with the
 // transposes that feed only its operands and the transpose after it. Every case also runs compiled (fused and
@@ -6,6 +10,12 @@
 
 // Multi-head self-attention as exporters write it: heads split out of [B, S, H, D],
 // scores divided by sqrt(D), heads merged back.
+// OFF-LABEL: func.func @mha(
+// OFF:         kiln.fusion contraction
+// OFF:           kiln.matmul
+// OFF:           kiln.div
+// OFF:         kiln.softmax
+// OFF:         kiln.matmul
 // CHECK-LABEL: func.func @mha(
 // CHECK-SAME:    %[[Q:[^:]+]]: tensor<1x32x2x16xf32>, %[[K:[^:]+]]: tensor<1x32x2x16xf32>, %[[V:[^:]+]]: tensor<1x32x2x16xf32>
 // CHECK:         %[[R:.+]] = kiln.fusion attention (%[[Q]], %[[K]], %[[V]]

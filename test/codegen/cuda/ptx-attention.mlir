@@ -26,8 +26,21 @@
 // RUN: FileCheck %s --check-prefix=F16 --input-file=%t.d128.ptx
 // RUN: %ptxas -arch=sm_90a -v %t.d128.ptx -o %t.d128.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
 //
-// Refusals: f32 products (no --precision), a tile the kernel cannot build.
-// RUN: not kiln-compile %S/../../tools/Inputs/attention-128x4x64.mlir --target=cuda --cuda-arch=sm_80 -o %t.f32.kiln 2>&1 | FileCheck %s --check-prefix=F32
+// Without --precision, and at tf32, no attention group is formed (the flash kernel
+// multiplies in bf16 or fp16; kiln-fuse attention=false): the attention runs as its
+// products (on CUDA cores with a warning, or on tensor cores in tf32), its softmax (a row
+// kernel) and the heads' transposes. With the mask broadcast over heads, the epilogue
+// keeps batch and heads apart, so the [2, 3] products run as 6 batch indices of grid z
+// (z / 3, z % 3).
+// RUN: kiln-compile %S/../../tools/Inputs/attention-128x4x64.mlir --target=cuda --cuda-arch=sm_80 -o %t.f32.kiln 2>&1 | FileCheck %s --check-prefix=F32 --implicit-check-not=error
+// RUN: kiln-run --inspect %t.f32.kiln | FileCheck %s --check-prefix=F32ART
+// RUN: kiln-opt %S/Inputs/attention-mask.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=tf32' | FileCheck %s --check-prefix=TF32
+// RUN: kiln-compile %S/Inputs/attention-mask.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 --emit=ptx -o %t.tf32.ptx
+// RUN: %ptxas -arch=sm_80 -v %t.tf32.ptx -o %t.tf32.cubin 2>&1 | FileCheck %s --check-prefix=TF32PTXAS --implicit-check-not=warning
+// RUN: kiln-compile %S/Inputs/attention-mask.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 -o %t.tf32.kiln
+// RUN: kiln-run --inspect %t.tf32.kiln | FileCheck %s --check-prefix=TF32ART
+//
+// Refusal: a tile the kernel cannot build.
 // RUN: env KILN_CUDA_ATTENTION_TILE=8,65 not kiln-compile %S/Inputs/attention-mask.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 -o %t.bad.kiln 2>&1 | FileCheck %s --check-prefix=TILE
 
 // IR:      gpu.func @kernel0_fused_attention(
@@ -95,6 +108,31 @@
 // F16: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // F16: ex2.approx
 
-// F32:  error: kiln-cuda-map-kernels: kernel kernel0_fused_attention ({{.*}}) is an attention the CUDA flash-attention kernel cannot take: its products are f32 and the kernel runs them on bf16 or f16 tensor cores (compile with --precision=bf16 or --precision=fp16, or --target=cpu)
+// F32: warning: kiln-cuda-map-kernels: kernel kernel3_fused_contraction (scores (MatMul), scale (Div)) runs its f32 product on CUDA cores
+// F32: warning: kiln-cuda-map-kernels: kernel kernel5_matmul (context (MatMul)) runs its f32 product on CUDA cores
+
+// F32ART:      kernels: 7
+// F32ART-NOT:  attention
+// F32ART:      kernel3_fused_contraction 'scores (MatMul), scale (Div)'
+// F32ART:      kernel4_softmax 'softmax (Softmax)'
+
+// TF32-LABEL: gpu.func @kernel3_fused_contraction(
+// TF32-SAME:      %[[Q:[a-z0-9]+]]: memref<2x3x100x32xf32>
+// TF32-SAME:      %[[K:[a-z0-9]+]]: memref<2x3x32x100xf32>
+// TF32-SAME:      %[[M:[a-z0-9]+]]: memref<2x1x1x100xf32>
+// TF32:         %[[Z:.+]] = gpu.block_id  z
+// TF32-DAG:     %[[H:.+]] = arith.remui %[[Z]], %c3 : index
+// TF32-DAG:     %[[B:.+]] = arith.divui %[[Z]], %c3 : index
+// TF32:         nvgpu.device_async_copy %[[Q]][%[[B]], %[[H]],
+// TF32:         nvvm.mma.sync {{.+}}multiplicandAPtxType = #nvvm.mma_type<tf32>
+// TF32:         memref.load %[[M]][%[[B]], %c0, %c0, %{{.+}}]
+// TF32-LABEL: gpu.func @kernel4_softmax(
+
+// All 7 kernels without spills.
+// TF32PTXAS-COUNT-7: 0 bytes spill stores, 0 bytes spill loads
+
+// TF32ART:      kernels: 7
+// TF32ART:      kernel3_fused_contraction '' grid 4x1x6 block 128x1x1
+// TF32ART:      kernel5_matmul '' grid 2x1x6 block 128x1x1
 
 // TILE: KILN_CUDA_ATTENTION_TILE='8,65' is not warps,keys

@@ -27,6 +27,17 @@
 // RUN: %ptxas -arch=sm_90a -v %t.tf32.90.ptx -o %t.tf32.90.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
 // RUN: kiln-compile %S/Inputs/gemm-tf32.mlir --target=cuda --cuda-arch=sm_90a --precision=tf32 -o %t.tf32.kiln
 // RUN: kiln-run --inspect %t.tf32.kiln | FileCheck %s --check-prefix=TF32ART
+//
+// Horizontally fused Q, K, V projections (one [32, 48] product, three column slices):
+// one kernel, whose epilogue stores each element to the slice that holds its column,
+// with the [2, 8] rows of each output collapsed like the product's. In tf32 on tensor
+// cores, and in f32 on the CUDA cores (the window kernel stores the slices the same way).
+// RUN: kiln-opt %S/Inputs/qkv.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=tf32' | FileCheck %s --check-prefix=QKV
+// RUN: kiln-compile %S/Inputs/qkv.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 --emit=ptx -o %t.qkv.ptx
+// RUN: %ptxas -arch=sm_80 -v %t.qkv.ptx -o %t.qkv.cubin 2>&1 | FileCheck %s --check-prefix=QKVPTXAS --implicit-check-not=warning
+// RUN: kiln-compile %S/Inputs/qkv.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 -o %t.qkv.kiln
+// RUN: kiln-run --inspect %t.qkv.kiln | FileCheck %s --check-prefix=QKVART
+// RUN: kiln-opt %S/Inputs/qkv.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu' 2>/dev/null | FileCheck %s --check-prefix=QKV32
 
 // CHECK:       .visible .entry kernel0_fused_contraction(
 // CHECK:       cp.async.cg.shared.global [%{{.+}}], [%{{.+}}], 16, %{{.+}};
@@ -80,3 +91,36 @@
 // TF32ART-NOT: tma[
 // TF32ART:     kernel2_matmul '' grid 256x1x1 block 256x1x1 shared 156672
 // TF32ART-NOT: tma[
+
+// QKV-LABEL: gpu.func @kernel0_fused_contraction(
+// QKV-SAME:      memref<32x48xf32>
+// QKV-SAME:      %[[Q:[a-z0-9]+]]: memref<2x8x16xf32>
+// QKV-SAME:      %[[K:[a-z0-9]+]]: memref<2x8x16xf32>
+// QKV-SAME:      %[[V:[a-z0-9]+]]: memref<2x8x16xf32>
+// QKV:         nvvm.mma.sync {{.+}}multiplicandAPtxType = #nvvm.mma_type<tf32>
+// Columns 0-15 (col < 16, unsigned), 16-31 (col - 16 < 16), 32-47 (col - 32 < 16).
+// QKV:         %[[QR:.+]] = memref.collapse_shape %[[Q]] {{\[}}[0, 1], [2]] : memref<2x8x16xf32> into memref<16x16xf32>
+// QKV-NEXT:    memref.store %[[X:.+]], %[[QR]][%[[ROW:.+]], %[[COL:[0-9a-z]+]]]
+// QKV:         %[[KC:.+]] = arith.subi %[[COL]], %c16 : index
+// QKV:         %[[KR:.+]] = memref.collapse_shape %[[K]]
+// QKV-NEXT:    memref.store %[[X]], %[[KR]][%[[ROW]], %[[KC]]]
+// QKV:         %[[VC:.+]] = arith.subi %[[COL]], %c32 : index
+// QKV:         %[[VR:.+]] = memref.collapse_shape %[[V]]
+// QKV-NEXT:    memref.store %[[X]], %[[VR]][%[[ROW]], %[[VC]]]
+
+// QKVPTXAS: Compiling entry function 'kernel0_fused_contraction'
+// QKVPTXAS: 0 bytes spill stores, 0 bytes spill loads
+
+// QKVART:      kernels: 1
+// QKVART-NEXT: kernel0_fused_contraction
+
+// QKV32-LABEL: gpu.func @kernel0_fused_contraction(
+// QKV32-SAME:      %[[Q:[a-z0-9]+]]: memref<2x8x16xf32>
+// QKV32-SAME:      %[[K:[a-z0-9]+]]: memref<2x8x16xf32>
+// QKV32-SAME:      %[[V:[a-z0-9]+]]: memref<2x8x16xf32>
+// QKV32:         scf.for
+// QKV32:         memref.store %[[X:.+]], %[[Q]][%{{.+}}, %{{.+}}, %[[C:[0-9]+]]]
+// QKV32:         %[[KC:.+]] = arith.subi %[[C]], %c16 : index
+// QKV32:         memref.store %[[X]], %[[K]][%{{.+}}, %{{.+}}, %[[KC]]]
+// QKV32:         %[[VC:.+]] = arith.subi %[[C]], %c32 : index
+// QKV32:         memref.store %[[X]], %[[V]][%{{.+}}, %{{.+}}, %[[VC]]]
