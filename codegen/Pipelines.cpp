@@ -75,6 +75,8 @@ static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &re
   if (fusion) {
     pm.addPass(createFoldBatchNormPass());
     pm.addPass(createRaiseDecompositionsPass());
+    // Before mixed precision: the concatenated Q/K/V product is then narrowed as one.
+    pm.addPass(createFuseSiblingsPass());
   }
   if (precision != "fp32") {
     pm.addPass(createMixedPrecisionPass(

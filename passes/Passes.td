@@ -126,6 +126,19 @@ def RaiseDecompositionsPass : Pass<"kiln-raise-decompositions"> {
   }];
 }
 
+def FuseSiblingsPass : Pass<"kiln-fuse-siblings", "::mlir::ModuleOp"> {
+  let summary = "Horizontal fusion alone: sibling matmuls of one input with constant weights become one";
+  let description = [{
+    The first step of kiln-fuse on its own (Fuse.cpp, step -1): the Q, K and V
+    projections of one input (matmuls with constant weights, each optionally followed by
+    a constant bias add) become one matmul with the weights and biases concatenated
+    along N, followed by a column slice per sibling. The pipelines run it before
+    kiln-mixed-precision, so that the concatenated product is narrowed as one (its
+    weights converted once) and kiln-fuse groups it with its slices as outputs.
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
 def FusePass : Pass<"kiln-fuse", "::mlir::ModuleOp"> {
   let summary = "Group ops into kiln.fusion regions, one kernel each";
   let description = [{

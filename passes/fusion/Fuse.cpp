@@ -6,7 +6,10 @@
 //      (the Q, K, V projections), each optionally followed by a constant bias add, become
 //      one matmul with the weights (and biases) concatenated along N, followed by slices
 //      giving each sibling's columns; the contraction group below takes the slices as a
-//      multi-output epilogue, so the input is read once and one kernel runs;
+//      multi-output epilogue (columnSlices: whichever ops lie between the product and the
+//      slices), so the input is read once and one kernel runs. The pipelines run this
+//      step first on its own (kiln-fuse-siblings), before mixed precision narrows the
+//      concatenated product as one;
 //   0. attention groups: matmul (scores) -> scaling by a scalar and at most one additive
 //      mask (causal, padding: any f32 tensor broadcasting to the scores) -> softmax over
 //      the last axis -> matmul by the values, with the transposes that feed only its operands
@@ -54,6 +57,7 @@
 
 namespace kiln {
 #define GEN_PASS_DEF_FUSEPASS
+#define GEN_PASS_DEF_FUSESIBLINGSPASS
 #include "passes/Passes.h.inc"
 } // namespace kiln
 
@@ -107,10 +111,9 @@ std::optional<Sibling> matchSibling(MatmulOp mm, Value x) {
   return s;
 }
 
-/// Horizontal fusion of the sibling matmuls of `block` (see the file comment). Returns
-/// the slices of each fused matmul, which its contraction group yields.
-SmallVector<SmallVector<Operation *>> fuseSiblings(Block &block) {
-  SmallVector<SmallVector<Operation *>> fused;
+/// Horizontal fusion of the sibling matmuls of `block` (see the file comment): the
+/// contraction group of each fused matmul yields its column slices (columnSlices).
+void fuseSiblings(Block &block) {
   // The inputs first: the rewrite below erases matmuls of the block.
   SetVector<Value> inputs;
   for (auto mm : block.getOps<MatmulOp>()) {
@@ -176,7 +179,6 @@ SmallVector<SmallVector<Operation *>> fuseSiblings(Block &block) {
                                      "horizontal_bias");
       y = AddOp::create(builder, FusedLoc::get(ctx, biasLocs), fusedType, y, bias);
     }
-    SmallVector<Operation *> slices;
     offset = 0;
     for (Sibling &s : siblings) {
       int64_t rank = resultType.getRank();
@@ -187,7 +189,6 @@ SmallVector<SmallVector<Operation *>> fuseSiblings(Block &block) {
       auto slice = SliceOp::create(builder, last->getLoc(), last->getResult(0).getType(), y,
                                    starts, ends, steps);
       last->getResult(0).replaceAllUsesWith(slice.getResult());
-      slices.push_back(slice);
       offset += s.n;
     }
     // Erased last: the builder inserts before the first sibling.
@@ -197,9 +198,47 @@ SmallVector<SmallVector<Operation *>> fuseSiblings(Block &block) {
       }
       s.matmul->erase();
     }
-    fused.push_back(std::move(slices));
   }
-  return fused;
+}
+
+/// The users of `last`'s result when there are several and every one is a kiln.slice of
+/// columns (the last dim; the others whole, unit steps) in its block: the siblings of a
+/// horizontal fusion, which a contraction group yields as its outputs. Empty otherwise.
+SmallVector<Operation *> columnSlices(Operation *last, const DenseSet<Operation *> &taken) {
+  SmallVector<Operation *> slices;
+  if (last->getNumResults() != 1) {
+    return slices;
+  }
+  Value v = last->getResult(0);
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || !type.hasStaticShape() || type.getRank() == 0) {
+    return slices;
+  }
+  for (Operation *user : v.getUsers()) {
+    auto slice = dyn_cast<SliceOp>(user);
+    if (!slice || slice->getBlock() != last->getBlock() || taken.contains(user) ||
+        llvm::is_contained(slices, user) || slice->getOperand(0) != v) {
+      return {};
+    }
+    ArrayRef<int64_t> starts = slice.getStarts(), ends = slice.getEnds(),
+                      steps = slice.getSteps();
+    int64_t rank = type.getRank();
+    if (static_cast<int64_t>(starts.size()) != rank) {
+      return {};
+    }
+    for (int64_t d = 0; d < rank; ++d) {
+      bool whole = d == rank - 1 || (starts[d] == 0 && ends[d] == type.getDimSize(d));
+      if (!whole || steps[d] != 1) {
+        return {};
+      }
+    }
+    slices.push_back(user);
+  }
+  if (slices.size() < 2) {
+    return {};
+  }
+  llvm::sort(slices, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  return slices;
 }
 
 /// Extends `group` along the single-consumer chain after its last member while
@@ -524,6 +563,16 @@ fusion::FusionReport describe(Block &block, ArrayRef<Group> groups, StringRef fu
   return report;
 }
 
+struct FuseSiblingsPass : public impl::FuseSiblingsPassBase<FuseSiblingsPass> {
+  void runOnOperation() override {
+    for (auto fn : getOperation().getOps<func::FuncOp>()) {
+      if (!fn.isDeclaration() && !fn->hasAttr("kiln.kernel")) {
+        fuseSiblings(fn.getBody().front());
+      }
+    }
+  }
+};
+
 struct FusePass : public impl::FusePassBase<FusePass> {
   using Base::Base;
 
@@ -545,7 +594,7 @@ struct FusePass : public impl::FusePassBase<FusePass> {
 
   void fuseBlock(Block &block, StringRef function,
                  std::vector<fusion::FusionReport> &reports) {
-    SmallVector<SmallVector<Operation *>> horizontal = fuseSiblings(block);
+    fuseSiblings(block);
     SmallVector<Group> groups;
     DenseSet<Operation *> taken;
     auto record = [&](Group group) {
@@ -597,26 +646,17 @@ struct FusePass : public impl::FusePassBase<FusePass> {
         }
         llvm::sort(prologue, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
         group.members.insert(group.members.begin(), prologue.begin(), prologue.end());
-        // A horizontally fused matmul: its bias and the slices of each sibling's columns
-        // (several outputs).
-        auto slices = llvm::find_if(horizontal, [&](ArrayRef<Operation *> sl) {
-          Value source = sl.front()->getOperand(0);
-          return source.getDefiningOp() == &op ||
-                 (source.getDefiningOp() && source.getDefiningOp()->getOperand(0) == op.getResult(0));
-        });
-        if (slices != horizontal.end()) {
-          Operation *source = slices->front()->getOperand(0).getDefiningOp();
-          if (source != &op) {
-            group.members.push_back(source);
-          }
-          for (Operation *slice : *slices) {
+        growChain(group, taken, fusion::decideEpilogueEdge);
+        // A horizontally fused matmul (here or by kiln-fuse-siblings, before mixed
+        // precision narrowed it): the column slices of each sibling are the group's
+        // outputs.
+        if (SmallVector<Operation *> slices = columnSlices(group.members.back(), taken);
+            !slices.empty()) {
+          for (Operation *slice : slices) {
             group.members.push_back(slice);
             group.outputs.push_back(slice->getResult(0));
           }
-          record(std::move(group));
-          continue;
         }
-        growChain(group, taken, fusion::decideEpilogueEdge);
         record(std::move(group));
       }
     }
