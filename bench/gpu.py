@@ -194,9 +194,20 @@ def numerics_cases():
     # batch 2; a 7x7 stride-2 stem whose weight rows are gathered; the block in tf32) and
     # the window kernels (depthwise + relu6, max pooling, global average pooling, in f32).
     inputs = os.path.join(ROOT, "test/codegen/cuda/Inputs")
+    # conv_residual: the input casts computed in the gather (kiln-fuse
+    # conv-input-prologues), one whose temporary shares the output buffer, and a relu
+    # computed at every tap of a depthwise window kernel.
+    # qkv_*: horizontally fused Q/K/V projections, three column-slice outputs (bf16 on
+    # wgmma on sm_90a, tf32 on mma.sync). attention_mask_tf32 / attn_mask_cores_f32: an
+    # attention at tf32 and fp32, run as its products ([2, 3] batches on grid z) and its
+    # softmax, not the flash kernel.
     for name, path in (("conv_block_b2", "conv-block.mlir"), ("conv_stem", "conv-stem.mlir"),
                        ("conv_windows", "windows.mlir"),
-                       ("conv_block_b2_tf32", "conv-block.mlir")):
+                       ("conv_block_b2_tf32", "conv-block.mlir"),
+                       ("conv_residual", "conv-residual.mlir"),
+                       ("qkv_bf16", "qkv.mlir"), ("qkv_tf32", "qkv.mlir"),
+                       ("attention_mask_tf32", "attention-mask.mlir"),
+                       ("attn_mask_cores_f32", "attention-mask.mlir")):
         cases.append((name, lambda p=path: open(os.path.join(inputs, p)).read(), ()))
     cases.append(("loop_64x512_f16", loop_model, (64, 512, "f16")))
     cases.append(("softmax_64x512_f16", softmax_model, (64, 512, "f16")))
@@ -235,7 +246,7 @@ ATTENTION_TILES = ["4,64", "8,32", "4,128"]
 def flags_for(name):
     if "tf32" in name:
         return ["--precision=tf32"]
-    return ["--precision=bf16"] if name.startswith(("attention", "conv")) else []
+    return ["--precision=bf16"] if name.startswith(("attention", "conv", "qkv")) else []
 
 
 # The model rows: export_models.py's networks at these batches (the transformer block's
@@ -350,7 +361,9 @@ def prepare(args):
             sys.exit("kiln-interpret %s: %s" % (name, r.stderr))
         entry = {"name": name, "artifact": art, "cpu": cpu, "error": err or cerr,
                  "refs": [os.path.relpath(f, out) for f in refs],
-                 "type": "f16" if name.startswith(("gemm", "attention", "conv")) else a[2]}
+                 # Loose tolerances for 16-bit and tf32 products, f32 ones for the rest.
+                 "type": "f16" if name.startswith(("gemm", "attention", "conv", "qkv")) or
+                         "tf32" in name else "f32" if not a else a[2]}
         manifest["numerics"].append(entry)
         # On sm_90a the GEMMs get the TMA + wgmma kernel; check the mma.sync one too.
         for variant, env in GEMM_VARIANTS if name.startswith("gemm") else ():
