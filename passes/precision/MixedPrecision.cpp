@@ -84,7 +84,13 @@ Value narrow(OpBuilder &b, Location loc, Value v, Type elem, DenseMap<Value, Val
   Value result;
   auto constant = v.getDefiningOp<ConstantOp>();
   std::optional<SmallVector<float>> values;
-  if (constant && (values = readF32(constant))) {
+  if (auto reshape = v.getDefiningOp<ReshapeOp>()) {
+    // A reshaped activation (a pooled [N, C, 1, 1] flattened for the classifier): the
+    // cast goes before the reshape, right after the value's producer, whose group then
+    // takes it as an epilogue instead of a kernel of its own.
+    Value input = narrow(b, loc, reshape.getInput(), elem, narrowed);
+    result = ReshapeOp::create(b, reshape.getLoc(), narrowType, input);
+  } else if (constant && (values = readF32(constant))) {
     const llvm::fltSemantics &sem = cast<FloatType>(elem).getFloatSemantics();
     SmallVector<uint16_t> bits;
     bits.reserve(values->size());
@@ -171,9 +177,16 @@ struct MixedPrecisionPass : public impl::MixedPrecisionPassBase<MixedPrecisionPa
       op->getResult(0).replaceAllUsesWith(wide);
       op->erase();
     }
-    // Weights converted for every product that read them are dead in f32.
+    // Weights converted for every product that read them are dead in f32, and so are
+    // reshapes whose narrowed copies replaced them (a dead user would keep the cast out of
+    // its producer's group: kiln-fuse fuses single-consumer edges).
     for (Value wide : llvm::make_first_range(narrowed)) {
       if (wide.use_empty() && wide.getDefiningOp<ConstantOp>()) {
+        wide.getDefiningOp()->erase();
+      }
+    }
+    for (Value wide : llvm::make_first_range(narrowed)) {
+      if (wide.use_empty() && wide.getDefiningOp<ReshapeOp>()) {
         wide.getDefiningOp()->erase();
       }
     }

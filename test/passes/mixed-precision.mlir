@@ -145,3 +145,35 @@ func.func @softmax_over_queries(%q: tensor<2x8x16xf32>, %k: tensor<2x8x16xf32>, 
   %o = kiln.matmul %p, %v : (tensor<2x8x8xf32>, tensor<2x8x16xf32>) -> tensor<2x8x16xf32>
   return %o : tensor<2x8x16xf32>
 }
+
+// -----
+
+// A reshaped activation (the pooled features flattened for the classifier): the cast
+// goes before the reshape, right after the pooling, and the f32 reshape is gone, so the
+// cast is the pooling's only consumer (kiln-fuse makes it the pooling's epilogue). A
+// reshape with another f32 consumer keeps it.
+// CHECK-LABEL: func.func @pool_flatten_fc
+// CHECK:         %[[P:.+]] = kiln.global_pool avg
+// CHECK-NEXT:    %[[C:.+]] = kiln.cast %[[P]] : tensor<2x8x1x1xf32> to tensor<2x8x1x1xbf16>
+// CHECK-NOT:     kiln.reshape %[[P]]
+// CHECK:         %[[R:.+]] = kiln.reshape %[[C]] : tensor<2x8x1x1xbf16> -> tensor<2x8xbf16>
+// CHECK:         kiln.matmul %[[R]], %{{.+}} : (tensor<2x8xbf16>, tensor<8x4xbf16>)
+// CHECK-LABEL: func.func @reshape_kept
+// CHECK:         %[[R32:.+]] = kiln.reshape %{{.+}} : tensor<2x8x1x1xf32> -> tensor<2x8xf32>
+// CHECK:         kiln.reshape %{{.+}} : tensor<2x8x1x1xbf16> -> tensor<2x8xbf16>
+// CHECK:         kiln.relu %[[R32]]
+func.func @pool_flatten_fc(%x: tensor<2x8x4x4xf32>) -> tensor<2x4xf32> {
+  %p = kiln.global_pool avg %x : (tensor<2x8x4x4xf32>) -> tensor<2x8x1x1xf32>
+  %r = kiln.reshape %p : tensor<2x8x1x1xf32> -> tensor<2x8xf32>
+  %w = kiln.constant dense<0.5> : tensor<8x4xf32>
+  %y = kiln.matmul %r, %w : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+func.func @reshape_kept(%x: tensor<2x8x4x4xf32>) -> (tensor<2x4xf32>, tensor<2x8xf32>) {
+  %p = kiln.global_pool avg %x : (tensor<2x8x4x4xf32>) -> tensor<2x8x1x1xf32>
+  %r = kiln.reshape %p : tensor<2x8x1x1xf32> -> tensor<2x8xf32>
+  %w = kiln.constant dense<0.5> : tensor<8x4xf32>
+  %y = kiln.matmul %r, %w : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>
+  %z = kiln.relu %r : tensor<2x8xf32>
+  return %y, %z : tensor<2x4xf32>, tensor<2x8xf32>
+}
