@@ -713,9 +713,11 @@ std::optional<std::string> checkColumnSlices(ArrayRef<ColumnSlice> slices,
     // columns); the target's leading dims collapse onto the space's rows.
     auto temp = cast<MemRefType>(slice.temp.getType());
     ArrayRef<int64_t> target = cast<MemRefType>(slice.target.getType()).getShape();
+    // A whole copy (through a reshape of the temporary) has the space's shape.
+    bool whole = target == space;
     if (!written.contains(slice.temp) || written.contains(slice.target) ||
         temp.getNumElements() != elements || space.empty() ||
-        temp.getShape().back() != space.back() || target.size() < space.size()) {
+        (!whole && temp.getShape().back() != space.back()) || target.size() < space.size()) {
       return std::string("it copies columns of a buffer that its epilogue does not compute "
                          "at each element");
     }

@@ -368,6 +368,34 @@ struct Combiner {
   Value x;
 };
 
+/// `c` (its ops in body order) is select(uno(acc, x), NaN, select(cmp(acc, x), a, b)) with
+/// cmp an ordered comparison and {a, b} = {acc, x}: max or min propagating NaN, which is
+/// associative and commutative (up to the sign of equal zeros), like arith.maximumf.
+static bool isNanPropagatingMinMax(const Combiner &c, Value acc, Value yielded) {
+  if (c.ops.size() != 4 || c.ops[3]->getResult(0) != yielded) {
+    return false;
+  }
+  auto both = [&](Value p, Value q) {
+    return (p == acc && q == c.x) || (p == c.x && q == acc);
+  };
+  auto uno = dyn_cast<arith::CmpFOp>(c.ops[0]);
+  auto cmp = dyn_cast<arith::CmpFOp>(c.ops[1]);
+  auto pick = dyn_cast<arith::SelectOp>(c.ops[2]);
+  auto nan = dyn_cast<arith::SelectOp>(c.ops[3]);
+  if (!uno || !cmp || !pick || !nan || uno.getPredicate() != arith::CmpFPredicate::UNO ||
+      !both(uno.getLhs(), uno.getRhs()) || !both(cmp.getLhs(), cmp.getRhs()) ||
+      !llvm::is_contained({arith::CmpFPredicate::OLT, arith::CmpFPredicate::OGT,
+                           arith::CmpFPredicate::OLE, arith::CmpFPredicate::OGE},
+                          cmp.getPredicate()) ||
+      pick.getCondition() != cmp.getResult() ||
+      !both(pick.getTrueValue(), pick.getFalseValue()) ||
+      nan.getCondition() != uno.getResult() || nan.getFalseValue() != pick.getResult()) {
+    return false;
+  }
+  FloatAttr value;
+  return matchPattern(nan.getTrueValue(), m_Constant(&value)) && value.getValue().isNaN();
+}
+
 FailureOr<Combiner> findCombiner(linalg::GenericOp g) {
   Block &body = g.getRegion().front();
   if (g.getNumDpsInits() != 1) {
@@ -405,7 +433,11 @@ FailureOr<Combiner> findCombiner(linalg::GenericOp g) {
     return failure();
   }
   // Threads combine partials in a tree: g must be one associative, commutative op of
-  // the accumulator and x (acc * x + x would give another answer).
+  // the accumulator and x (acc * x + x would give another answer), or the NaN-propagating
+  // max / min of ReduceMax / ReduceMin: select(uno(acc, x), NaN, select(cmp(acc, x), ...)).
+  if (isNanPropagatingMinMax(c, acc, yielded)) {
+    return c;
+  }
   if (c.ops.size() != 1 || c.ops[0]->getResult(0) != yielded ||
       !isa<arith::AddFOp, arith::AddIOp, arith::MulFOp, arith::MulIOp, arith::MaximumFOp,
            arith::MinimumFOp, arith::MaxNumFOp, arith::MinNumFOp, arith::MaxSIOp,
@@ -851,8 +883,14 @@ public:
       // Windows (pooling, convolution: several reduction loops, or indices that are not
       // loops) and padded inputs take one thread per output; row reductions (one last
       // reduction loop) one block per row.
+      // A reduction over other axes than the last (ReduceSum over axis 0) is a window:
+      // each output element reduces a strided column.
+      // So is one whose body the row kernel cannot split across threads (ArgMax's
+      // value-and-index pair): each thread runs it sequentially.
       auto g = dyn_cast<linalg::GenericOp>(op);
       if (!g || l.getNumReductionLoops() > 1 ||
+          g.getIteratorTypesArray().back() != utils::IteratorType::reduction ||
+          failed(findCombiner(g)) ||
           !llvm::all_of(l.getIndexingMapsArray(),
                         [](AffineMap m) { return m.isProjectedPermutation(); }) ||
           !findPaddedBuffers(fn).empty()) {
@@ -1129,8 +1167,17 @@ FailureOr<Launch> MapKernels::mapRows(func::FuncOp fn) {
           columnTemps.contains(viewRoot(operand.get()))) {
         continue;
       }
-      if (!isRowAccess(g.getMatchingIndexingMap(&operand), rows.size()) ||
-          operand.get() != viewRoot(operand.get())) {
+      // Through the buffer itself or a reshape of all of it (a keep-dims result [R, 1]
+      // of an [R] accumulator): the same value per row.
+      Value root = viewRoot(operand.get());
+      bool whole = operand.get() == root;
+      for (Value v = operand.get();
+           !whole && (v.getDefiningOp<memref::ExpandShapeOp>() ||
+                      v.getDefiningOp<memref::CollapseShapeOp>());) {
+        v = v.getDefiningOp()->getOperand(0);
+        whole = v == root;
+      }
+      if (!isRowAccess(g.getMatchingIndexingMap(&operand), rows.size()) || !whole) {
         return fn.emitError("kiln-cuda-map-kernels: kernel ")
                << fn.getSymName() << " (" << label(fn)
                << ") keeps a temporary that is not one value per row (compile with "

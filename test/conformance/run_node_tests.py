@@ -99,20 +99,30 @@ def read_output(path, like):
     raise ValueError(path)
 
 
+def compile_model(compile_cmd, folder, feeds, constants, artifact, flags=()):
+    """kiln-compile of the test's model (its shape-giving inputs as constants); returns
+    None, or the reason it failed (its first error line)."""
+    cmd = [compile_cmd, os.path.join(folder, "model.onnx"), *flags, "-o", artifact]
+    cmd += ["--constant-input=%s=@%s" % (n, p) for n, p in feeds if n in constants]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return "kiln-compile timed out"
+    if proc.returncode != 0:
+        lines = [l for l in proc.stderr.strip().splitlines() if "error" in l] or \
+            [l for l in proc.stderr.strip().splitlines() if l.strip()]
+        return "kiln-compile: " + (lines[0] if lines else "exit %d" % proc.returncode)
+    return None
+
+
 def run_compiled(tools, folder, feeds, constants, outputs, tmp):
     """Compiles the model with kiln-compile, runs it with kiln-run on the test inputs and
     compares with the expected outputs. Returns (status, reason)."""
     compile_cmd, run_cmd = tools
     artifact = os.path.join(tmp, "model.kiln")
-    cmd = [compile_cmd, os.path.join(folder, "model.onnx"), "-o", artifact]
-    cmd += ["--constant-input=%s=@%s" % (n, p) for n, p in feeds if n in constants]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    except subprocess.TimeoutExpired:
-        return "fail", "kiln-compile timed out"
-    if proc.returncode != 0:
-        lines = [l for l in proc.stderr.strip().splitlines() if l.strip()]
-        return "fail", "kiln-compile: " + (lines[0] if lines else "exit %d" % proc.returncode)
+    why = compile_model(compile_cmd, folder, feeds, constants, artifact)
+    if why:
+        return "fail", why
     outs = [os.path.join(tmp, "compiled_%d.npy" % i) for i in range(len(outputs))]
     cmd = [run_cmd, artifact]
     for n, p in feeds:
@@ -137,7 +147,17 @@ def run_compiled(tools, folder, feeds, constants, outputs, tmp):
     return "pass", ""
 
 
-def run_test(interpret, folder, compiled_tools=None):
+def compile_cuda(tools, folder, feeds, constants, tmp):
+    """Compiles the model for CUDA (tools: kiln-compile, arch), PTX and cubin: there is no
+    GPU to run it on here. Returns (status, reason)."""
+    compile_cmd, arch = tools
+    why = compile_model(compile_cmd, folder, feeds, constants,
+                        os.path.join(tmp, "model.cuda.kiln"),
+                        ("--target=cuda", "--cuda-arch=" + arch))
+    return ("fail", why) if why else ("pass", "")
+
+
+def run_test(interpret, folder, compiled_tools=None, cuda_tools=None):
     name = os.path.basename(folder)
     model = onnx.load(os.path.join(folder, "model.onnx"), load_external_data=False)
     ops = sorted(set(n.op_type for n in model.graph.node))
@@ -208,6 +228,9 @@ def run_test(interpret, folder, compiled_tools=None):
         if compiled_tools:
             status, why = run_compiled(compiled_tools, folder, feeds, constants, outputs, tmp)
             result.update(compiled=status, compiled_reason=why)
+        if cuda_tools:
+            status, why = compile_cuda(cuda_tools, folder, feeds, constants, tmp)
+            result.update(cuda=status, cuda_reason=why)
     result.update(status="pass", reason="constant inputs: " + ", ".join(constants)
                   if constants else "")
     return result
@@ -251,6 +274,8 @@ def write_markdown(path, results, summary):
                 reason = KNOWN[r["name"]] + " (" + reason + ")"
             if r.get("compiled") == "fail":
                 reason = (reason + "; " if reason else "") + "compiled: " + r["compiled_reason"]
+            if r.get("cuda") == "fail":
+                reason = (reason + "; " if reason else "") + "cuda: " + r["cuda_reason"]
             f.write("| %s | %s | %s | %s | %s |\n" % (
                 r["name"], r["status"], r.get("compiled", "-"), " ".join(r["ops"]),
                 short(reason)))
@@ -264,6 +289,10 @@ def main():
     ap.add_argument("--kiln-run")
     ap.add_argument("--expected-compiled",
                     help="list of tests whose compiled run passes (checked / written)")
+    ap.add_argument("--cuda-arch",
+                    help="also compile the passing tests for CUDA at this arch (no run)")
+    ap.add_argument("--expected-cuda",
+                    help="list of tests that compile for CUDA (checked / written)")
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--markdown")
     ap.add_argument("--expected")
@@ -285,7 +314,10 @@ def main():
         folders = [d for d in folders if os.path.basename(d) in expected]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         tools = (args.kiln_compile, args.kiln_run) if args.kiln_compile else None
-        results = list(pool.map(lambda d: run_test(args.kiln_interpret, d, tools), folders))
+        cuda = (args.kiln_compile, args.cuda_arch) if args.kiln_compile and args.cuda_arch \
+            else None
+        results = list(pool.map(lambda d: run_test(args.kiln_interpret, d, tools, cuda),
+                                folders))
     counts = {s: sum(r["status"] == s for r in results) for s in ("pass", "fail", "unsupported")}
     summary = "%d node tests: %d pass, %d fail, %d unsupported" % (
         len(results), counts["pass"], counts["fail"], counts["unsupported"])
@@ -296,6 +328,10 @@ def main():
     if compiled:
         print("compiled: %d of %d interpreter-passing tests pass" %
               (sum(r["compiled"] == "pass" for r in compiled), len(compiled)))
+    cudas = [r for r in results if "cuda" in r]
+    if cudas:
+        print("cuda (%s, compiled only): %d of %d interpreter-passing tests compile" %
+              (args.cuda_arch, sum(r["cuda"] == "pass" for r in cudas), len(cudas)))
     if args.markdown:
         write_markdown(args.markdown, results, summary)
     if args.write_expected and args.expected:
@@ -312,14 +348,27 @@ def main():
             for r in results:
                 if r.get("compiled") == "pass":
                     f.write(r["name"] + "\n")
-    if args.check and args.expected_compiled and compiled:
-        with open(args.expected_compiled) as f:
+    if args.write_expected and args.expected_cuda and cudas:
+        with open(args.expected_cuda, "w") as f:
+            f.write("# Node tests that compile for CUDA (--cuda-arch=%s: PTX and cubin, not run);\n"
+                    % args.cuda_arch)
+            f.write("# a test listed here that stops compiling fails CI.\n")
+            for r in results:
+                if r.get("cuda") == "pass":
+                    f.write(r["name"] + "\n")
+    # A listed test whose compiled run (kiln-run on this CPU) or CUDA compile stopped
+    # passing is a regression.
+    for flag, key, label, ran in ((args.expected_cuda, "cuda", "CUDA REGRESSION", cudas),
+                                  (args.expected_compiled, "compiled", "COMPILED REGRESSION",
+                                   compiled)):
+        if not (args.check and flag and ran):
+            continue
+        with open(flag) as f:
             want = [l.strip() for l in f if l.strip() and not l.startswith("#")]
         by_name = {r["name"]: r for r in results}
-        bad = [n for n in want if by_name.get(n, {}).get("compiled") != "pass"]
+        bad = [n for n in want if by_name.get(n, {}).get(key) != "pass"]
         for n in bad:
-            r = by_name.get(n, {})
-            print("COMPILED REGRESSION %s: %s" % (n, r.get("compiled_reason", "not run")))
+            print("%s %s: %s" % (label, n, by_name.get(n, {}).get(key + "_reason", "not run")))
         if bad:
             return 1
     if args.check:

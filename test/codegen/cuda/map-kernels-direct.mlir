@@ -109,10 +109,18 @@ module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d0)>
 // A reduction whose combine step is not one associative op (acc * x + x): a tree of
-// per-thread partials would give another answer, so it is refused.
+// per-thread partials would give another answer, so the row kernel does not take it; the
+// window kernel runs it in order, one thread per row, from the row's starting value.
+// CHECK-LABEL: launch = array<i64: 1, 1, 1, 32, 1, 1, 0>, symbol = "k"
+// CHECK:       gpu.func @k(%[[A:[a-z0-9]+]]: memref<4x64xf32>{{.*}}, %[[O:[a-z0-9]+]]: memref<4xf32>
+// CHECK-NOT:     gpu.shuffle
+// CHECK:         %[[S:.+]] = memref.load %[[O]]
+// CHECK:         scf.for %{{.+}} = %c0 to %c64 step %c1 iter_args(%[[ACC:.+]] = %[[S]])
+// CHECK:           %[[X:.+]] = memref.load %[[A]]
+// CHECK:           %[[M:.+]] = arith.mulf %[[ACC]], %[[X]]
+// CHECK:           arith.addf %[[M]], %[[X]]
 module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items = 1 : i64, bindings = array<i64>}]}} {
   func.func @k(%a: memref<4x64xf32>, %o: memref<4xf32>) attributes {kiln.kernel, kiln.label = "n (Custom)"} {
-    // expected-error @+1 {{is not 'acc = g(acc, x)' with g one associative, commutative op}}
     linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%a : memref<4x64xf32>) outs(%o : memref<4xf32>) {
     ^bb0(%x: f32, %acc: f32):
       %m = arith.mulf %acc, %x : f32
@@ -354,6 +362,32 @@ module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items
     ^bb0(%x: f32, %t: f32, %acc: f32):
       %s = arith.addf %acc, %x : f32
       linalg.yield %s : f32
+    }
+    return
+  }
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+// ReduceMax's NaN-propagating max (select(uno(acc, x), NaN, select(acc < x, x, acc))) is
+// associative and commutative: the row kernel combines partials across lanes with it.
+// CHECK-LABEL: symbol = "k"
+// CHECK:       gpu.func @k
+// CHECK:         %[[SH:.+]], %{{.+}} = gpu.shuffle  down
+// CHECK:         arith.cmpf uno, %{{.+}}, %[[SH]]
+// CHECK:         arith.cmpf olt, %{{.+}}, %[[SH]]
+module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items = 1 : i64, bindings = array<i64>}]}} {
+  func.func @k(%a: memref<4x64xf32>, %o: memref<4xf32>) attributes {kiln.kernel, kiln.label = "n (ReduceMax)"} {
+    %nan = arith.constant 0x7FC00000 : f32
+    linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%a : memref<4x64xf32>) outs(%o : memref<4xf32>) {
+    ^bb0(%x: f32, %acc: f32):
+      %u = arith.cmpf uno, %acc, %x : f32
+      %lt = arith.cmpf olt, %acc, %x : f32
+      %m = arith.select %lt, %x, %acc : f32
+      %r = arith.select %u, %nan, %m : f32
+      linalg.yield %r : f32
     }
     return
   }
