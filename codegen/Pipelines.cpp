@@ -71,10 +71,16 @@ static void registerPipelinePasses() {
 /// products f32 for the attention kernel (keep-attention).
 static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &report,
                            const std::string &precision, bool contractionPrologues,
-                           bool narrowConvolutions, bool attention = true) {
+                           bool narrowConvolutions, bool attention = true,
+                           bool flattenNorms = false) {
   if (fusion) {
     pm.addPass(createFoldBatchNormPass());
     pm.addPass(createRaiseDecompositionsPass());
+  }
+  if (flattenNorms) {
+    pm.addPass(createFlattenLayerNormPass());
+  }
+  if (fusion) {
     // Before mixed precision: the concatenated Q/K/V product is then narrowed as one.
     pm.addPass(createFuseSiblingsPass());
   }
@@ -142,8 +148,11 @@ LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &op
   // The flash-attention kernel multiplies in bf16 or fp16: at fp32 and tf32 an attention
   // runs as its batched products (CUDA cores, or tf32 tensor cores) and its softmax.
   bool attention = options.precision == "bf16" || options.precision == "fp16";
+  // Layer norms over several dims become one over their product (the row kernel reduces
+  // one last loop).
   addGraphPasses(pm, options.fusion, options.fusionReport, options.precision,
-                 /*contractionPrologues=*/false, /*narrowConvolutions=*/true, attention);
+                 /*contractionPrologues=*/false, /*narrowConvolutions=*/true, attention,
+                 /*flattenNorms=*/true);
   // What the flash-attention kernel needs to know of each attention kernel, recorded
   // while its body is still kiln ops (kiln-cuda-map-kernels reads it after
   // bufferization).

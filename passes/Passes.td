@@ -126,6 +126,17 @@ def RaiseDecompositionsPass : Pass<"kiln-raise-decompositions"> {
   }];
 }
 
+def FlattenLayerNormPass : Pass<"kiln-flatten-layer-norm"> {
+  let summary = "A layer norm over several trailing dims as one over their product, between reshapes";
+  let description = [{
+    `kiln.layer_norm` over [axis, rank) with axis < rank - 1 (or axis = 0) becomes
+    reshape -> layer_norm over the last dim of [leading dims..., n] (one row [1, n] for
+    axis 0, the parameters reshaped to [n]) -> reshape back. The CUDA pipeline runs it:
+    its row kernel reduces one last loop.
+  }];
+  let dependentDialects = ["::kiln::KilnDialect"];
+}
+
 def FuseSiblingsPass : Pass<"kiln-fuse-siblings", "::mlir::ModuleOp"> {
   let summary = "Horizontal fusion alone: sibling matmuls of one input with constant weights become one";
   let description = [{
