@@ -78,7 +78,7 @@ static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &re
     pm.addPass(createRaiseDecompositionsPass());
   }
   if (flattenNorms) {
-    pm.addPass(createFlattenLayerNormPass());
+    pm.addPass(createNormalizeRowAxesPass());
   }
   if (fusion) {
     // Before mixed precision: the concatenated Q/K/V product is then narrowed as one.
@@ -148,8 +148,8 @@ LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &op
   // The flash-attention kernel multiplies in bf16 or fp16: at fp32 and tf32 an attention
   // runs as its batched products (CUDA cores, or tf32 tensor cores) and its softmax.
   bool attention = options.precision == "bf16" || options.precision == "fp16";
-  // Layer norms over several dims become one over their product (the row kernel reduces
-  // one last loop).
+  // Layer norms over several dims become one over their product, softmaxes over another
+  // axis run over the last (the row kernel reduces one last loop).
   addGraphPasses(pm, options.fusion, options.fusionReport, options.precision,
                  /*contractionPrologues=*/false, /*narrowConvolutions=*/true, attention,
                  /*flattenNorms=*/true);

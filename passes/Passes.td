@@ -126,13 +126,17 @@ def RaiseDecompositionsPass : Pass<"kiln-raise-decompositions"> {
   }];
 }
 
-def FlattenLayerNormPass : Pass<"kiln-flatten-layer-norm"> {
-  let summary = "A layer norm over several trailing dims as one over their product, between reshapes";
+def NormalizeRowAxesPass : Pass<"kiln-normalize-row-axes"> {
+  let summary = "Layer norms and softmaxes over the last dim only, between reshapes or transposes";
   let description = [{
-    `kiln.layer_norm` over [axis, rank) with axis < rank - 1 (or axis = 0) becomes
-    reshape -> layer_norm over the last dim of [leading dims..., n] (one row [1, n] for
-    axis 0, the parameters reshaped to [n]) -> reshape back. The CUDA pipeline runs it:
-    its row kernel reduces one last loop.
+    The form the CUDA row kernel takes (one last reduction loop), which the CUDA
+    pipeline runs before fusion:
+    - `kiln.layer_norm` over [axis, rank) with axis < rank - 1 (or axis = 0) becomes
+      reshape -> layer_norm over the last dim of [leading dims..., n] (one row [1, n] for
+      axis 0, the parameters reshaped to [n]) -> reshape back;
+    - `kiln.softmax` / `kiln.log_softmax` over another axis than the last: a reshape when
+      every dim after it is 1, else a transpose moving the axis last, the softmax over
+      it, and the inverse transpose.
   }];
   let dependentDialects = ["::kiln::KilnDialect"];
 }
