@@ -30,7 +30,13 @@
       and prints the table last. Rows kiln cannot compile for CUDA say so and show no ratio
       (model rows kiln did not compile do not fail the numerics).
 
-Sections (both steps): numerics, bandwidth, gemm, attention, models (default all).
+Sections (both steps): numerics, bandwidth, gemm, attention, models (default all), and
+conformance, only when named: the ONNX node tests that kiln-interpret passes, compiled for
+the GPU by test/conformance/run_node_tests.py (--cuda-keep) and run there on each test's
+inputs against ONNX's expected outputs. It has its own folder (about 10 MiB):
+  python3 bench/gpu.py prepare --sections conformance --out .gpu-conf
+  run(command="python3 bench/gpu.py run --art .gpu-conf --sections conformance",
+      carry=[".gpu-conf"])
 
 With the device tool: `.gpu` is ignored by git, so carry it:
   run(command="python3 bench/gpu.py run", carry=[".gpu"])
@@ -52,6 +58,10 @@ import warnings
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ELEM = {"f32": 4, "f16": 2, "bf16": 2}
 SECTIONS = ("numerics", "bandwidth", "gemm", "attention", "models")
+# Sections prepared only when named: the ONNX node tests compiled for CUDA (about 14 MiB,
+# which the default folder has no room for): prepare --sections conformance --out
+# .gpu-conf, then run --art .gpu-conf --sections conformance.
+EXTRA_SECTIONS = ("conformance",)
 
 
 # --- the models -------------------------------------------------------------------------
@@ -295,9 +305,10 @@ def have_torch():
 
 def parse_sections(text):
     sections = [x for x in text.split(",") if x]
-    unknown = sorted(set(sections) - set(SECTIONS))
+    unknown = sorted(set(sections) - set(SECTIONS) - set(EXTRA_SECTIONS))
     if unknown:
-        sys.exit("unknown section(s) %s (known: %s)" % (", ".join(unknown), ", ".join(SECTIONS)))
+        sys.exit("unknown section(s) %s (known: %s)" % (", ".join(unknown),
+                                                        ", ".join(SECTIONS + EXTRA_SECTIONS)))
     return sections
 
 
@@ -308,7 +319,7 @@ def prepare(args):
     if unknown:
         sys.exit("prepare: unknown model(s) %s (known: %s)" % (", ".join(unknown),
                                                               ", ".join(MODELS)))
-    if models and not have_torch():
+    if (models or "conformance" in sections) and not have_torch():
         # The export needs torch, torchvision and onnx: Debian's python3 has them.
         if os.path.exists(DEBIAN_PYTHON) and sys.executable != DEBIAN_PYTHON:
             log("prepare: no torch in %s; running under %s" % (sys.executable, DEBIAN_PYTHON))
@@ -394,6 +405,19 @@ def prepare(args):
                                           "flops": flops, "shape": list(a[:4])})
     if models:
         prepare_models(args, out, models, compile_file, manifest)
+    if "conformance" in sections:
+        # test/conformance's runner finds each test's compile-time inputs, compiles it for
+        # the GPU and keeps the artifact with its inputs and expected outputs.
+        r = sh([sys.executable, os.path.join(ROOT, "test/conformance/run_node_tests.py"),
+                "--kiln-interpret", os.path.join(bin_dir, "kiln-interpret"),
+                "--kiln-compile", compile_, "--cuda-arch", args.arch,
+                "--cuda-keep", os.path.join(out, "conformance"),
+                "--expected", os.path.join(ROOT, "test/conformance/expected-pass.txt"),
+                "--only-expected"])
+        if r.returncode != 0:
+            sys.exit("run_node_tests.py: " + (r.stdout + r.stderr)[-2000:])
+        manifest["conformance"] = "conformance/conformance.json"
+        log(r.stdout.strip().splitlines()[-1])
     fit_carry(out, manifest, args.max_mib)
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
@@ -550,6 +574,29 @@ def numerics(kr, art, manifest, results):
                     log("  %s: %s" % (c["name"], (x.stdout + x.stderr).strip()[-600:]))
         results.append((c["name"], verdict))
     return ok
+
+
+def conformance(kr, art, listing, results):
+    """The ONNX node tests on the GPU: each artifact run on the test's inputs and compared
+    with ONNX's expected outputs (atol 1e-4, rtol 1e-3 for every type)."""
+    with open(os.path.join(art, listing)) as f:
+        cases = json.load(f)
+    failed = []
+    for c in cases:
+        cmd = [os.path.join(art, "conformance", c["artifact"]), "--device=cuda"]
+        for n, p in c["inputs"]:
+            p = os.path.join(art, "conformance", p)
+            cmd.append("--input=%s=@%s" % (n, p) if n else "--input=@" + p)
+        cmd += ["--expected-output=@" + os.path.join(art, "conformance", p)
+                for p in c["outputs"]]
+        r = kiln_run(kr, cmd[0], *cmd[1:], "--atol=1e-4", "--rtol=1e-3")
+        if r.returncode != 0:
+            failed.append((c["name"], (r.stdout + r.stderr).strip().splitlines()[-1:]))
+    results.append(("conformance", "%d of %d node tests match ONNX's outputs on the GPU" % (
+        len(cases) - len(failed), len(cases))))
+    for name, why in failed:
+        results.append(("  " + name, "FAIL " + (why[0][:120] if why else "")))
+    return not failed
 
 
 def kernel_us(kr, artifact, runs=50, rounds=3):
@@ -863,6 +910,9 @@ def run(args):
 
     models_ok, not_compiled = model_rows(kr, art, manifest, checks, rows, start + args.budget_s)
     numerics_ok = numerics_ok and models_ok
+    if "conformance" in sections and manifest.get("conformance"):
+        numerics_ok = conformance(kr, art, manifest["conformance"], checks) and numerics_ok
+        log("conformance done (%.0f s)" % (time.time() - start))
     log("model rows done (%.0f s)" % (time.time() - start))
 
     result = {"tests_ok": tests_ok, "numerics_ok": numerics_ok, "checks": checks, "rows": rows}

@@ -17,7 +17,9 @@ import argparse
 import concurrent.futures
 import glob
 import os
+import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -147,14 +149,32 @@ def run_compiled(tools, folder, feeds, constants, outputs, tmp):
     return "pass", ""
 
 
-def compile_cuda(tools, folder, feeds, constants, tmp):
-    """Compiles the model for CUDA (tools: kiln-compile, arch), PTX and cubin: there is no
-    GPU to run it on here. Returns (status, reason)."""
-    compile_cmd, arch = tools
-    why = compile_model(compile_cmd, folder, feeds, constants,
-                        os.path.join(tmp, "model.cuda.kiln"),
+def compile_cuda(tools, folder, feeds, constants, outputs, tmp):
+    """Compiles the model for CUDA (tools: kiln-compile, arch, keep), PTX and cubin: there
+    is no GPU to run it on here. With `keep` (a folder), the artifact, the run-time inputs
+    and the expected outputs are copied there for bench/gpu.py to run on a GPU. Returns
+    (status, reason, case)."""
+    compile_cmd, arch, keep = tools
+    name = os.path.basename(folder)
+    artifact = os.path.join(keep, name + ".kiln") if keep else \
+        os.path.join(tmp, "model.cuda.kiln")
+    why = compile_model(compile_cmd, folder, feeds, constants, artifact,
                         ("--target=cuda", "--cuda-arch=" + arch))
-    return ("fail", why) if why else ("pass", "")
+    if why:
+        return "fail", why, None
+    case = None
+    if keep:
+        data = os.path.join(keep, name)
+        os.makedirs(data, exist_ok=True)
+        case = {"name": name, "artifact": name + ".kiln", "inputs": [], "outputs": []}
+        for n, p in feeds:
+            if n not in constants:
+                shutil.copy(p, os.path.join(data, os.path.basename(p)))
+                case["inputs"].append([n, os.path.join(name, os.path.basename(p))])
+        for p in outputs:
+            shutil.copy(p, os.path.join(data, os.path.basename(p)))
+            case["outputs"].append(os.path.join(name, os.path.basename(p)))
+    return "pass", "", case
 
 
 def run_test(interpret, folder, compiled_tools=None, cuda_tools=None):
@@ -229,8 +249,8 @@ def run_test(interpret, folder, compiled_tools=None, cuda_tools=None):
             status, why = run_compiled(compiled_tools, folder, feeds, constants, outputs, tmp)
             result.update(compiled=status, compiled_reason=why)
         if cuda_tools:
-            status, why = compile_cuda(cuda_tools, folder, feeds, constants, tmp)
-            result.update(cuda=status, cuda_reason=why)
+            status, why, case = compile_cuda(cuda_tools, folder, feeds, constants, outputs, tmp)
+            result.update(cuda=status, cuda_reason=why, cuda_case=case)
     result.update(status="pass", reason="constant inputs: " + ", ".join(constants)
                   if constants else "")
     return result
@@ -285,7 +305,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kiln-interpret", required=True)
-    ap.add_argument("--kiln-compile", help="also compile and run the passing tests")
+    ap.add_argument("--kiln-compile", help="also compile (and with --kiln-run, run) the "
+                    "passing tests")
     ap.add_argument("--kiln-run")
     ap.add_argument("--expected-compiled",
                     help="list of tests whose compiled run passes (checked / written)")
@@ -293,6 +314,9 @@ def main():
                     help="also compile the passing tests for CUDA at this arch (no run)")
     ap.add_argument("--expected-cuda",
                     help="list of tests that compile for CUDA (checked / written)")
+    ap.add_argument("--cuda-keep",
+                    help="keep each CUDA artifact with its inputs and expected outputs in "
+                    "this folder, listed in conformance.json (bench/gpu.py runs them)")
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--markdown")
     ap.add_argument("--expected")
@@ -313,9 +337,13 @@ def main():
     if args.only_expected:
         folders = [d for d in folders if os.path.basename(d) in expected]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        tools = (args.kiln_compile, args.kiln_run) if args.kiln_compile else None
-        cuda = (args.kiln_compile, args.cuda_arch) if args.kiln_compile and args.cuda_arch \
+        # The compiled runs need kiln-run; without it only the CUDA compile runs.
+        tools = (args.kiln_compile, args.kiln_run) if args.kiln_compile and args.kiln_run \
             else None
+        if args.cuda_keep:
+            os.makedirs(args.cuda_keep, exist_ok=True)
+        cuda = (args.kiln_compile, args.cuda_arch, args.cuda_keep) \
+            if args.kiln_compile and args.cuda_arch else None
         results = list(pool.map(lambda d: run_test(args.kiln_interpret, d, tools, cuda),
                                 folders))
     counts = {s: sum(r["status"] == s for r in results) for s in ("pass", "fail", "unsupported")}
@@ -332,6 +360,9 @@ def main():
     if cudas:
         print("cuda (%s, compiled only): %d of %d interpreter-passing tests compile" %
               (args.cuda_arch, sum(r["cuda"] == "pass" for r in cudas), len(cudas)))
+    if args.cuda_keep:
+        with open(os.path.join(args.cuda_keep, "conformance.json"), "w") as f:
+            json.dump([r["cuda_case"] for r in cudas if r.get("cuda_case")], f, indent=1)
     if args.markdown:
         write_markdown(args.markdown, results, summary)
     if args.write_expected and args.expected:
