@@ -772,15 +772,13 @@ void setBatchCoords(OpBuilder &b, Location loc, const Problem &p, Value batchId,
   }
   // Row-major over (outer batch loops..., dimB): dimB fastest.
   SmallVector<int64_t> ranges = linalg::LinalgOp(p.op).getStaticLoopRanges();
-  SmallVector<int64_t> dims(p.outerBatchDims);
+  SmallVector<int64_t> dims(p.outerBatchDims), extents;
   dims.push_back(p.dimB);
-  Value rest = batchId;
-  for (int64_t i = static_cast<int64_t>(dims.size()) - 1; i >= 0; --i) {
-    Value extent = arith::ConstantIndexOp::create(b, loc, ranges[dims[i]]);
-    at[dims[i]] = i == 0 ? rest : arith::RemUIOp::create(b, loc, rest, extent).getResult();
-    if (i > 0) {
-      rest = arith::DivUIOp::create(b, loc, rest, extent);
-    }
+  for (int64_t d : dims) {
+    extents.push_back(ranges[d]);
+  }
+  for (auto [d, v] : llvm::zip(dims, delinearize(b, loc, batchId, extents))) {
+    at[d] = v;
   }
 }
 

@@ -77,6 +77,22 @@ SmallVector<Value> indicesAt(OpBuilder &b, Location loc, AffineMap map, ArrayRef
   return result;
 }
 
+SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
+                               ArrayRef<int64_t> extents) {
+  SmallVector<Value> at(extents.size());
+  Value e = linear;
+  for (int64_t d = static_cast<int64_t>(extents.size()) - 1; d >= 0; --d) {
+    if (d == 0) {
+      at[d] = e;
+    } else {
+      Value extent = arith::ConstantIndexOp::create(b, loc, extents[d]);
+      at[d] = arith::RemUIOp::create(b, loc, e, extent);
+      e = arith::DivUIOp::create(b, loc, e, extent);
+    }
+  }
+  return at;
+}
+
 bool isKernelScaffolding(Operation &op) {
   return isa<arith::ConstantOp, memref::SubViewOp, memref::CollapseShapeOp,
              memref::ExpandShapeOp, memref::CastOp, memref::ReinterpretCastOp,
@@ -204,16 +220,7 @@ public:
     if (lanes > 1) {
       e = arith::MulIOp::create(b, loc, t, constant(lanes));
     }
-    ivs.assign(piece.ranges.size(), Value());
-    for (int64_t d = static_cast<int64_t>(piece.ranges.size()) - 1; d >= 0; --d) {
-      int64_t extent = piece.ranges[d];
-      if (d == 0) {
-        ivs[d] = e;
-      } else {
-        ivs[d] = arith::RemUIOp::create(b, loc, e, constant(extent));
-        e = arith::DivUIOp::create(b, loc, e, constant(extent));
-      }
-    }
+    ivs = delinearize(b, loc, e, piece.ranges);
 
     Block &body = g.getRegion().front();
     IRMapping map;
@@ -474,16 +481,7 @@ public:
   LogicalResult emit(ArrayRef<linalg::GenericOp> ops) {
     Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
     tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-    Value e = bid;
-    rowIvs.assign(rows.size(), Value());
-    for (int64_t d = static_cast<int64_t>(rows.size()) - 1; d >= 0; --d) {
-      if (d == 0) {
-        rowIvs[d] = e;
-      } else {
-        rowIvs[d] = arith::RemUIOp::create(b, loc, e, constant(rows[d]));
-        e = arith::DivUIOp::create(b, loc, e, constant(rows[d]));
-      }
-    }
+    rowIvs = delinearize(b, loc, bid, rows);
     for (linalg::GenericOp g : ops) {
       if (g.getNumLoops() == rows.size()) {
         emitRowOp(g);

@@ -39,6 +39,12 @@ mlir::Value viewRoot(mlir::Value v);
 llvm::SmallVector<mlir::Value> indicesAt(mlir::OpBuilder &b, mlir::Location loc,
                                          mlir::AffineMap map, mlir::ArrayRef<mlir::Value> at);
 
+/// The row-major coordinates of `linear` over `extents` (the last fastest): remainders and
+/// quotients, the first coordinate taking what is left (no bound check).
+llvm::SmallVector<mlir::Value> delinearize(mlir::OpBuilder &b, mlir::Location loc,
+                                           mlir::Value linear,
+                                           llvm::ArrayRef<int64_t> extents);
+
 /// Creates the gpu.func of a kernel with `block` threads, its arguments, constants and
 /// views mapped in the IRMapping; the builder is left at the end of its entry block.
 /// `extraArgs` are appended after the kernel's own arguments (the tensor maps of a TMA

@@ -488,16 +488,7 @@ FailureOr<Launch> mapWindow(func::FuncOp fn, const std::string &who,
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
     // The element's coordinates, row-major over the output space.
-    SmallVector<Value> elementAt(space.size());
-    Value e = t;
-    for (int64_t d = static_cast<int64_t>(space.size()) - 1; d >= 0; --d) {
-      if (d == 0) {
-        elementAt[d] = e;
-      } else {
-        elementAt[d] = arith::RemUIOp::create(b, loc, e, c(space[d]));
-        e = arith::DivUIOp::create(b, loc, e, c(space[d]));
-      }
-    }
+    SmallVector<Value> elementAt = delinearize(b, loc, t, space);
     SmallVector<Value> ivs(r.getNumLoops());
     for (auto [i, expr] : llvm::enumerate(outMap.getResults())) {
       ivs[cast<AffineDimExpr>(expr).getPosition()] = elementAt[i];

@@ -392,3 +392,32 @@ module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items
     return
   }
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#win = affine_map<(d0, d1, d2) -> (d0, d1 + d2)>
+#out = affine_map<(d0, d1, d2) -> (d0, d1)>
+#tap = affine_map<(d0, d1, d2) -> (d2)>
+// Must not fire as a column slice: the copy after the reduction takes rows 1-2 of the
+// temporary (an offset in a leading dim), which no element's own column decides. Refused,
+// not stored at the wrong rows.
+module attributes {kiln.plan = {kernels = [{symbol = "k", label = "", work_items = 1 : i64, bindings = array<i64>}]}} {
+  // expected-error @+1 {{an op after its reduction runs over another iteration space than the output}}
+  func.func @k(%a: memref<4x10xf32>, %taps: memref<3xf32>, %o: memref<2x8xf32>) attributes {kiln.kernel, kiln.label = "n (Pool)"} {
+    %zero = arith.constant 0.0 : f32
+    %t = memref.alloc() : memref<4x8xf32>
+    linalg.generic {indexing_maps = [#id], iterator_types = ["parallel", "parallel"]} outs(%t : memref<4x8xf32>) {
+    ^bb0(%y: f32):
+      linalg.yield %zero : f32
+    }
+    linalg.generic {indexing_maps = [#win, #tap, #out], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %taps : memref<4x10xf32>, memref<3xf32>) outs(%t : memref<4x8xf32>) {
+    ^bb0(%x: f32, %w: f32, %acc: f32):
+      %s = arith.addf %acc, %x : f32
+      linalg.yield %s : f32
+    }
+    %rows = memref.subview %t[1, 0] [2, 8] [1, 1] : memref<4x8xf32> to memref<2x8xf32, strided<[8, 1], offset: 8>>
+    memref.copy %rows, %o : memref<2x8xf32, strided<[8, 1], offset: 8>> to memref<2x8xf32>
+    return
+  }
+}
