@@ -29,6 +29,14 @@ ptxas = lit.util.which("ptxas", os.path.join(cuda_root, "bin")) or lit.util.whic
 if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+# The fake libcuda (test/unit/runtime) with the CUDA emulator: `%emulate` runs kiln-run
+# on a CUDA artifact whose kernels kiln-compile --emit=emulator built for the host, as in
+# `env KILN_FAKE_CUDA_KERNELS=%t.so %emulate %t.kiln --device=cuda ...`.
+fake_cuda = os.path.join(config.kiln_obj_root, "lib", "libkiln-fake-cuda.so")
+if os.path.exists(fake_cuda):
+    config.available_features.add("cuda-emulator")
+    config.substitutions.append(("%fake_cuda", fake_cuda))
+    config.substitutions.append(("%emulate", "env KILN_CUDA_DRIVER=%s kiln-run" % fake_cuda))
 # kiln-make-test-artifact (built with the tests) writes artifacts around hand-written
 # test kernels, so kiln-run's lit tests run before the compiler emits any.
 if os.path.exists(os.path.join(config.kiln_tools_dir, "kiln-make-test-artifact")):

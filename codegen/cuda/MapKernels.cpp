@@ -191,6 +191,14 @@ int64_t chooseLanes(linalg::GenericOp g, ArrayRef<int64_t> ranges) {
   if (ranges.back() % lanes != 0) {
     return 1;
   }
+  // A vector of i1 is bit-packed in memory (LLVM and the NVPTX backend agree), but kiln
+  // stores a bool per byte: vector.load of vector<2xi1> would read bits of one byte.
+  for (OpOperand &operand : g->getOpOperands()) {
+    Type t = getElementTypeOrSelf(operand.get().getType());
+    if (t.isIntOrFloat() && t.getIntOrFloatBitWidth() < 8) {
+      return 1;
+    }
+  }
   for (Operation &op : g.getRegion().front().without_terminator()) {
     if (!isa<linalg::IndexOp>(op) && !OpTrait::hasElementwiseMappableTraits(&op)) {
       return 1;

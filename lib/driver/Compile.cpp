@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------------===//
 #include "lib/driver/Compile.h"
+#include "lib/driver/CudaEmulation.h"
 
 #include "codegen/Pipelines.h"
 #include "codegen/common/KernelInfo.h"
@@ -664,6 +665,23 @@ bool compileCuda(ModuleOp module, const CompileSettings &s, StageTimer &timer,
     llvmModule->print(os, nullptr);
     return true;
   }
+  if (s.emit == "emulator") {
+    // The same kernels for the host (CudaEmulation.h): x86-64-v3, which has F16C for the
+    // f16 conversions.
+    CompileSettings host = s;
+    host.cpu = "x86-64-v3";
+    host.optLevel = 1;
+    FailureOr<Target> target = createTarget(host, errors);
+    std::string object;
+    if (failed(target) || !retargetCudaForEmulation(*llvmModule, *target->machine, errors) ||
+        !emitMachineCode(*llvmModule, *target->machine, /*assembly=*/false, object, errors) ||
+        !linkSharedObject(object, output, errors)) {
+      errors += "codegen (cuda): cannot build the kernels for the emulator (--emit=emulator)\n";
+      return false;
+    }
+    timer.done("emulator object");
+    return true;
+  }
   std::string ptx;
   if (!emitMachineCode(*llvmModule, *tm, /*assembly=*/true, ptx, errors)) {
     return false;
@@ -707,7 +725,7 @@ bool compileCuda(ModuleOp module, const CompileSettings &s, StageTimer &timer,
 
 } // namespace
 
-bool isTextStage(const std::string &emit) { return emit != "artifact"; }
+bool isTextStage(const std::string &emit) { return emit != "artifact" && emit != "emulator"; }
 
 std::string validateSettings(const CompileSettings &s) {
   if (s.target != "cpu" && s.target != "cuda") {
@@ -727,14 +745,14 @@ std::string validateSettings(const CompileSettings &s) {
   }
   static const char *stages[] = {"kiln", "linalg", "bufferized", "llvm-mlir",
                                  "llvm-ir", "asm", "artifact"};
-  static const char *cudaStages[] = {"gpu", "ptx"};
+  static const char *cudaStages[] = {"gpu", "ptx", "emulator"};
   if (s.target == "cuda" && llvm::is_contained(cudaStages, s.emit)) {
     return "";
   }
   if (!llvm::is_contained(stages, s.emit)) {
     return "unknown --emit stage '" + s.emit + "' (kiln, linalg, bufferized, " +
            (s.target == "cuda" ? "gpu, " : "") + "llvm-mlir, llvm-ir, asm, " +
-           (s.target == "cuda" ? "ptx, " : "") + "artifact)";
+           (s.target == "cuda" ? "ptx, emulator, " : "") + "artifact)";
   }
   return "";
 }

@@ -125,19 +125,27 @@ def run_compiled(tools, folder, feeds, constants, outputs, tmp):
     why = compile_model(compile_cmd, folder, feeds, constants, artifact)
     if why:
         return "fail", why
+    return run_artifact(run_cmd, artifact, feeds, constants, outputs, tmp)
+
+
+def run_artifact(run_cmd, artifact, feeds, constants, outputs, tmp, flags=(), env=None):
+    """kiln-run of an artifact on the test inputs, compared with the expected outputs.
+    Returns (status, reason)."""
     outs = [os.path.join(tmp, "compiled_%d.npy" % i) for i in range(len(outputs))]
-    cmd = [run_cmd, artifact]
+    cmd = [run_cmd, artifact, *flags]
     for n, p in feeds:
         if n not in constants:
             cmd.append("--input=%s=@%s" % (n, p) if n else "--input=@" + p)
     cmd += ["--output=@" + o for o in outs]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+                              env=dict(os.environ, **env) if env else None)
     except subprocess.TimeoutExpired:
         return "fail", "kiln-run timed out"
     if proc.returncode != 0:
         lines = [l for l in proc.stderr.strip().splitlines() if l.strip()]
-        return "fail", "kiln-run: " + (lines[0] if lines else "exit %d" % proc.returncode)
+        return "fail", "kiln-run: " + (" / ".join(lines[:2]) if lines else
+                                       "exit %d" % proc.returncode)
     for i, (exp_path, out_path) in enumerate(zip(outputs, outs)):
         proto, expected = load_expected(exp_path)
         actual = np.load(out_path)
@@ -154,7 +162,7 @@ def compile_cuda(tools, folder, feeds, constants, outputs, tmp):
     is no GPU to run it on here. With `keep` (a folder), the artifact, the run-time inputs
     and the expected outputs are copied there for bench/gpu.py to run on a GPU. Returns
     (status, reason, case)."""
-    compile_cmd, arch, keep = tools
+    compile_cmd, arch, keep = tools[:3]
     name = os.path.basename(folder)
     artifact = os.path.join(keep, name + ".kiln") if keep else \
         os.path.join(tmp, "model.cuda.kiln")
@@ -175,6 +183,24 @@ def compile_cuda(tools, folder, feeds, constants, outputs, tmp):
             shutil.copy(p, os.path.join(data, os.path.basename(p)))
             case["outputs"].append(os.path.join(name, os.path.basename(p)))
     return "pass", "", case
+
+
+def run_emulated(tools, folder, feeds, constants, outputs, tmp):
+    """The CUDA artifact's kernels on the emulator (test/unit/runtime/CudaEmulator.h):
+    kiln-compile --emit=emulator builds them for the host, kiln-run --device=cuda runs
+    the artifact through the CUDA runtime with the fake driver (tools: kiln-compile,
+    arch, keep, kiln-run, the fake driver). Returns (status, reason)."""
+    compile_cmd, arch, _, run_cmd, driver = tools
+    artifact = os.path.join(tmp, "emulated.kiln")
+    kernels = os.path.join(tmp, "emulated.so")
+    flags = ("--target=cuda", "--cuda-arch=" + arch)
+    why = compile_model(compile_cmd, folder, feeds, constants, artifact, flags) or \
+        compile_model(compile_cmd, folder, feeds, constants, kernels, flags +
+                      ("--emit=emulator",))
+    if why:
+        return "fail", why
+    return run_artifact(run_cmd, artifact, feeds, constants, outputs, tmp, ("--device=cuda",),
+                        {"KILN_CUDA_DRIVER": driver, "KILN_FAKE_CUDA_KERNELS": kernels})
 
 
 def run_test(interpret, folder, compiled_tools=None, cuda_tools=None):
@@ -251,6 +277,9 @@ def run_test(interpret, folder, compiled_tools=None, cuda_tools=None):
         if cuda_tools:
             status, why, case = compile_cuda(cuda_tools, folder, feeds, constants, outputs, tmp)
             result.update(cuda=status, cuda_reason=why, cuda_case=case)
+            if status == "pass" and len(cuda_tools) > 3:
+                status, why = run_emulated(cuda_tools, folder, feeds, constants, outputs, tmp)
+                result.update(emulated=status, emulated_reason=why)
     result.update(status="pass", reason="constant inputs: " + ", ".join(constants)
                   if constants else "")
     return result
@@ -296,6 +325,8 @@ def write_markdown(path, results, summary):
                 reason = (reason + "; " if reason else "") + "compiled: " + r["compiled_reason"]
             if r.get("cuda") == "fail":
                 reason = (reason + "; " if reason else "") + "cuda: " + r["cuda_reason"]
+            if r.get("emulated") == "fail":
+                reason = (reason + "; " if reason else "") + "emulated: " + r["emulated_reason"]
             f.write("| %s | %s | %s | %s | %s |\n" % (
                 r["name"], r["status"], r.get("compiled", "-"), " ".join(r["ops"]),
                 short(reason)))
@@ -317,6 +348,11 @@ def main():
     ap.add_argument("--cuda-keep",
                     help="keep each CUDA artifact with its inputs and expected outputs in "
                     "this folder, listed in conformance.json (bench/gpu.py runs them)")
+    ap.add_argument("--cuda-emulator",
+                    help="the fake libcuda (libkiln-fake-cuda.so): also run each CUDA "
+                    "artifact's kernels on the CUDA emulator and compare (needs --kiln-run)")
+    ap.add_argument("--expected-emulated",
+                    help="list of tests whose emulated CUDA run passes (checked / written)")
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--markdown")
     ap.add_argument("--expected")
@@ -344,6 +380,8 @@ def main():
             os.makedirs(args.cuda_keep, exist_ok=True)
         cuda = (args.kiln_compile, args.cuda_arch, args.cuda_keep) \
             if args.kiln_compile and args.cuda_arch else None
+        if cuda and args.cuda_emulator and args.kiln_run:
+            cuda += (args.kiln_run, os.path.abspath(args.cuda_emulator))
         results = list(pool.map(lambda d: run_test(args.kiln_interpret, d, tools, cuda),
                                 folders))
     counts = {s: sum(r["status"] == s for r in results) for s in ("pass", "fail", "unsupported")}
@@ -360,6 +398,10 @@ def main():
     if cudas:
         print("cuda (%s, compiled only): %d of %d interpreter-passing tests compile" %
               (args.cuda_arch, sum(r["cuda"] == "pass" for r in cudas), len(cudas)))
+    emulated = [r for r in results if "emulated" in r]
+    if emulated:
+        print("cuda (%s, emulated): %d of %d pass" %
+              (args.cuda_arch, sum(r["emulated"] == "pass" for r in emulated), len(emulated)))
     if args.cuda_keep:
         with open(os.path.join(args.cuda_keep, "conformance.json"), "w") as f:
             json.dump([r["cuda_case"] for r in cudas if r.get("cuda_case")], f, indent=1)
@@ -372,24 +414,29 @@ def main():
             for r in results:
                 if r["status"] == "pass":
                     f.write(r["name"] + "\n")
-    if args.write_expected and args.expected_compiled and compiled:
-        with open(args.expected_compiled, "w") as f:
-            f.write("# Node tests whose compiled run (kiln-compile + kiln-run) passes; a test\n")
-            f.write("# listed here that stops passing fails CI.\n")
-            for r in results:
-                if r.get("compiled") == "pass":
-                    f.write(r["name"] + "\n")
-    if args.write_expected and args.expected_cuda and cudas:
-        with open(args.expected_cuda, "w") as f:
-            f.write("# Node tests that compile for CUDA (--cuda-arch=%s: PTX and cubin, not run);\n"
-                    % args.cuda_arch)
-            f.write("# a test listed here that stops compiling fails CI.\n")
-            for r in results:
-                if r.get("cuda") == "pass":
-                    f.write(r["name"] + "\n")
-    # A listed test whose compiled run (kiln-run on this CPU) or CUDA compile stopped
-    # passing is a regression.
+    lists = (
+        (args.expected_compiled, "compiled", compiled,
+         "# Node tests whose compiled run (kiln-compile + kiln-run) passes; a test\n"
+         "# listed here that stops passing fails CI.\n"),
+        (args.expected_cuda, "cuda", cudas,
+         "# Node tests that compile for CUDA (--cuda-arch=%s: PTX and cubin, not run);\n"
+         "# a test listed here that stops compiling fails CI.\n" % args.cuda_arch),
+        (args.expected_emulated, "emulated", emulated,
+         "# Node tests whose CUDA kernels (--cuda-arch=%s) run on the emulator and\n"
+         "# match ONNX's outputs; a test listed here that stops passing fails CI.\n"
+         % args.cuda_arch))
+    for path, key, ran, header in lists:
+        if args.write_expected and path and ran:
+            with open(path, "w") as f:
+                f.write(header)
+                for r in results:
+                    if r.get(key) == "pass":
+                        f.write(r["name"] + "\n")
+    # A listed test whose compiled run (kiln-run on this CPU), CUDA compile or emulated
+    # CUDA run stopped passing is a regression.
     for flag, key, label, ran in ((args.expected_cuda, "cuda", "CUDA REGRESSION", cudas),
+                                  (args.expected_emulated, "emulated", "EMULATED REGRESSION",
+                                   emulated),
                                   (args.expected_compiled, "compiled", "COMPILED REGRESSION",
                                    compiled)):
         if not (args.check and flag and ran):

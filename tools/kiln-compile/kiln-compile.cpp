@@ -2,7 +2,7 @@
 //
 //   kiln-compile model.onnx|model.mlir -o model.kiln [--target=cpu|cuda]
 //       [--cpu=host|x86-64-v3|x86-64-v4|<llvm cpu>] [--cuda-arch=sm_80|sm_86|sm_89|sm_90a]
-//       [-O0..-O3] [--emit=kiln|linalg|bufferized|gpu|llvm-mlir|llvm-ir|asm|ptx|artifact]
+//       [-O0..-O3] [--emit=kiln|linalg|bufferized|gpu|llvm-mlir|llvm-ir|asm|ptx|emulator|artifact]
 //       [--input-shape NAME=1x3x224x224] [--constant-input NAME=@file] [--timing]
 //       [--no-fusion] [--fusion-report=report.json|.dot|.html] [--precision=fp32|tf32|bf16|fp16]
 //
@@ -58,7 +58,7 @@ int main(int argc, char **argv) {
                          cl::init('3'));
   cl::opt<std::string> emit(
       "emit", cl::desc("kiln | linalg | bufferized | gpu (cuda) | llvm-mlir | llvm-ir | "
-                       "asm | ptx (cuda) | artifact"),
+                       "asm | ptx (cuda) | emulator (cuda: the kernels as a host .so for the CUDA emulator) | artifact"),
       cl::init("artifact"));
   cl::list<std::string> shapes("input-shape", cl::desc("NAME=DIMS, e.g. x=1x3x224x224"));
   cl::list<std::string> constants(

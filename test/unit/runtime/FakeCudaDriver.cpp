@@ -8,7 +8,9 @@
 //===----------------------------------------------------------------------------===//
 #include "test/unit/runtime/FakeCudaDriver.h"
 #include "lib/runtime/CudaDriver.h"
+#include "test/unit/runtime/CudaEmulator.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -28,6 +30,7 @@ struct CUctx_st_fake {
 struct FakeFunction;
 struct FakeModule {
   std::vector<std::string> entries; // empty for a CUBIN: every built-in kernel
+  std::shared_ptr<kiln::emu::Program> emulated; // KILN_FAKE_CUDA_KERNELS: kiln's kernels
   std::map<std::string, std::unique_ptr<FakeFunction>> functions;
 };
 struct FakeStream {
@@ -183,7 +186,10 @@ void writeLog(unsigned n, CUjit_option *options, void **values, const std::strin
 } // namespace
 
 struct FakeFunction {
-  const FakeFunctionInfo *info;
+  const FakeFunctionInfo *info = nullptr; // a built-in kernel, or
+  std::shared_ptr<kiln::emu::Program> program; // an emulated one
+  std::string name;
+  size_t params = 0;
   int maxDynamicShared = 48 * 1024;
 };
 
@@ -492,6 +498,23 @@ FAKE_EXPORT CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, uns
   const char *bytes = static_cast<const char *>(image);
   auto fake = std::make_unique<FakeModule>();
   ++gStats.moduleLoads;
+  if (const char *kernels = std::getenv("KILN_FAKE_CUDA_KERNELS")) {
+    // kiln's own kernels, built for the host (CudaEmulator.h); the image is not read.
+    static std::map<std::string, std::shared_ptr<kiln::emu::Program>> loaded;
+    std::shared_ptr<kiln::emu::Program> &program = loaded[kernels];
+    std::string error;
+    if (!program && !(program = kiln::emu::loadProgram(kernels, error))) {
+      writeLog(n, options, values, error);
+      std::fprintf(stderr, "kiln fake cuda: %s\n", error.c_str());
+      return kInvalidImage;
+    }
+    fake->emulated = program;
+    // Models need more than the unit tests' gigabyte.
+    gConfig.memoryBytes = std::max<uint64_t>(gConfig.memoryBytes, uint64_t(16) << 30);
+    ++gStats.modules;
+    *module = reinterpret_cast<CUmodule>(fake.release());
+    return CUDA_SUCCESS;
+  }
   if (std::memcmp(bytes,
                   "\x7f"
                   "ELF",
@@ -552,6 +575,21 @@ FAKE_EXPORT CUresult cuModuleGetFunction(CUfunction *function, CUmodule module, 
     return kInvalidContext;
   }
   FakeModule *m = reinterpret_cast<FakeModule *>(module);
+  if (m->emulated) {
+    int params = kiln::emu::kernelParams(*m->emulated, name);
+    if (params < 0) {
+      return CUDA_ERROR_NOT_FOUND;
+    }
+    auto &f = m->functions[name];
+    if (!f) {
+      f = std::make_unique<FakeFunction>();
+      f->program = m->emulated;
+      f->name = name;
+      f->params = static_cast<size_t>(params);
+    }
+    *function = reinterpret_cast<CUfunction>(f.get());
+    return CUDA_SUCCESS;
+  }
   bool listed = m->entries.empty();
   for (const std::string &e : m->entries) {
     listed |= e == name;
@@ -562,6 +600,8 @@ FAKE_EXPORT CUresult cuModuleGetFunction(CUfunction *function, CUmodule module, 
       if (!f) {
         f = std::make_unique<FakeFunction>();
         f->info = &k;
+        f->name = k.name;
+        f->params = k.params;
       }
       *function = reinterpret_cast<CUfunction>(f.get());
       return CUDA_SUCCESS;
@@ -597,7 +637,7 @@ FAKE_EXPORT CUresult cuLaunchKernel(CUfunction function, unsigned gridX, unsigne
   FakeFunction *f = reinterpret_cast<FakeFunction *>(function);
   uint64_t threads = uint64_t(blockX) * blockY * blockZ;
   if (gridX == 0 || gridY == 0 || gridZ == 0 || threads == 0 || threads > 1024 || extra ||
-      (f->info->params > 0 && !params)) {
+      (f->params > 0 && !params)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   if (static_cast<int>(sharedBytes) > f->maxDynamicShared) {
@@ -605,9 +645,9 @@ FAKE_EXPORT CUresult cuLaunchKernel(CUfunction function, unsigned gridX, unsigne
     return CUDA_ERROR_INVALID_VALUE;
   }
   // The driver copies the parameter values at launch time.
-  Args args(f->info->params);
+  Args args(f->params);
   KilnFakeCudaLaunch launch{};
-  std::snprintf(launch.function, sizeof(launch.function), "%s", f->info->name);
+  std::snprintf(launch.function, sizeof(launch.function), "%s", f->name.c_str());
   launch.params = static_cast<int>(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     std::memcpy(&args[i], params[i], sizeof(CUdeviceptr));
@@ -617,6 +657,32 @@ FAKE_EXPORT CUresult cuLaunchKernel(CUfunction function, unsigned gridX, unsigne
   }
   gLaunches.push_back(launch);
   unsigned total = static_cast<unsigned>(uint64_t(gridX) * gridY * gridZ * threads);
+  if (f->program) {
+    // Every parameter of a kiln kernel is a pointer (sm_90a's tensor maps are not
+    // emulated); `args` holds their values, as the driver copies them at launch.
+    std::shared_ptr<kiln::emu::Program> program = f->program;
+    std::string name = f->name;
+    unsigned grid[3] = {gridX, gridY, gridZ}, block[3] = {blockX, blockY, blockZ};
+    enqueue(s, [=] {
+      ++gStats.kernelRuns;
+      gClockNs += 1000 + total;
+      Args values = args;
+      std::vector<void *> pointers;
+      for (CUdeviceptr &v : values) {
+        pointers.push_back(&v);
+      }
+      std::string error;
+      if (!kiln::emu::launch(*program, name, grid, block, sharedBytes, pointers.data(),
+                             [](uint64_t p, uint64_t bytes) { return inside(p, bytes); },
+                             error)) {
+        std::fprintf(stderr, "kiln fake cuda: %s\n", error.c_str());
+        if (s->pending == CUDA_SUCCESS) {
+          s->pending = kIllegalAddress;
+        }
+      }
+    });
+    return CUDA_SUCCESS;
+  }
   KernelImpl impl = f->info->impl;
   enqueue(s, [=] {
     ++gStats.kernelRuns;

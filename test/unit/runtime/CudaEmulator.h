@@ -1,0 +1,60 @@
+//===- CudaEmulator.h - runs kiln's CUDA kernels on the host, thread by thread --===//
+//
+// The fake libcuda (FakeCudaDriver.h) runs the kernels of a real kiln model when
+// KILN_FAKE_CUDA_KERNELS names their host build (`kiln-compile --target=cuda
+// --emit=emulator`, lib/runtime/CudaEmulationAbi.h). `kiln-run --device=cuda` then runs
+// the artifact through the whole CUDA runtime on a machine without a GPU, with these
+// semantics:
+// - blocks run one after another; the threads of a block each run on their own stack and
+//   switch only where a GPU thread may wait: a barrier, a warp-wide operation (shuffle,
+//   ldmatrix, mma.sync), so every interleaving the code allows between those points is
+//   one the GPU could produce;
+// - warp operations meet when every lane of their mask arrives, and fail when lanes of
+//   one warp arrive at different operations or a lane of the mask has exited;
+// - ldmatrix and mma.sync move fragments with the layouts of the PTX ISA (m8n8 x1/x2/x4,
+//   .trans; m16n8k16 bf16/f16 and m16n8k8 tf32, which drops the 13 low mantissa bits);
+// - cp.async copies are held per thread and land at the cp.async.wait_group that retires
+//   their group, the latest a GPU may land them, so a read that does not wait sees
+//   stale data;
+// - shared memory starts each block filled with 0xff bytes (NaN as f32), so a read of
+//   what no thread wrote shows;
+// - every load and store is checked: outside device memory, the block's shared memory
+//   (the dynamic part up to the launch's size) and the thread's stack, the kernel stops
+//   and the launch fails with the kernel, block, thread and address;
+// - a block whose threads all wait with none able to go on (a barrier some threads never
+//   reach) fails as a deadlock.
+// What it does not model: wgmma, TMA and mbarriers (sm_90a kernels are refused at load),
+// timing, and memory ordering between blocks.
+//
+//===----------------------------------------------------------------------------===//
+#ifndef KILN_TEST_UNIT_RUNTIME_CUDAEMULATOR_H
+#define KILN_TEST_UNIT_RUNTIME_CUDAEMULATOR_H
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace kiln::emu {
+
+struct Program;
+
+/// Opens a host build of kernels; null with `error` set when it is not one, or calls an
+/// operation the emulator does not implement.
+std::shared_ptr<Program> loadProgram(const std::string &path, std::string &error);
+
+/// The kernel's parameter count, or -1 when the program has no kernel of that name.
+int kernelParams(const Program &program, const std::string &kernel);
+
+/// Whether [address, address + bytes) is device memory.
+using DeviceMemoryCheck = std::function<bool(uint64_t address, uint64_t bytes)>;
+
+/// Runs the grid; on a fault returns false with `error` naming the kernel, block, thread
+/// and what went wrong.
+bool launch(const Program &program, const std::string &kernel, const unsigned grid[3],
+            const unsigned block[3], unsigned sharedBytes, void **params,
+            const DeviceMemoryCheck &inDeviceMemory, std::string &error);
+
+} // namespace kiln::emu
+
+#endif // KILN_TEST_UNIT_RUNTIME_CUDAEMULATOR_H
