@@ -11,8 +11,8 @@ for ((i = 0; i < outputs; ++i)); do
   expected+=(--expected-output=@"$tmp.ref$i.pb")
 done
 flags=(--target=cuda --cuda-arch=sm_80 --precision="$precision")
-kiln-compile "$model" "${flags[@]}" -o "$tmp.kiln" 2>/dev/null
-kiln-compile "$model" "${flags[@]}" --emit=emulator -o "$tmp.so" 2>/dev/null
+kiln-compile "$model" "${flags[@]}" -o "$tmp.kiln"
+kiln-compile "$model" "${flags[@]}" --emit=emulator -o "$tmp.so"
 kiln-interpret "$model" --random-inputs=5 "${refs[@]}" > /dev/null
 KILN_FAKE_CUDA_KERNELS="$tmp.so" kiln-run "$tmp.kiln" --device=cuda --random-inputs=5 \
   "${expected[@]}" --atol="$tolerance" --rtol="$tolerance"
