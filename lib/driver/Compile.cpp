@@ -673,7 +673,7 @@ bool compileCuda(ModuleOp module, const CompileSettings &s, StageTimer &timer,
     host.optLevel = 1;
     FailureOr<Target> target = createTarget(host, errors);
     std::string object;
-    if (failed(target) || !retargetCudaForEmulation(*llvmModule, *target->machine, errors) ||
+    if (failed(target) || !retargetCudaForEmulation(*llvmModule, *target->machine, s.cudaArch, errors) ||
         !emitMachineCode(*llvmModule, *target->machine, /*assembly=*/false, object, errors) ||
         !linkSharedObject(object, output, errors)) {
       errors += "codegen (cuda): cannot build the kernels for the emulator (--emit=emulator)\n";

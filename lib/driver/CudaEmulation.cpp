@@ -4,16 +4,20 @@
 // GPU, libdevice linked), so the emulator runs the code the GPU would run, up to the
 // NVPTX backend and ptxas. The rewrite:
 // - every call of an NVVM intrinsic (thread ids, barriers, shuffles, ldmatrix, mma.sync,
-//   cp.async, the fast math libdevice uses) becomes a call through the import slot of
-//   that name, its operands in 16-byte slots of a per-function buffer;
+//   cp.async, mbarriers, TMA, the fast math libdevice uses) and of inline PTX (wgmma,
+//   the mbarrier wait loop, libdevice's sequences; the import is named by its text)
+//   becomes a call through the import slot of that name, its operands in 16-byte slots
+//   of a per-function buffer;
 // - every load, store, atomic and memory intrinsic not on the thread's stack is preceded
 //   by the access check import, so an address outside device memory or shared memory
 //   stops the kernel before it is touched;
 // - shared-memory variables stay in address space 3 (a no-op cast on x86-64) and the
-//   dynamic one, a zero-sized array on the GPU, gets kMaxDynamicShared bytes;
+//   dynamic one, a zero-sized array on the GPU, gets kMaxDynamicShared bytes and keeps
+//   its declared alignment (the swizzles act on address bits);
 // - kernels get host entry points taking cuLaunchKernel's parameter array, functions
 //   lose the GPU's calling convention and target attributes, and f32 -> bf16 rounding
-//   (a library call on x86-64 that libgcc does not have) is defined in the module.
+//   (a library call on x86-64 that libgcc does not have) is defined in the module;
+// - the GPU architecture is exported, so the fake GPU presents itself as one.
 //
 //===----------------------------------------------------------------------------===//
 #include "lib/driver/CudaEmulation.h"
@@ -50,8 +54,8 @@ struct Site {
 
 class Retarget {
 public:
-  Retarget(llvm::Module &m, std::string &errors)
-      : m(m), ctx(m.getContext()), dl(m.getDataLayout()), errors(errors) {}
+  Retarget(llvm::Module &m, const std::string &arch, std::string &errors)
+      : m(m), ctx(m.getContext()), dl(m.getDataLayout()), arch(arch), errors(errors) {}
 
   bool run() {
     std::vector<llvm::Function *> kernels;
@@ -95,6 +99,7 @@ private:
   llvm::Module &m;
   llvm::LLVMContext &ctx;
   const llvm::DataLayout &dl;
+  const std::string &arch;
   std::string &errors;
   std::map<llvm::Function *, std::vector<Site>> sitesByFunction;
   std::map<std::string, llvm::GlobalVariable *> slots; // import name -> slot
@@ -279,7 +284,9 @@ private:
         auto *bigger = new llvm::GlobalVariable(
             m, type, false, llvm::GlobalValue::InternalLinkage, llvm::Constant::getNullValue(type),
             g->getName() + ".emu", nullptr, llvm::GlobalValue::NotThreadLocal, 3);
-        bigger->setAlignment(llvm::Align(128));
+        // The declared alignment stays: the 128-byte swizzle of TMA and wgmma acts on
+        // address bits, so kiln declares its ring 1024-byte aligned.
+        bigger->setAlignment(std::max(llvm::Align(128), g->getAlign().valueOrOne()));
         g->replaceAllUsesWith(bigger);
         g->eraseFromParent();
         g = bigger;
@@ -362,6 +369,7 @@ private:
       return llvm::ConstantArray::get(llvm::ArrayType::get(t, items.size()), items);
     };
     exportValue(emu::kSymAbiVersion, count(emu::kAbiVersion));
+    exportValue(emu::kSymArch, llvm::ConstantDataArray::getString(ctx, arch));
     exportValue(emu::kSymKernelCount, count(kernels.size()));
     exportValue(
         emu::kSymKernels, array(llvm::StructType::get(ctx, {ptr(), ptr(), i32, i32}), kernels));
@@ -384,8 +392,8 @@ private:
 } // namespace
 
 bool retargetCudaForEmulation(llvm::Module &module, llvm::TargetMachine &host,
-                              std::string &errors) {
-  if (!Retarget(module, errors).run()) {
+                              const std::string &arch, std::string &errors) {
+  if (!Retarget(module, arch, errors).run()) {
     return false;
   }
   module.setTargetTriple(host.getTargetTriple());

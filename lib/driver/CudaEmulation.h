@@ -19,10 +19,10 @@ namespace kiln::driver {
 /// Rewrites `module` (NVVM LLVM IR after the GPU's -O3) for `host`, a host target
 /// machine: NVVM intrinsics and memory accesses become calls through import slots,
 /// shared memory becomes host variables, each kernel gets a host entry point and the
-/// tables of CudaEmulationAbi.h are added. Fails (with a line in `errors`) on what the
-/// emulator cannot run.
+/// tables of CudaEmulationAbi.h are added, with `arch` (the GPU architecture the module
+/// was built for). Fails (with a line in `errors`) on what the emulator cannot run.
 bool retargetCudaForEmulation(llvm::Module &module, llvm::TargetMachine &host,
-                              std::string &errors);
+                              const std::string &arch, std::string &errors);
 
 } // namespace kiln::driver
 

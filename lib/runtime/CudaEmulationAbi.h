@@ -6,8 +6,9 @@
 // every memory access, turned into a call through a slot that the emulator fills. The
 // emulator (test/unit/runtime/CudaEmulator.cpp, inside the fake libcuda) runs those
 // kernels block by block, each thread on its own stack, so barriers, warp shuffles,
-// ldmatrix, mma.sync and cp.async have their GPU semantics, and an access outside device
-// memory or the block's shared memory stops the kernel with its address.
+// ldmatrix, mma.sync, cp.async and, for sm_90a, mbarriers, TMA and wgmma have their GPU
+// semantics, and an access outside device memory or the block's shared memory stops the
+// kernel with its address.
 //
 // This header is the contract between the two: the symbols the object exports and the
 // calling convention of an import. It includes nothing (the runtime side has no LLVM).
@@ -21,7 +22,7 @@
 namespace kiln::runtime::emu {
 
 /// Bumped when anything below changes.
-constexpr int32_t kAbiVersion = 1;
+constexpr int32_t kAbiVersion = 2;
 
 /// One kernel: `entry(params)` runs one GPU thread, with cuLaunchKernel's parameter array
 /// (params[i] points at the value of parameter i).
@@ -69,6 +70,9 @@ constexpr const char *kSymImportCount = "kiln_emu_import_count";     // int32_t
 constexpr const char *kSymImports = "kiln_emu_imports";              // Import[count]
 constexpr const char *kSymVariableCount = "kiln_emu_variable_count"; // int32_t
 constexpr const char *kSymVariables = "kiln_emu_variables";          // Variable[count]
+/// The architecture the kernels were built for (`sm_80`, `sm_90a`, ...): the fake GPU
+/// presents itself as one of it.
+constexpr const char *kSymArch = "kiln_emu_arch"; // const char[]
 
 /// The dynamic shared memory the object reserves (the most an H100 block may opt into).
 constexpr uint64_t kMaxDynamicShared = 227 * 1024;

@@ -11,11 +11,13 @@
 //===----------------------------------------------------------------------------===//
 #include "test/unit/runtime/CudaEmulator.h"
 #include "lib/runtime/CudaEmulationAbi.h"
+#include "test/unit/runtime/FakeCudaDriver.h"
 
 #include <dlfcn.h>
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <bitset>
 #include <cfenv>
 #include <chrono>
 #include <cmath>
@@ -26,6 +28,7 @@
 #include <limits>
 #include <map>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace abi = kiln::runtime::emu;
@@ -79,6 +82,7 @@ namespace kiln::emu {
 
 struct Program {
   void *handle = nullptr;
+  std::string arch;
   std::map<std::string, const abi::Kernel *> kernels;
   const abi::Variable *variables = nullptr;
   int variableCount = 0;
@@ -110,6 +114,10 @@ struct Thread {
   const char *waiting = nullptr; // what it waits at, for the deadlock report
   std::vector<Copy> open;
   std::deque<std::vector<Copy>> committed;
+  // This thread's wgmma operations (Launch::wgmmaReads): not yet committed, then per
+  // wgmma group until wgmma.wait_group retires it.
+  std::vector<uint64_t> wgmmaOpen;
+  std::deque<std::vector<uint64_t>> wgmmaGroups;
 };
 
 /// Where the lanes of a warp meet for one warp-wide operation: operands written on
@@ -130,6 +138,46 @@ struct BarrierState {
   uint64_t generation = 0;
 };
 
+/// One TMA copy (cp.async.bulk.tensor) waiting to land: the map as it was read at issue,
+/// the box's first coordinates (innermost first) and its shared-memory destination.
+struct BulkCopy {
+  KilnFakeTensorMap map;
+  int32_t coords[5];
+  char *dst;
+  uint64_t bytes;
+};
+
+/// An mbarrier: the phase in progress, the arrivals and transaction bytes it still
+/// waits for, and the TMA copies that will complete its bytes.
+struct MBarrier {
+  uint32_t expected = 0;
+  int64_t pending = 0, tx = 0;
+  uint64_t phase = 0;
+  std::vector<BulkCopy> copies;
+};
+
+/// Where the 128 threads of a warpgroup meet for wgmma.mma_async: every thread's
+/// accumulator fragment in, the product's out.
+struct WarpgroupMeet {
+  int arrived = 0;
+  uint64_t generation = 0;
+  const char *op = nullptr;
+  uint64_t operands[3] = {0, 0, 0}; // descriptors of A and B, the immediates
+  // 128 fragments in and out: a thread that has its result may arrive at the next
+  // wgmma before the others have read theirs.
+  std::vector<float> in, out;
+};
+
+/// The shared memory [lo, hi) of A and B that a wgmma reads, until wgmma.wait_group
+/// retires it. A thread may overwrite it once it has retired the wgmma itself, or once
+/// every thread of the warpgroup has (and told it, through a barrier or an mbarrier: the
+/// release of a pipeline stage).
+struct WgmmaReads {
+  std::pair<const char *, const char *> spans[2];
+  unsigned group = 0;         // the warpgroup
+  std::bitset<128> retiredBy; // its threads that have retired it
+};
+
 struct Launch {
   const Program *program = nullptr;
   const abi::Kernel *kernel = nullptr;
@@ -139,6 +187,10 @@ struct Launch {
   const DeviceMemoryCheck *device = nullptr;
   std::vector<Thread> threads;
   std::vector<WarpMeet> warps;
+  std::vector<WarpgroupMeet> warpgroups;
+  std::map<const char *, MBarrier> mbarriers;
+  std::map<uint64_t, WgmmaReads> wgmmaReads; // by the wgmma's number in the block
+  uint64_t wgmmaCount = 0;
   BarrierState barriers[16];
   int live = 0;
   uint64_t progress = 0;
@@ -180,6 +232,17 @@ std::string where() {
 }
 
 void yield() { kiln_emu_switch(&gLaunch->current->sp, gLaunch->schedulerSp); }
+
+/// Lets the other threads run until `generation` (of a barrier or a meeting point) moves
+/// on; `what` names the wait in a deadlock report.
+void awaitNext(const uint64_t &generation, const char *what) {
+  uint64_t seen = generation;
+  gLaunch->current->waiting = what;
+  while (generation == seen) {
+    yield();
+  }
+  gLaunch->current->waiting = nullptr;
+}
 
 /// Stops the launch: the thread never resumes.
 [[noreturn]] void fail(const std::string &what) {
@@ -288,12 +351,7 @@ void barrierWait(unsigned id) {
     ++b.generation;
     return;
   }
-  uint64_t generation = b.generation;
-  L.current->waiting = "a barrier";
-  while (b.generation == generation) {
-    yield();
-  }
-  L.current->waiting = nullptr;
+  awaitNext(b.generation, "a barrier");
 }
 
 void barrier0(void *, const void *) { barrierWait(0); }
@@ -342,12 +400,7 @@ void meet(const char *op, uint32_t mask, Arrive arrive, Complete complete, Depar
     w.arrived = 0;
     ++w.generation;
   } else {
-    uint64_t generation = w.generation;
-    t.waiting = op;
-    while (w.generation == generation) {
-      yield();
-    }
-    t.waiting = nullptr;
+    awaitNext(w.generation, op);
   }
   depart(w, t.lane);
 }
@@ -588,6 +641,436 @@ void cpAsyncWaitAll(void *, const void *) {
     t.committed.pop_front();
   }
 }
+
+//===----------------------------------------------------------------------===//
+// sm_90a: mbarriers, TMA, wgmma
+//===----------------------------------------------------------------------===//
+
+/// The 128-, 64- and 32-byte swizzles of TMA and wgmma act on shared-memory address
+/// bits: bits [4, 4 + b) take the XOR of bits [7, 7 + b), b = 3, 2, 1. The dynamic
+/// shared variable keeps kiln's 1024-byte alignment on the host, so the host address
+/// bits are the GPU's.
+const char *swizzled(const char *p, unsigned bits) {
+  uintptr_t a = reinterpret_cast<uintptr_t>(p);
+  return reinterpret_cast<const char *>(a ^ (((a >> 7) & ((1u << bits) - 1)) << 4));
+}
+
+MBarrier &mbarrierAt(const char *p, const char *op) {
+  auto it = gLaunch->mbarriers.find(p);
+  if (it == gLaunch->mbarriers.end()) {
+    char text[160];
+    std::snprintf(text, sizeof(text), "%s on %p, which mbarrier.init did not initialize", op,
+                  static_cast<const void *>(p));
+    fail(text);
+  }
+  return it->second;
+}
+
+/// Ends the phase once its arrivals and its transaction bytes are all in.
+void completeIfDone(MBarrier &b) {
+  if (b.pending == 0 && b.tx == 0) {
+    ++b.phase;
+    b.pending = b.expected;
+    ++gLaunch->progress;
+  }
+}
+
+void mbarrierInit(void *, const void *args) {
+  char *p = arg<char *>(args, 0);
+  uint32_t count = arg<uint32_t>(args, 1);
+  if (reinterpret_cast<uintptr_t>(p) % 8 != 0 || inShared(p, 8) != 1) {
+    fail("mbarrier.init: the barrier is not an 8-byte aligned word of shared memory");
+  }
+  if (count == 0 || count >= (1u << 20)) {
+    fail("mbarrier.init: an expected arrival count of " + std::to_string(count) +
+         " (PTX allows 1 to 2^20 - 1)");
+  }
+  MBarrier &b = gLaunch->mbarriers[p];
+  b = MBarrier();
+  b.expected = count;
+  b.pending = count;
+}
+
+void arriveOn(MBarrier &b, const char *op) {
+  if (b.pending == 0) {
+    fail(std::string(op) + ": an arrival beyond the phase's expected count");
+  }
+  --b.pending;
+  ++gLaunch->progress;
+  completeIfDone(b);
+}
+
+void mbarrierArrive(void *result, const void *args) {
+  MBarrier &b = mbarrierAt(arg<const char *>(args, 0), "mbarrier.arrive");
+  put<uint64_t>(result, 0, b.phase); // the state token: kiln's kernels wait by parity
+  arriveOn(b, "mbarrier.arrive");
+}
+
+void mbarrierArriveExpectTx(void *result, const void *args) {
+  MBarrier &b = mbarrierAt(arg<const char *>(args, 0), "mbarrier.arrive.expect_tx");
+  put<uint64_t>(result, 0, b.phase);
+  b.tx += arg<uint32_t>(args, 1);
+  arriveOn(b, "mbarrier.arrive.expect_tx");
+}
+
+/// A TMA copy lands: every element of the box, read from the tensor where its
+/// coordinates are inside it and zero where they are not, at its swizzled place.
+void landBulk(const BulkCopy &c) {
+  const KilnFakeTensorMap &m = c.map;
+  const uint64_t e = kKilnFakeTensorMapElementBytes[m.dataType];
+  const unsigned bits = m.swizzle; // CU_TENSOR_MAP_SWIZZLE_32B/64B/128B = 1/2/3
+  uint64_t rows = 1;
+  for (int d = 1; d < m.rank; ++d) {
+    rows *= m.box[d];
+  }
+  for (uint64_t row = 0; row < rows; ++row) {
+    // The row's coordinates in dims 1.. and whether they are inside the tensor.
+    const char *src = reinterpret_cast<const char *>(m.globalAddress);
+    bool inside = true;
+    uint64_t rest = row;
+    for (int d = 1; d < m.rank; ++d) {
+      int64_t x = int64_t(c.coords[d]) + int64_t(rest % m.box[d]);
+      rest /= m.box[d];
+      inside = inside && x >= 0 && uint64_t(x) < m.dims[d];
+      src += x * int64_t(m.strides[d - 1]);
+    }
+    char *dst = c.dst + row * m.box[0] * e;
+    for (uint32_t i = 0; i < m.box[0]; ++i) {
+      int64_t x = int64_t(c.coords[0]) + i;
+      char *to = const_cast<char *>(swizzled(dst + i * e, bits));
+      if (inside && x >= 0 && uint64_t(x) < m.dims[0]) {
+        checkAccess(src + x * int64_t(e), e, "a TMA read");
+        std::memcpy(to, src + x * int64_t(e), e);
+      } else {
+        std::memset(to, 0, e);
+      }
+    }
+  }
+}
+
+/// The barrier's TMA copies land (the latest a GPU may land them: when a thread waits
+/// for the phase they complete) and take their bytes off its transaction count.
+void landCopies(MBarrier &b) {
+  std::vector<BulkCopy> copies = std::move(b.copies);
+  b.copies.clear();
+  for (const BulkCopy &c : copies) {
+    landBulk(c);
+    b.tx -= int64_t(c.bytes);
+  }
+  ++gLaunch->progress;
+  if (b.tx < 0) {
+    fail("mbarrier: its TMA copies complete " + std::to_string(-b.tx) +
+         " bytes more than arrive.expect_tx announced");
+  }
+  completeIfDone(b);
+}
+
+/// mbarrier.try_wait.parity in a loop (MLIR's blocking wait): returns once the phase of
+/// that parity has completed, i.e. the current phase has the other parity.
+void mbarrierWaitParity(void *, const void *args) {
+  const char *p = arg<const char *>(args, 0);
+  uint32_t parity = arg<uint32_t>(args, 1) & 1;
+  Thread &t = *gLaunch->current;
+  for (;;) {
+    MBarrier &b = mbarrierAt(p, "mbarrier.try_wait.parity");
+    if ((b.phase & 1) != parity) {
+      return;
+    }
+    if (b.pending == 0 && !b.copies.empty()) {
+      landCopies(b);
+      continue;
+    }
+    t.waiting = "an mbarrier wait";
+    yield();
+    t.waiting = nullptr;
+  }
+}
+
+/// wgmma.commit_group: the thread's uncommitted wgmma operations become a group.
+void wgmmaCommit(void *, const void *) {
+  Thread &t = *gLaunch->current;
+  t.wgmmaGroups.push_back(std::move(t.wgmmaOpen));
+  t.wgmmaOpen.clear();
+}
+
+/// wgmma.wait_group N: all but the N most recent groups are retired (their results
+/// were computed at issue; what retiring ends is their claim on shared memory).
+void wgmmaWait(void *, const void *args) {
+  Thread &t = *gLaunch->current;
+  uint64_t keep = arg<uint64_t>(args, 0);
+  while (t.wgmmaGroups.size() > keep) {
+    for (uint64_t id : t.wgmmaGroups.front()) {
+      auto it = gLaunch->wgmmaReads.find(id);
+      if (it != gLaunch->wgmmaReads.end() && it->second.retiredBy.set(t.linear % 128).all()) {
+        gLaunch->wgmmaReads.erase(it);
+      }
+    }
+    t.wgmmaGroups.pop_front();
+  }
+}
+
+/// Fails when [dst, dst + bytes) overlaps shared memory that a wgmma reads which
+/// neither this thread nor all of the wgmma's threads have retired (WgmmaReads): on a
+/// GPU the copy may land while the tensor cores still read it.
+void checkNoWgmmaReads(const char *dst, uint64_t bytes) {
+  const Thread &self = *gLaunch->current;
+  for (const auto &[id, reads] : gLaunch->wgmmaReads) {
+    if (reads.group == self.linear / 128 && reads.retiredBy.test(self.linear % 128)) {
+      continue;
+    }
+    for (const auto &span : reads.spans) {
+      if (dst < span.second && span.first < dst + bytes) {
+        fail("cp.async.bulk.tensor overwrites shared memory that wgmma.mma_async number " +
+             std::to_string(id) +
+             " of the block still reads (not retired by wgmma.wait_group, here or in all its "
+             "threads): release a stage only after the wgmma reading it retires");
+      }
+    }
+  }
+}
+
+/// cp.async.bulk.tensor.<Rank>d.shared::cluster.global.tile.mbarrier::complete_tx::bytes:
+/// operands dst, mbarrier, tensor map, Rank coordinates, CTA mask, cache hint and the
+/// flags that say whether those two are used.
+template <int Rank> void tmaLoad(void *, const void *args) {
+  char *dst = arg<char *>(args, 0);
+  const char *barrier = arg<const char *>(args, 1);
+  const char *map = arg<const char *>(args, 2);
+  if (arg<uint8_t>(args, 5 + Rank) & 1) {
+    fail("cp.async.bulk.tensor with a CTA mask (multicast to a cluster) is not emulated");
+  }
+  if (reinterpret_cast<uintptr_t>(map) % 64 != 0 ||
+      !(*gLaunch->device)(reinterpret_cast<uintptr_t>(map), sizeof(KilnFakeTensorMap))) {
+    fail("cp.async.bulk.tensor: the tensor map is not 64-byte aligned device memory");
+  }
+  BulkCopy c;
+  std::memcpy(&c.map, map, sizeof(c.map));
+  const KilnFakeTensorMap &m = c.map;
+  if (m.magic != kKilnFakeTensorMapMagic) {
+    fail("cp.async.bulk.tensor: the tensor map was not written by cuTensorMapEncodeTiled");
+  }
+  if (m.rank != Rank) {
+    fail("cp.async.bulk.tensor." + std::to_string(Rank) + "d with a tensor map of rank " +
+         std::to_string(m.rank));
+  }
+  const uint64_t e = kKilnFakeTensorMapElementBytes[m.dataType];
+  const uint64_t swizzleBytes = m.swizzle == 0 ? 0 : uint64_t(16) << m.swizzle;
+  bool unitStrides = true;
+  c.bytes = e;
+  for (int d = 0; d < Rank; ++d) {
+    c.coords[d] = arg<int32_t>(args, 3 + d);
+    c.bytes *= m.box[d];
+    unitStrides = unitStrides && m.elementStrides[d] == 1;
+  }
+  if (!unitStrides || m.interleave != 0 || m.oobFill != 0 ||
+      (swizzleBytes != 0 && m.box[0] * e != swizzleBytes)) {
+    fail("cp.async.bulk.tensor: the emulator copies boxes with unit element strides, no "
+         "interleave, zero fill and (when swizzled) rows of the swizzle's width");
+  }
+  if (reinterpret_cast<uintptr_t>(dst) % 128 != 0 || inShared(dst, c.bytes) != 1) {
+    fail("cp.async.bulk.tensor: the destination is not " + std::to_string(c.bytes) +
+         " bytes of shared memory at a 128-byte aligned address");
+  }
+  checkNoWgmmaReads(dst, c.bytes);
+  c.dst = dst;
+  mbarrierAt(barrier, "cp.async.bulk.tensor").copies.push_back(c);
+}
+
+/// A wgmma matrix descriptor's start, leading and stride byte offsets, and swizzle.
+struct MatrixDescriptor {
+  const char *start;
+  uint64_t lbo, sbo;
+  unsigned bits; // address bits the swizzle XORs: 3 (128 bytes), 2 (64), 1 (32), 0
+};
+
+MatrixDescriptor decodeDescriptor(uint64_t desc, const char *which) {
+  // The start is an 18-bit shared-window address; find the shared variable it lies in.
+  uint64_t window = (desc & 0x3fff) << 4;
+  MatrixDescriptor d{nullptr, ((desc >> 16) & 0x3fff) << 4, ((desc >> 32) & 0x3fff) << 4, 0};
+  const Launch &L = *gLaunch;
+  for (int i = 0; i < L.program->variableCount && !d.start; ++i) {
+    const abi::Variable &v = L.program->variables[i];
+    uint64_t size = v.kind == abi::kDynamicShared ? L.sharedBytes : v.bytes;
+    uint64_t base = reinterpret_cast<uintptr_t>(v.address);
+    uint64_t offset = (window - (base & 0x3ffff)) & 0x3ffff;
+    if (v.kind != abi::kGlobal && offset < size) {
+      d.start = static_cast<const char *>(v.address) + offset;
+    }
+  }
+  if (!d.start) {
+    fail(std::string("wgmma: the descriptor of ") + which + " starts outside shared memory");
+  }
+  if ((desc >> 49 & 7) != 0) {
+    fail(std::string("wgmma: the descriptor of ") + which +
+         " has a base offset (a swizzle pattern that does not start at its period), which "
+         "the emulator does not model");
+  }
+  unsigned mode = unsigned(desc >> 62);
+  d.bits = mode == 1 ? 3 : mode == 2 ? 2 : mode == 3 ? 1 : 0;
+  return d;
+}
+
+/// The address of element (mn, k) of a wgmma operand in shared memory: the canonical
+/// layouts of the PTX ISA, in bytes for `e`-byte elements (T = 16 / e elements make 16
+/// bytes, W the swizzle's width):
+///   K-major, swizzled:   mn % 8 * W + mn / 8 * SBO + k * e
+///   K-major, none:       mn % 8 * 16 + mn / 8 * SBO + k % T * e + k / T * LBO
+///   MN-major, swizzled:  mn % (W / e) * e + mn / (W / e) * LBO + k % 8 * W + k / 8 * SBO
+///   MN-major, none:      mn % T * e + mn / T * SBO + k % 8 * 16 + k / 8 * LBO
+/// then swizzled by address bits.
+const char *operandAddress(const MatrixDescriptor &d, bool mnMajor, uint64_t mn, uint64_t k,
+                           uint64_t e) {
+  const uint64_t w = d.bits ? uint64_t(16) << d.bits : 0, t = 16 / e;
+  uint64_t offset;
+  if (!mnMajor) {
+    offset = w ? mn % 8 * w + mn / 8 * d.sbo + k * e
+               : mn % 8 * 16 + mn / 8 * d.sbo + k % t * e + k / t * d.lbo;
+  } else {
+    offset = w ? mn % (w / e) * e + mn / (w / e) * d.lbo + k % 8 * w + k / 8 * d.sbo
+               : mn % t * e + mn / t * d.sbo + k % 8 * 16 + k / 8 * d.lbo;
+  }
+  const char *p = swizzled(d.start + offset, d.bits);
+  if (inShared(p, e) != 1) {
+    fail("wgmma: an operand element outside the block's shared memory");
+  }
+  return p;
+}
+
+/// wgmma.mma_async.sync.aligned.m64n<N>k16.f32.<Type>.<Type> (Type 0: bf16, 1: f16) with
+/// both operands in shared memory. Operands: the N / 2 accumulators, the descriptors of
+/// A and B, scale-d, imm-scale-a, imm-scale-b, imm-trans-a, imm-trans-b. It runs when the
+/// warpgroup's 128 threads have issued it: the result is there at once, and the shared
+/// memory it read stays claimed until wgmma.wait_group retires its group, so a TMA copy
+/// into it before then fails (checkNoWgmmaReads). Thread l of
+/// warp w holds D[16 w + l / 4 + 8 (i / 2 % 2)][8 (i / 4) + 2 (l % 4) + i % 2] in
+/// register i.
+template <int N, int Type> void wgmma(void *result, const void *args) {
+  constexpr int R = N / 2;
+  Launch &L = *gLaunch;
+  Thread &self = *L.current;
+  unsigned group = self.linear / 128, member = self.linear % 128;
+  if ((group + 1) * 128 > L.threads.size()) {
+    fail("wgmma.mma_async: the thread's warpgroup is not 128 threads of the block");
+  }
+  WarpgroupMeet &w = L.warpgroups[group];
+  const char *op = Type == 0 ? "wgmma.mma_async.bf16" : "wgmma.mma_async.f16";
+  uint64_t operands[3] = {arg<uint64_t>(args, R), arg<uint64_t>(args, R + 1), 0};
+  for (int i = 0; i < 5; ++i) {
+    operands[2] |= uint64_t(arg<uint32_t>(args, R + 2 + i) & 0xff) << (8 * i);
+  }
+  if (w.arrived == 0) {
+    w.op = op;
+    std::copy(operands, operands + 3, w.operands);
+    w.in.resize(128 * R);
+  } else if (std::strcmp(w.op, op) != 0 || !std::equal(operands, operands + 3, w.operands)) {
+    fail("threads of warpgroup " + std::to_string(group) +
+         " issue wgmma.mma_async with different types, descriptors or immediates");
+  }
+  for (unsigned i = group * 128; i < group * 128 + 128; ++i) {
+    if (L.threads[i].done) {
+      fail("wgmma.mma_async: thread " + std::to_string(i) + " of the warpgroup has exited");
+    }
+  }
+  for (int i = 0; i < R; ++i) {
+    w.in[member * R + i] = arg<float>(args, i);
+  }
+  ++w.arrived;
+  ++L.progress;
+  if (w.arrived == 128) {
+    const int32_t scaleD = int32_t(operands[2] & 0xff);
+    const float scaleA = (operands[2] >> 8 & 0xff) == 0xff ? -1.0f : 1.0f;
+    const float scaleB = (operands[2] >> 16 & 0xff) == 0xff ? -1.0f : 1.0f;
+    const bool transA = operands[2] >> 24 & 1, transB = operands[2] >> 32 & 1;
+    MatrixDescriptor da = decodeDescriptor(operands[0], "A");
+    MatrixDescriptor db = decodeDescriptor(operands[1], "B");
+    auto value = [](const char *p) {
+      uint16_t bits;
+      std::memcpy(&bits, p, 2);
+      return Type == 0 ? fromBf16(bits) : fromF16(bits);
+    };
+    std::vector<double> a(64 * 16), b(16 * N);
+    // The bytes each operand spans, for the TMA copies that must not overwrite them
+    // until the wgmma is retired.
+    std::pair<const char *, const char *> spanA{da.start, da.start}, spanB{db.start, db.start};
+    auto read = [&](std::pair<const char *, const char *> &span, const char *p) {
+      span = {std::min(span.first, p), std::max(span.second, p + 2)};
+      return value(p);
+    };
+    for (int m = 0; m < 64; ++m) {
+      for (int k = 0; k < 16; ++k) {
+        a[m * 16 + k] = scaleA * read(spanA, operandAddress(da, transA, m, k, 2));
+      }
+    }
+    for (int k = 0; k < 16; ++k) {
+      for (int n = 0; n < N; ++n) {
+        b[k * N + n] = scaleB * read(spanB, operandAddress(db, transB, n, k, 2));
+      }
+    }
+    uint64_t id = L.wgmmaCount++;
+    L.wgmmaReads[id] = WgmmaReads{{spanA, spanB}, group, {}};
+    for (unsigned t = group * 128; t < group * 128 + 128; ++t) {
+      L.threads[t].wgmmaOpen.push_back(id);
+    }
+    w.out.resize(128 * R);
+    for (unsigned t = 0; t < 128; ++t) {
+      unsigned warp = t / 32, lane = t % 32;
+      for (int i = 0; i < R; ++i) {
+        int m = int(16 * warp + lane / 4 + 8 * (i / 2 % 2));
+        int n = 8 * (i / 4) + 2 * int(lane % 4) + i % 2;
+        double sum = scaleD ? w.in[t * R + i] : 0.0;
+        for (int k = 0; k < 16; ++k) {
+          sum += a[m * 16 + k] * b[k * N + n];
+        }
+        w.out[t * R + i] = float(sum);
+      }
+    }
+    w.arrived = 0;
+    ++w.generation;
+  } else {
+    awaitNext(w.generation, op);
+  }
+  for (int i = 0; i < R; ++i) {
+    put<float>(result, i, w.out[member * R + i]);
+  }
+}
+
+/// The asm text MLIR writes for wgmma.mma_async m64n<n>k16 with f32 accumulators.
+std::string wgmmaText(int n, const char *type) {
+  std::string regs;
+  for (int i = 0; i < n / 2; ++i) {
+    regs += (i ? ", $" : "$") + std::to_string(i);
+  }
+  auto reg = [&](int i) { return "$" + std::to_string(n + i); };
+  return "asm:{\n.reg .pred p;\nsetp.ne.b32 p, " + reg(2) +
+         ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(n) + "k16.f32." + type + "." +
+         type + " {" + regs + "}, " + reg(0) + ", " + reg(1) + ", p, " + reg(3) + ",  " + reg(4) +
+         ", " + reg(5) + ",  " + reg(6) + ";\n}\n";
+}
+
+template <int... I> void addWgmma(std::map<std::string, abi::ImportFn> &t, std::integer_sequence<int, I...>) {
+  ((t[wgmmaText(8 * (I + 1), "bf16")] = wgmma<8 * (I + 1), 0>), ...);
+  ((t[wgmmaText(8 * (I + 1), "f16")] = wgmma<8 * (I + 1), 1>), ...);
+}
+
+/// setmaxnreg moves registers between warpgroups; the host has none to move. PTX wants
+/// a multiple of 8 in [24, 256].
+void setMaxNReg(void *, const void *args) {
+  uint32_t n = arg<uint32_t>(args, 0);
+  if (n < 24 || n > 256 || n % 8 != 0) {
+    fail("setmaxnreg with " + std::to_string(n) + " registers (PTX: a multiple of 8 in 24..256)");
+  }
+}
+
+/// fence.proxy.tensormap::generic.acquire: the map must be device memory.
+void tensorMapAcquire(void *, const void *args) {
+  const char *p = arg<const char *>(args, 0);
+  checkAccess(p, arg<uint32_t>(args, 1), "a tensor-map fence");
+}
+
+/// Fences: nothing to order on the host, where every thread's operations take effect
+/// in program order.
+void nothing(void *, const void *) {}
+
 
 //===----------------------------------------------------------------------===//
 // The arithmetic libdevice uses
@@ -846,6 +1329,27 @@ const std::map<std::string, abi::ImportFn> &registry() {
       t[base + "8.s"] = cpAsync<8, true>;
       t[base + "16.s"] = cpAsync<16, true>;
     }
+    t["llvm.nvvm.mbarrier.init.shared"] = mbarrierInit;
+    t["llvm.nvvm.mbarrier.init"] = mbarrierInit;
+    t["llvm.nvvm.mbarrier.arrive.shared"] = mbarrierArrive;
+    t["llvm.nvvm.mbarrier.arrive"] = mbarrierArrive;
+    t["llvm.nvvm.mbarrier.arrive.expect.tx.scope.cta.space.cta"] = mbarrierArriveExpectTx;
+    t["asm:{\n\t.reg .pred       P1; \n\tLAB_WAIT: \n\tmbarrier.try_wait.parity.shared.b64 P1, "
+      "[$0], $1, $2; \n\t@P1 bra.uni DONE; \n\tbra.uni     LAB_WAIT; \n\tDONE: \n\t}"] =
+        mbarrierWaitParity;
+    t["llvm.nvvm.fence.mbarrier_init.release.cluster"] = nothing;
+    t["llvm.nvvm.fence.proxy.tensormap_generic.acquire.sys"] = tensorMapAcquire;
+    t["llvm.nvvm.cp.async.bulk.tensor.g2s.tile.1d"] = tmaLoad<1>;
+    t["llvm.nvvm.cp.async.bulk.tensor.g2s.tile.2d"] = tmaLoad<2>;
+    t["llvm.nvvm.cp.async.bulk.tensor.g2s.tile.3d"] = tmaLoad<3>;
+    t["llvm.nvvm.cp.async.bulk.tensor.g2s.tile.4d"] = tmaLoad<4>;
+    t["llvm.nvvm.cp.async.bulk.tensor.g2s.tile.5d"] = tmaLoad<5>;
+    t["llvm.nvvm.setmaxnreg.inc.sync.aligned.u32"] = setMaxNReg;
+    t["llvm.nvvm.setmaxnreg.dec.sync.aligned.u32"] = setMaxNReg;
+    t["llvm.nvvm.wgmma.fence.sync.aligned"] = nothing;
+    t["llvm.nvvm.wgmma.commit_group.sync.aligned"] = wgmmaCommit;
+    t["llvm.nvvm.wgmma.wait_group.sync.aligned"] = wgmmaWait;
+    addWgmma(t, std::make_integer_sequence<int, 32>());
     t["llvm.nvvm.cp.async.commit.group"] = cpAsyncCommit;
     t["llvm.nvvm.cp.async.wait.group"] = cpAsyncWait;
     t["llvm.nvvm.cp.async.wait.all"] = cpAsyncWaitAll;
@@ -985,6 +1489,9 @@ bool runBlock(Launch &L) {
   unsigned n = L.block[0] * L.block[1] * L.block[2];
   L.threads.assign(n, Thread());
   L.warps.assign((n + 31) / 32, WarpMeet());
+  L.warpgroups.assign((n + 127) / 128, WarpgroupMeet());
+  L.mbarriers.clear();
+  L.wgmmaReads.clear();
   for (BarrierState &b : L.barriers) {
     b = BarrierState();
   }
@@ -1060,11 +1567,18 @@ abi::ImportFn wideArithmetic(const std::string &text) {
   return nullptr;
 }
 
+/// dlopen of a file: a name without a slash is the file in the working directory, not
+/// a library to search for.
+void *openObject(const std::string &path, int flags) {
+  return dlopen((path.find('/') == std::string::npos ? "./" + path : path).c_str(),
+                flags | RTLD_LOCAL);
+}
+
 } // namespace
 
 std::shared_ptr<Program> loadProgram(const std::string &path, std::string &error) {
   auto program = std::make_shared<Program>();
-  program->handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  program->handle = openObject(path, RTLD_NOW);
   if (!program->handle) {
     error = std::string("cannot open the emulated kernels: ") + dlerror();
     return nullptr;
@@ -1076,6 +1590,8 @@ std::shared_ptr<Program> loadProgram(const std::string &path, std::string &error
             std::to_string(abi::kAbiVersion) + " (kiln-compile --target=cuda --emit=emulator)";
     return nullptr;
   }
+  auto *arch = static_cast<const char *>(symbol(abi::kSymArch));
+  program->arch = arch ? arch : "";
   int kernelCount = *static_cast<const int32_t *>(symbol(abi::kSymKernelCount));
   auto *kernels = static_cast<const abi::Kernel *>(symbol(abi::kSymKernels));
   for (int i = 0; i < kernelCount; ++i) {
@@ -1105,11 +1621,25 @@ std::shared_ptr<Program> loadProgram(const std::string &path, std::string &error
   }
   if (!missing.empty()) {
     error = "the emulator does not implement " + missing +
-            " (it runs the sm_80 kernels: compile with --cuda-arch=sm_80)";
+            " (it runs kiln's sm_80 and sm_90a kernels: rebuild them with this kiln)";
     return nullptr;
   }
   return program;
 }
+
+std::string programArch(const std::string &path) {
+  void *handle = openObject(path, RTLD_LAZY);
+  if (!handle) {
+    return "";
+  }
+  auto *version = static_cast<const int32_t *>(dlsym(handle, abi::kSymAbiVersion));
+  auto *arch = static_cast<const char *>(dlsym(handle, abi::kSymArch));
+  std::string result = version && *version == abi::kAbiVersion && arch ? arch : "";
+  dlclose(handle);
+  return result;
+}
+
+const std::string &programArch(const Program &program) { return program.arch; }
 
 int kernelParams(const Program &program, const std::string &kernel) {
   auto it = program.kernels.find(kernel);

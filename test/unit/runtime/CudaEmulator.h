@@ -22,9 +22,21 @@
 //   (the dynamic part up to the launch's size) and the thread's stack, the kernel stops
 //   and the launch fails with the kernel, block, thread and address;
 // - a block whose threads all wait with none able to go on (a barrier some threads never
-//   reach) fails as a deadlock.
-// What it does not model: wgmma, TMA and mbarriers (sm_90a kernels are refused at load),
-// timing, and memory ordering between blocks.
+//   reach) fails as a deadlock;
+// - sm_90a: an mbarrier phase ends when its expected arrivals and the transaction bytes
+//   announced by arrive.expect_tx are in; a TMA copy (cp.async.bulk.tensor, tile mode)
+//   reads its box through the tensor map the fake cuTensorMapEncodeTiled wrote, zero
+//   outside the tensor, 128/64/32-byte swizzled, and lands when a thread waits for the
+//   phase it completes (the latest a GPU may land it); more bytes than announced is a
+//   fault, fewer a deadlock; wgmma.mma_async meets the warpgroup's 128 threads, reads A
+//   and B through their matrix descriptors (the canonical K-major and MN-major layouts of
+//   the PTX ISA, swizzled by address bits) and returns the m64nNk16 accumulator layout;
+//   setmaxnreg and the fences check their operands and do nothing else.
+//   wgmma computes when issued, but the shared memory it read stays claimed until
+//   wgmma.wait_group retires it: a TMA copy into it before then is a fault (the race of
+//   a stage released too early).
+// What it does not model: plain stores into shared memory an unretired wgmma reads,
+// multicast and clusters, timing, and memory ordering between blocks.
 //
 //===----------------------------------------------------------------------------===//
 #ifndef KILN_TEST_UNIT_RUNTIME_CUDAEMULATOR_H
@@ -42,6 +54,13 @@ struct Program;
 /// Opens a host build of kernels; null with `error` set when it is not one, or calls an
 /// operation the emulator does not implement.
 std::shared_ptr<Program> loadProgram(const std::string &path, std::string &error);
+
+/// The architecture a host build of kernels was built for (`sm_80`, `sm_90a`), or ""
+/// when `path` is not one.
+std::string programArch(const std::string &path);
+
+/// The architecture `program` was built for.
+const std::string &programArch(const Program &program);
 
 /// The kernel's parameter count, or -1 when the program has no kernel of that name.
 int kernelParams(const Program &program, const std::string &kernel);

@@ -2,12 +2,17 @@
 //
 // Runs the hand-written kernels of EmulatorTestKernels.cpp on the emulator: warp
 // shuffles, ldmatrix's fragment layout (PTX ISA, m8n8 .x4 and .trans), cp.async data
-// that lands only at its wait, and the faults it must report: an access outside device
-// memory, a deadlock, lanes of a warp at different warp operations. (The compiled
+// that lands only at its wait, sm_90a's wgmma (the shared-memory layouts its descriptors
+// describe, its accumulator layout) and TMA (swizzled, zero-filled boxes that land when
+// their mbarrier phase is waited for), and the faults it must report: an access outside
+// device memory, a deadlock, lanes of a warp at different warp operations, transaction
+// bytes that do not match the TMA copies, a TMA copy over shared memory that a wgmma not
+// yet retired reads. (The compiled
 // kernels of every scheme run in test/codegen/cuda/emulated.test and the conformance.)
 //
 //===----------------------------------------------------------------------------===//
 #include "test/unit/runtime/CudaEmulator.h"
+#include "test/unit/runtime/FakeCudaDriver.h"
 
 #include <gtest/gtest.h>
 
@@ -34,28 +39,39 @@ protected:
     ASSERT_TRUE(program) << error;
   }
 
-  /// Runs `kernel` on one block of 32 threads with the given buffers as parameters.
-  bool run(const char *kernel, std::vector<std::vector<float> *> buffers, std::string &error) {
+  /// Runs `kernel` on one block of `threads` threads with the given device buffers
+  /// (address, bytes) as parameters.
+  bool run(const char *kernel, unsigned threads,
+           std::vector<std::pair<void *, size_t>> buffers, std::string &error) {
     std::vector<void *> values, params;
-    for (auto *b : buffers) {
-      values.push_back(b->data());
+    for (auto &b : buffers) {
+      values.push_back(b.first);
     }
     for (void *&v : values) {
       params.push_back(&v);
     }
-    unsigned grid[3] = {1, 1, 1}, block[3] = {32, 1, 1};
+    unsigned grid[3] = {1, 1, 1}, block[3] = {threads, 1, 1};
     return kiln::emu::launch(
         *program, kernel, grid, block, 0, params.data(),
         [&](uint64_t p, uint64_t n) {
-          for (auto *b : buffers) {
-            auto lo = reinterpret_cast<uint64_t>(b->data());
-            if (p >= lo && p + n <= lo + 4 * b->size()) {
+          for (auto &b : buffers) {
+            auto lo = reinterpret_cast<uint64_t>(b.first);
+            if (p >= lo && p + n <= lo + b.second) {
               return true;
             }
           }
           return false;
         },
         error);
+  }
+
+  /// The same on 32 threads with float buffers.
+  bool run(const char *kernel, std::vector<std::vector<float> *> buffers, std::string &error) {
+    std::vector<std::pair<void *, size_t>> raw;
+    for (auto *b : buffers) {
+      raw.push_back({b->data(), 4 * b->size()});
+    }
+    return run(kernel, 32, raw, error);
   }
 
   std::shared_ptr<Program> program;
@@ -128,6 +144,133 @@ TEST_F(CudaEmulatorTest, DivergentWarpOperationsAreReported) {
   EXPECT_FALSE(run("divergent", {}, error));
   EXPECT_NE(error.find("lanes of warp 0 meet at different warp operations"), std::string::npos)
       << error;
+}
+
+/// The accumulator layout of wgmma m64nNk16 (PTX ISA): thread t, register i.
+int wgmmaRow(int t, int i) { return 16 * (t / 32) + t % 32 / 4 + 8 * (i / 2 % 2); }
+int wgmmaCol(int t, int i) { return 8 * (i / 4) + 2 * (t % 4) + i % 2; }
+
+TEST_F(CudaEmulatorTest, WgmmaReadsTheCanonicalLayoutsAndHasThePtxFragmentLayout) {
+  std::vector<float> out(4 * 128, -1.0f);
+  std::string error;
+  ASSERT_TRUE(run("wgmma", 128, {{out.data(), 4 * out.size()}}, error)) << error;
+  for (int t = 0; t < 128; ++t) {
+    for (int i = 0; i < 4; ++i) {
+      int m = wgmmaRow(t, i), n = wgmmaCol(t, i);
+      float expected = 1.0f;
+      for (int k = 0; k < 16; ++k) {
+        expected += float((3 * m + 5 * k) % 7 - 3) * float((2 * k + 3 * n) % 5 - 2);
+      }
+      EXPECT_EQ(out[4 * t + i], expected) << "thread " << t << " register " << i;
+    }
+  }
+}
+
+/// bf16 bits of a small integer.
+uint16_t bf16(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  return uint16_t(bits >> 16);
+}
+
+/// A [rows][cols] bf16 tensor with a 128-byte row stride and the map the fake
+/// cuTensorMapEncodeTiled would write for a box of 64 columns by `boxRows`, 128-byte
+/// swizzled; both live in `memory`, the kernel's device memory.
+struct TmaTensor {
+  std::vector<uint64_t> memory;
+  uint16_t *data;
+  KilnFakeTensorMap *map; // 64-byte aligned, as PTX wants a tensor map
+  /// The kernel's parameter: the map, followed by the data, as device memory.
+  std::pair<void *, size_t> buffer() const { return {map, sizeof(*map) + 128 * rows}; }
+  int rows;
+  TmaTensor(int rows, int cols, int boxRows, float (*value)(int, int))
+      : memory(8 + 16 + rows * 16), rows(rows) {
+    uintptr_t base = (reinterpret_cast<uintptr_t>(memory.data()) + 63) / 64 * 64;
+    map = reinterpret_cast<KilnFakeTensorMap *>(base);
+    data = reinterpret_cast<uint16_t *>(base + sizeof(KilnFakeTensorMap));
+    std::memset(map, 0, sizeof(*map));
+    map->magic = kKilnFakeTensorMapMagic;
+    map->globalAddress = reinterpret_cast<uintptr_t>(data);
+    map->dims[0] = uint64_t(cols);
+    map->dims[1] = uint64_t(rows);
+    map->strides[0] = 128;
+    map->box[0] = 64;
+    map->box[1] = uint32_t(boxRows);
+    map->elementStrides[0] = map->elementStrides[1] = 1;
+    map->dataType = 9; // CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
+    map->rank = 2;
+    map->swizzle = 3; // CU_TENSOR_MAP_SWIZZLE_128B
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < 64; ++c) {
+        data[64 * r + c] = bf16(c < cols ? value(r, c) : 1000.0f); // past dims: never read
+      }
+    }
+  }
+};
+
+float tmaA(int m, int k) { return float((m + 2 * k) % 9 - 4); }
+float tmaB(int n, int k) { return float((3 * n + k) % 5 - 2); }
+
+TEST_F(CudaEmulatorTest, TmaBoxesLandSwizzledAndZeroFilledWhenTheirPhaseIsWaitedFor) {
+  // A is 50 x 60 and B 8 x 60: the 64 x 64 boxes reach past both, and TMA fills zeros.
+  TmaTensor a(50, 60, 64, tmaA), b(8, 60, 8, tmaB);
+  std::vector<float> out(2 + 4 * 128);
+  out[0] = 64 * 64 * 2 + 8 * 64 * 2; // the bytes both boxes complete
+  std::string error;
+  ASSERT_TRUE(run("tma_wgmma", 128,
+                  {{out.data(), 4 * out.size()},
+                   a.buffer(),
+                   b.buffer()},
+                  error))
+      << error;
+  // Before any thread waited, shared memory still had the block's 0xff fill.
+  EXPECT_EQ(out[0], 65535.0f);
+  EXPECT_EQ(out[1], 65535.0f);
+  for (int t = 0; t < 128; ++t) {
+    for (int i = 0; i < 4; ++i) {
+      int m = wgmmaRow(t, i), n = wgmmaCol(t, i);
+      float expected = 0.0f;
+      for (int k = 0; k < 60 && m < 50; ++k) {
+        expected += tmaA(m, k) * tmaB(n, k);
+      }
+      EXPECT_EQ(out[2 + 4 * t + i], expected) << "thread " << t << " register " << i;
+    }
+  }
+}
+
+TEST_F(CudaEmulatorTest, TransactionBytesThatDoNotMatchTheCopiesAreReported) {
+  TmaTensor a(50, 60, 64, tmaA), b(8, 60, 8, tmaB);
+  std::vector<std::pair<void *, size_t>> buffers;
+  std::vector<float> out(2 + 4 * 128);
+  buffers = {{out.data(), 4 * out.size()},
+             a.buffer(),
+             b.buffer()};
+  std::string error;
+  // Fewer bytes announced than the boxes bring: the phase would end before they land.
+  out[0] = 64 * 64 * 2;
+  EXPECT_FALSE(run("tma_wgmma", 128, buffers, error));
+  EXPECT_NE(error.find("its TMA copies complete 1024 bytes more than arrive.expect_tx "
+                       "announced"),
+            std::string::npos)
+      << error;
+  // More: the phase never ends.
+  out[0] = 64 * 64 * 2 + 8 * 64 * 2 + 16;
+  EXPECT_FALSE(run("tma_wgmma", 128, buffers, error));
+  EXPECT_NE(error.find("deadlock: 128 at an mbarrier wait"), std::string::npos) << error;
+}
+
+TEST_F(CudaEmulatorTest, ATmaCopyOverSharedMemoryAnUnretiredWgmmaReadsIsReported) {
+  TmaTensor a(64, 64, 64, tmaA);
+  std::vector<float> mode(1, 0.0f);
+  std::string error;
+  EXPECT_FALSE(run("wgmma_race", 128, {a.buffer(), {mode.data(), 4}}, error));
+  EXPECT_NE(error.find("thread (0,0,0): cp.async.bulk.tensor overwrites shared memory that "
+                       "wgmma.mma_async number 0 of the block still reads"),
+            std::string::npos)
+      << error;
+  // After wgmma.wait_group 0 the same copy is fine.
+  mode[0] = 1.0f;
+  EXPECT_TRUE(run("wgmma_race", 128, {a.buffer(), {mode.data(), 4}}, error)) << error;
 }
 
 TEST_F(CudaEmulatorTest, UnknownKernelsAndObjectsAreRefused) {

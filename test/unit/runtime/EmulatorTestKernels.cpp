@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------------===//
 #include "lib/runtime/CudaEmulationAbi.h"
 
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace abi = kiln::runtime::emu;
@@ -15,11 +17,13 @@ namespace abi = kiln::runtime::emu;
 namespace {
 
 void *gAccess, *gTid, *gBarrier, *gShflDown, *gShflIdx, *gCpAsync, *gCommit, *gWait, *gLdmatrix,
-    *gLdmatrixTrans;
+    *gLdmatrixTrans, *gMbarrierInit, *gArriveExpectTx, *gWaitParity, *gTma2d, *gWgmma,
+    *gWgmmaCommit, *gWgmmaWait;
 alignas(128) unsigned char gShared[1024];
+alignas(1024) unsigned char gShared90[16384]; // the sm_90a kernels': 1024-byte swizzle period
 
 struct Operands {
-  alignas(16) unsigned char bytes[16 * 4];
+  alignas(16) unsigned char bytes[16 * 11];
   template <typename T> Operands &set(int i, T v) {
     std::memcpy(bytes + 16 * i, &v, sizeof(T));
     return *this;
@@ -130,6 +134,150 @@ void ldmatrixKernel(void **params) {
   }
 }
 
+//===----------------------------------------------------------------------===//
+// sm_90a: mbarriers, TMA, wgmma (m64n8k16, bf16 -> f32)
+//===----------------------------------------------------------------------===//
+
+uint16_t bf16(float f) { // exact for the small integers these kernels use
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  return uint16_t(bits >> 16);
+}
+
+/// A wgmma shared-memory descriptor: start, leading and stride byte offsets, swizzle
+/// mode (0: none, 1: 128 bytes).
+uint64_t descriptor(const void *start, uint64_t lbo, uint64_t sbo, uint64_t swizzle) {
+  uint64_t window = reinterpret_cast<uintptr_t>(start) & 0x3ffff;
+  return window >> 4 | (lbo >> 4) << 16 | (sbo >> 4) << 32 | swizzle << 62;
+}
+
+/// wgmma.mma_async m64n8k16 bf16: the thread's 4 accumulators in and out.
+void wgmma(float acc[4], uint64_t a, uint64_t b, int scaleD, int transB) {
+  Operands in;
+  for (int i = 0; i < 4; ++i) {
+    in.set(i, acc[i]);
+  }
+  in.set(4, a).set(5, b).set(6, scaleD).set(7, 1).set(8, 1).set(9, 0).set(10, transB);
+  alignas(16) unsigned char out[16];
+  reinterpret_cast<abi::ImportFn>(gWgmma)(out, in.bytes);
+  std::memcpy(acc, out, 16);
+}
+
+/// A(m, k) and B(k, n) of the wgmma kernel.
+float wgmmaA(int m, int k) { return float((3 * m + 5 * k) % 7 - 3); }
+float wgmmaB(int k, int n) { return float((2 * k + 3 * n) % 5 - 2); }
+
+// One warpgroup: A (64 x 16) K-major and B (16 x 8) N-major in shared memory without
+// swizzle (LBO 128, SBO 256: the PTX ISA's canonical layouts), C = 1, then
+// D = C + A B; thread t writes its 4 accumulators to out[4 t ..].
+void wgmmaKernel(void **params) {
+  float *out = *static_cast<float **>(params[0]);
+  unsigned t = tid();
+  auto *a = reinterpret_cast<uint16_t *>(gShared90);
+  auto *b = reinterpret_cast<uint16_t *>(gShared90 + 2048);
+  for (int e = int(t); e < 64 * 16; e += 128) {
+    int m = e / 16, k = e % 16;
+    store<uint16_t>(a + (m % 8 * 16 + m / 8 * 256 + k % 8 * 2 + k / 8 * 128) / 2, bf16(wgmmaA(m, k)));
+  }
+  if (t < 128) {
+    int k = int(t) / 8, n = int(t) % 8;
+    store<uint16_t>(b + (n * 2 + k % 8 * 16 + k / 8 * 128) / 2, bf16(wgmmaB(k, n)));
+  }
+  barrier();
+  float acc[4] = {1, 1, 1, 1};
+  wgmma(acc, descriptor(a, 128, 256, 0), descriptor(b, 128, 256, 0), 1, 1);
+  for (int i = 0; i < 4; ++i) {
+    store(out + 4 * t + i, acc[i]);
+  }
+}
+
+void mbarrierInit(void *bar, uint32_t count) {
+  call<int>(gMbarrierInit, Operands().set(0, bar).set(1, count));
+}
+void arriveExpectTx(void *bar, uint32_t bytes) {
+  call<uint64_t>(gArriveExpectTx, Operands().set(0, bar).set(1, bytes));
+}
+void waitParity(void *bar, uint32_t parity) {
+  call<int>(gWaitParity, Operands().set(0, bar).set(1, parity).set(2, 1000000u));
+}
+void tma2d(void *dst, void *bar, const void *map, int32_t x, int32_t y) {
+  call<int>(gTma2d, Operands()
+                        .set(0, dst)
+                        .set(1, bar)
+                        .set(2, map)
+                        .set(3, x)
+                        .set(4, y)
+                        .set(5, uint16_t(0))
+                        .set(6, uint64_t(0))
+                        .set(7, false)
+                        .set(8, false)
+                        .set(9, 0));
+}
+
+// TMA boxes of 64 x 64 (A, [M][K]) and 8 x 64 (B, [N][K]) bf16 into 128-byte-swizzled
+// shared memory, completing one mbarrier phase; the four k-steps of wgmma read them
+// through 128-byte-swizzle descriptors (SBO 1024, start + 32 bytes per step). Thread 0
+// records the first A element's bits before the copies land (out[0], out[1]); thread t's
+// accumulators go to out[2 + 4 t ..]. Params: out, the maps of A and B, and the bytes
+// arrive.expect_tx announces (out[0] on entry, a float).
+void tmaWgmmaKernel(void **params) {
+  float *out = *static_cast<float **>(params[0]);
+  const void *mapA = *static_cast<void **>(params[1]);
+  const void *mapB = *static_cast<void **>(params[2]);
+  unsigned t = tid();
+  auto *a = reinterpret_cast<uint16_t *>(gShared90);
+  auto *b = reinterpret_cast<uint16_t *>(gShared90 + 8192);
+  void *bar = gShared90 + 9216;
+  uint32_t announced = uint32_t(load(out));
+  if (t == 0) {
+    mbarrierInit(bar, 1);
+  }
+  barrier();
+  if (t == 0) {
+    arriveExpectTx(bar, announced);
+    tma2d(a, bar, mapA, 0, 0);
+    tma2d(b, bar, mapB, 0, 0);
+    store(out, float(load(a)));
+    store(out + 1, float(load(a)));
+  }
+  waitParity(bar, 0);
+  float acc[4] = {NAN, NAN, NAN, NAN};
+  for (int k = 0; k < 4; ++k) {
+    wgmma(acc, descriptor(a + 16 * k, 16, 1024, 1), descriptor(b + 16 * k, 16, 1024, 1), k > 0, 0);
+  }
+  for (int i = 0; i < 4; ++i) {
+    store(out + 2 + 4 * t + i, acc[i]);
+  }
+}
+
+// A stage released too early: the warpgroup's wgmma reads the A box, and thread 0 copies
+// a new box over it with TMA (map: params[0]) before (mode 0) or after (mode 1)
+// wgmma.wait_group retires the wgmma; the mode is the float at params[1].
+void wgmmaRaceKernel(void **params) {
+  const void *mapA = *static_cast<void **>(params[0]);
+  const float *mode = *static_cast<float **>(params[1]);
+  unsigned t = tid();
+  auto *a = reinterpret_cast<uint16_t *>(gShared90);
+  void *bar = gShared90 + 9216;
+  bool waitFirst = load(mode) != 0.0f;
+  if (t == 0) {
+    mbarrierInit(bar, 1);
+  }
+  barrier();
+  float acc[4] = {0, 0, 0, 0};
+  wgmma(acc, descriptor(a, 16, 1024, 1), descriptor(a, 16, 1024, 1), 0, 0);
+  call<int>(gWgmmaCommit, Operands());
+  if (waitFirst) {
+    call<int>(gWgmmaWait, Operands().set(0, uint64_t(0)));
+  }
+  if (t == 0) {
+    arriveExpectTx(bar, 64 * 64 * 2);
+    tma2d(a, bar, mapA, 0, 0);
+  }
+  call<int>(gWgmmaWait, Operands().set(0, uint64_t(0)));
+  waitParity(bar, 0);
+}
+
 } // namespace
 
 #define EXPORT extern "C" __attribute__((visibility("default")))
@@ -139,6 +287,8 @@ EXPORT const abi::Kernel kiln_emu_kernels[] = {
     {"reduce", reduceKernel, 2, 0},       {"out_of_bounds", outOfBoundsKernel, 1, 0},
     {"deadlock", deadlockKernel, 0, 0},   {"divergent", divergentKernel, 0, 0},
     {"copy", copyKernel, 2, 0},           {"ldmatrix", ldmatrixKernel, 1, 0},
+    {"wgmma", wgmmaKernel, 1, 0},         {"tma_wgmma", tmaWgmmaKernel, 3, 0},
+    {"wgmma_race", wgmmaRaceKernel, 2, 0},
 };
 EXPORT const int32_t kiln_emu_kernel_count = sizeof(kiln_emu_kernels) / sizeof(abi::Kernel);
 EXPORT const abi::Import kiln_emu_imports[] = {
@@ -152,9 +302,22 @@ EXPORT const abi::Import kiln_emu_imports[] = {
     {"llvm.nvvm.cp.async.wait.group", &gWait},
     {"llvm.nvvm.ldmatrix.sync.aligned.m8n8.x4.b16.p3", &gLdmatrix},
     {"llvm.nvvm.ldmatrix.sync.aligned.m8n8.x4.trans.b16.p3", &gLdmatrixTrans},
+    {"llvm.nvvm.mbarrier.init.shared", &gMbarrierInit},
+    {"llvm.nvvm.mbarrier.arrive.expect.tx.scope.cta.space.cta", &gArriveExpectTx},
+    {"asm:{\n\t.reg .pred       P1; \n\tLAB_WAIT: \n\tmbarrier.try_wait.parity.shared.b64 P1, "
+     "[$0], $1, $2; \n\t@P1 bra.uni DONE; \n\tbra.uni     LAB_WAIT; \n\tDONE: \n\t}",
+     &gWaitParity},
+    {"llvm.nvvm.cp.async.bulk.tensor.g2s.tile.2d", &gTma2d},
+    {"asm:{\n.reg .pred p;\nsetp.ne.b32 p, $10, 0;\nwgmma.mma_async.sync.aligned.m64n8k16.f32."
+     "bf16.bf16 {$0, $1, $2, $3}, $8, $9, p, $11,  $12, $13,  $14;\n}\n",
+     &gWgmma},
+    {"llvm.nvvm.wgmma.commit_group.sync.aligned", &gWgmmaCommit},
+    {"llvm.nvvm.wgmma.wait_group.sync.aligned", &gWgmmaWait},
 };
 EXPORT const int32_t kiln_emu_import_count = sizeof(kiln_emu_imports) / sizeof(abi::Import);
 EXPORT const abi::Variable kiln_emu_variables[] = {
     {gShared, sizeof(gShared), abi::kStaticShared, 0},
+    {gShared90, sizeof(gShared90), abi::kStaticShared, 0},
 };
-EXPORT const int32_t kiln_emu_variable_count = 1;
+EXPORT const int32_t kiln_emu_variable_count = 2;
+EXPORT const char kiln_emu_arch[] = "sm_90a";

@@ -302,8 +302,27 @@ FAKE_EXPORT CUresult cuGetErrorString(CUresult error, const char **str) {
   return it == texts.end() ? CUDA_ERROR_INVALID_VALUE : CUDA_SUCCESS;
 }
 
+/// With KILN_FAKE_CUDA_KERNELS, the fake GPU becomes the architecture the kernels were
+/// built for, with its opt-in shared memory (an sm_90a build: 9.0, 227 KiB).
+void adoptEmulatedArchitecture() {
+  const char *kernels = std::getenv("KILN_FAKE_CUDA_KERNELS");
+  std::string arch = kernels ? kiln::emu::programArch(kernels) : "";
+  int major = 0, minor = 0;
+  if (std::sscanf(arch.c_str(), "sm_%1d%1d", &major, &minor) != 2) {
+    return; // not an emulator object: loading the module says so
+  }
+  gConfig.ccMajor = major;
+  gConfig.ccMinor = minor;
+  gConfig.maxSharedOptin = major == 9 ? 227 * 1024 : minor == 0 ? 163 * 1024 : 99 * 1024;
+}
+
 FAKE_EXPORT CUresult cuInit(unsigned flags) {
   std::lock_guard<std::mutex> lock(gMutex);
+  static bool adopted = false;
+  if (!adopted) {
+    adopted = true;
+    adoptEmulatedArchitecture();
+  }
   return flags != 0 ? CUDA_ERROR_INVALID_VALUE : gConfig.initResult;
 }
 
@@ -489,6 +508,34 @@ FAKE_EXPORT CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size
 // Modules and launches
 //===----------------------------------------------------------------------===//
 
+/// Why the emulated `program` cannot stand in for the kernels of PTX `ptx`: another
+/// architecture, or a kernel with another parameter count; "" when it can.
+std::string mismatch(const kiln::emu::Program &program, const std::string &ptx) {
+  size_t target = ptx.find(".target ");
+  std::string arch = target == std::string::npos
+                         ? ""
+                         : ptx.substr(target + 8, ptx.find_first_of(", \n", target + 8) - target - 8);
+  if (arch != kiln::emu::programArch(program)) {
+    return "the emulated kernels are built for " + kiln::emu::programArch(program) +
+           ", the module is " + arch + " PTX: build both with the same --cuda-arch";
+  }
+  for (size_t at = ptx.find(".entry "); at != std::string::npos; at = ptx.find(".entry ", at + 1)) {
+    size_t begin = at + 7, open = ptx.find('(', begin), close = ptx.find(')', open);
+    std::string name = ptx.substr(begin, open - begin);
+    int params = 0;
+    for (size_t p = ptx.find(".param", open); p < close; p = ptx.find(".param", p + 1)) {
+      ++params;
+    }
+    int emulated = kiln::emu::kernelParams(program, name);
+    if (emulated >= 0 && emulated != params) {
+      return "kernel " + name + " takes " + std::to_string(emulated) +
+             " parameters there and " + std::to_string(params) +
+             " in the module: they are another model's kernels";
+    }
+  }
+  return "";
+}
+
 FAKE_EXPORT CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned n,
                                         CUjit_option *options, void **values) {
   std::lock_guard<std::mutex> lock(gMutex);
@@ -499,11 +546,20 @@ FAKE_EXPORT CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, uns
   auto fake = std::make_unique<FakeModule>();
   ++gStats.moduleLoads;
   if (const char *kernels = std::getenv("KILN_FAKE_CUDA_KERNELS")) {
-    // kiln's own kernels, built for the host (CudaEmulator.h); the image is not read.
+    // kiln's own kernels, built for the host (CudaEmulator.h), run in place of the
+    // image's; a PTX image must be of their architecture and its kernels must take the
+    // parameters theirs take (a CUBIN is loaded only for the device's architecture,
+    // which is theirs).
     static std::map<std::string, std::shared_ptr<kiln::emu::Program>> loaded;
     std::shared_ptr<kiln::emu::Program> &program = loaded[kernels];
     std::string error;
     if (!program && !(program = kiln::emu::loadProgram(kernels, error))) {
+      writeLog(n, options, values, error);
+      std::fprintf(stderr, "kiln fake cuda: %s\n", error.c_str());
+      return kInvalidImage;
+    }
+    if (std::memcmp(bytes, "\x7f" "ELF", 4) != 0 && !(error = mismatch(*program, bytes)).empty()) {
+      error = std::string(kernels) + ": " + error;
       writeLog(n, options, values, error);
       std::fprintf(stderr, "kiln fake cuda: %s\n", error.c_str());
       return kInvalidImage;
@@ -658,8 +714,8 @@ FAKE_EXPORT CUresult cuLaunchKernel(CUfunction function, unsigned gridX, unsigne
   gLaunches.push_back(launch);
   unsigned total = static_cast<unsigned>(uint64_t(gridX) * gridY * gridZ * threads);
   if (f->program) {
-    // Every parameter of a kiln kernel is a pointer (sm_90a's tensor maps are not
-    // emulated); `args` holds their values, as the driver copies them at launch.
+    // Every parameter of a kiln kernel is a pointer (to a binding, or to a tensor map in
+    // device memory); `args` holds their values, as the driver copies them at launch.
     std::shared_ptr<kiln::emu::Program> program = f->program;
     std::string name = f->name;
     unsigned grid[3] = {gridX, gridY, gridZ}, block[3] = {blockX, blockY, blockZ};
@@ -859,9 +915,6 @@ FAKE_EXPORT CUresult cuEventDestroy_v2(CUevent event) {
 
 namespace {
 
-/// Bytes per element of CU_TENSOR_MAP_DATA_TYPE_UINT8 .. _BFLOAT16 (the ones kiln uses).
-constexpr uint64_t kDataTypeBytes[] = {1, 2, 4, 4, 8, 8, 2, 4, 8, 2};
-
 /// The checks cuda.h documents for cuTensorMapEncodeTiled, for the non-interleaved maps
 /// kiln encodes, plus one the driver cannot make: the tensor lies in one allocation.
 bool validEncode(const CUtensorMap *map, int dataType, cuuint32_t rank, CUdeviceptr address,
@@ -875,7 +928,7 @@ bool validEncode(const CUtensorMap *map, int dataType, cuuint32_t rank, CUdevice
       oobFill > 1) {
     return false;
   }
-  const uint64_t elem = kDataTypeBytes[dataType];
+  const uint64_t elem = kKilnFakeTensorMapElementBytes[dataType];
   uint64_t extent = dims[0] * elem;
   for (cuuint32_t i = 0; i < rank; ++i) {
     if (dims[i] == 0 || dims[i] > (uint64_t(1) << 32) || box[i] == 0 || box[i] > 256 ||
@@ -928,12 +981,25 @@ fakeTensorMapEncodeTiled(CUtensorMap *map, CUtensorMapDataType dataType, cuuint3
   e.swizzle = swizzle;
   e.l2Promotion = l2Promotion;
   e.oobFill = oobFill;
-  e.map[0] = kKilnFakeTensorMapMagic;
-  e.map[1] = address;
-  e.map[2] = static_cast<uint64_t>(call);
-  for (int i = 3; i < 16; ++i) {
-    e.map[i] = 0xA5A5A5A5A5A5A5A5ull ^ (static_cast<uint64_t>(call) << 8 | i);
+  KilnFakeTensorMap written{};
+  written.magic = kKilnFakeTensorMapMagic;
+  written.globalAddress = address;
+  written.call = static_cast<uint64_t>(call);
+  for (cuuint32_t i = 0; i < rank; ++i) {
+    written.dims[i] = dims[i];
+    written.box[i] = box[i];
+    written.elementStrides[i] = static_cast<uint8_t>(elementStrides[i]);
+    if (i + 1 < rank) {
+      written.strides[i] = strides[i];
+    }
   }
+  written.dataType = static_cast<uint8_t>(dataType);
+  written.rank = static_cast<uint8_t>(rank);
+  written.interleave = static_cast<uint8_t>(interleave);
+  written.swizzle = static_cast<uint8_t>(swizzle);
+  written.l2Promotion = static_cast<uint8_t>(l2Promotion);
+  written.oobFill = static_cast<uint8_t>(oobFill);
+  std::memcpy(e.map, &written, sizeof(e.map));
   std::memcpy(map->opaque, e.map, sizeof(e.map));
   gEncodes.push_back(e);
   return CUDA_SUCCESS;

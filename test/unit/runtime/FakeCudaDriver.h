@@ -16,9 +16,13 @@
 // stream is capturing, cuTensorMapEncodeTiled refuses what the real one documents it
 // refuses (and a tensor that is not inside one allocation).
 //
-// Tensor maps: the fake's cuTensorMapEncodeTiled writes a recognizable map (the magic
-// "KILNTMAP", the global address, the call's number) and records every call; the built-in
-// TMA kernel reads its input through the map it is given, as TMA would.
+// Tensor maps: the fake's cuTensorMapEncodeTiled writes a recognizable map
+// (KilnFakeTensorMap: the magic "KILNTMAP", the global address, the call's number and
+// the encode's arguments) and records every call; the built-in TMA kernel reads its
+// input through the map it is given, as TMA would, and so do the emulator's TMA copies.
+//
+// With KILN_FAKE_CUDA_KERNELS set, the fake GPU is the architecture those kernels were
+// built for (an sm_90a build makes it a 9.0 with 227 KiB of opt-in shared memory).
 //
 //===----------------------------------------------------------------------------===//
 #ifndef KILN_TEST_UNIT_RUNTIME_FAKECUDADRIVER_H
@@ -71,6 +75,25 @@ struct KilnFakeCudaLaunch {
 
 /// The magic of the maps the fake writes: "KILNTMAP" in the first 8 bytes.
 constexpr uint64_t kKilnFakeTensorMapMagic = 0x50414D544E4C494Bull;
+
+/// The 128 bytes the fake's cuTensorMapEncodeTiled writes into a CUtensorMap (whose
+/// layout is the driver's own): the encode's arguments, so the CUDA emulator's TMA
+/// copies (CudaEmulator.h) read the tensor the way the GPU would.
+struct KilnFakeTensorMap {
+  uint64_t magic; // kKilnFakeTensorMapMagic
+  uint64_t globalAddress;
+  uint64_t call; // the encode's number since the last reset
+  uint64_t dims[5];
+  uint64_t strides[4]; // bytes, of dims 1 .. rank - 1
+  uint32_t box[5];
+  uint8_t elementStrides[5];
+  uint8_t dataType, rank, interleave, swizzle, l2Promotion, oobFill;
+  uint8_t reserved;
+};
+static_assert(sizeof(KilnFakeTensorMap) == 128, "a CUtensorMap is 128 bytes");
+
+/// Bytes per element of CU_TENSOR_MAP_DATA_TYPE_UINT8 .. _BFLOAT16 (the ones kiln uses).
+constexpr uint64_t kKilnFakeTensorMapElementBytes[] = {1, 2, 4, 4, 8, 8, 2, 4, 8, 2};
 
 /// Counters since the last reset, and resources alive now.
 struct KilnFakeCudaStats {
