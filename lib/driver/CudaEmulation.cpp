@@ -11,9 +11,11 @@
 // - every load, store, atomic and memory intrinsic not on the thread's stack is preceded
 //   by the access check import, so an address outside device memory or shared memory
 //   stops the kernel before it is touched;
-// - shared-memory variables stay in address space 3 (a no-op cast on x86-64) and the
-//   dynamic one, a zero-sized array on the GPU, gets kMaxDynamicShared bytes and keeps
-//   its declared alignment (the swizzles act on address bits);
+// - shared-memory variables stay in address space 3 (a no-op cast on x86-64), laid out
+//   in one host block as the GPU lays them out: the static ones, then the dynamic one
+//   (which every zero-sized extern shared array aliases, as on the GPU) with
+//   kMaxDynamicShared bytes, declared alignments kept (the swizzles act on address
+//   bits);
 // - kernels get host entry points taking cuLaunchKernel's parameter array, functions
 //   lose the GPU's calling convention and target attributes, and f32 -> bf16 rounding
 //   (a library call on x86-64 that libgcc does not have) is defined in the module;
@@ -257,51 +259,80 @@ private:
     }
   }
 
-  /// Gives the dynamic shared memory its bytes; returns the table of the module's
-  /// variables (before the tables themselves are added).
+  /// Lays the shared variables out in one host block, as a GPU lays them out in a
+  /// block's shared memory: the static ones, then the dynamic one, which every
+  /// zero-sized (extern) shared variable aliases and which gets kMaxDynamicShared bytes.
+  /// One block under 256 KiB keeps the 18-bit shared-window addresses of wgmma
+  /// descriptors unambiguous, and declared alignments are kept (the swizzles of TMA and
+  /// wgmma act on address bits). Returns the table of the module's variables (before the
+  /// tables themselves are added).
   std::vector<llvm::Constant *> variableTable() {
-    std::vector<llvm::GlobalVariable *> variables;
-    for (llvm::GlobalVariable &g : m.globals()) {
-      if (!g.getName().starts_with("llvm.")) {
-        variables.push_back(&g);
-      }
-    }
     llvm::Type *i8 = llvm::Type::getInt8Ty(ctx);
     llvm::Type *i32 = llvm::Type::getInt32Ty(ctx);
     llvm::Type *i64 = llvm::Type::getInt64Ty(ctx);
     llvm::StructType *entryType = llvm::StructType::get(ctx, {ptr(), i64, i32, i32});
-    std::vector<llvm::Constant *> table;
-    for (llvm::GlobalVariable *g : variables) {
-      bool shared = g->getAddressSpace() == 3;
-      bool dynamic = shared && dl.getTypeAllocSize(g->getValueType()) == 0;
-      if (!shared) {
-        // Kernel constants; the import slots are the emulator's, not the kernels'.
-        if (g->getName().starts_with("kiln.emu.")) {
-          continue;
-        }
-      } else if (dynamic) {
-        auto *type = llvm::ArrayType::get(i8, emu::kMaxDynamicShared);
-        auto *bigger = new llvm::GlobalVariable(
-            m, type, false, llvm::GlobalValue::InternalLinkage, llvm::Constant::getNullValue(type),
-            g->getName() + ".emu", nullptr, llvm::GlobalValue::NotThreadLocal, 3);
-        // The declared alignment stays: the 128-byte swizzle of TMA and wgmma acts on
-        // address bits, so kiln declares its ring 1024-byte aligned.
-        bigger->setAlignment(std::max(llvm::Align(128), g->getAlign().valueOrOne()));
-        g->replaceAllUsesWith(bigger);
-        g->eraseFromParent();
-        g = bigger;
-      } else {
-        g->setLinkage(llvm::GlobalValue::InternalLinkage);
-        g->setInitializer(llvm::Constant::getNullValue(g->getValueType()));
+    auto entry = [&](llvm::Constant *address, uint64_t bytes, int32_t kind) {
+      if (address->getType() != ptr()) {
+        address = llvm::ConstantExpr::getAddrSpaceCast(address, ptr());
       }
-      uint64_t bytes = dl.getTypeAllocSize(g->getValueType());
-      int32_t kind = !shared ? emu::kGlobal : dynamic ? emu::kDynamicShared : emu::kStaticShared;
-      llvm::Constant *address = g->getAddressSpace() == 0
-                                    ? static_cast<llvm::Constant *>(g)
-                                    : llvm::ConstantExpr::getAddrSpaceCast(g, ptr());
-      table.push_back(llvm::ConstantStruct::get(
+      return llvm::ConstantStruct::get(
           entryType, {address, llvm::ConstantInt::get(i64, bytes),
-                      llvm::ConstantInt::get(i32, kind), llvm::ConstantInt::get(i32, 0)}));
+                      llvm::ConstantInt::get(i32, kind), llvm::ConstantInt::get(i32, 0)});
+    };
+    std::vector<llvm::Constant *> table;
+    std::vector<llvm::GlobalVariable *> statics, dynamics;
+    for (llvm::GlobalVariable &g : m.globals()) {
+      if (g.getName().starts_with("llvm.") || g.getName().starts_with("kiln.emu.")) {
+        continue; // LLVM's own, and the import slots (the emulator's, not the kernels')
+      }
+      if (g.getAddressSpace() != 3) {
+        table.push_back(entry(&g, dl.getTypeAllocSize(g.getValueType()), emu::kGlobal));
+      } else if (dl.getTypeAllocSize(g.getValueType()) == 0) {
+        dynamics.push_back(&g);
+      } else {
+        statics.push_back(&g);
+      }
+    }
+    if (statics.empty() && dynamics.empty()) {
+      return table;
+    }
+    uint64_t end = 0;
+    llvm::Align blockAlign(1024);
+    std::vector<uint64_t> offsets;
+    for (llvm::GlobalVariable *g : statics) {
+      llvm::Align a = g->getAlign().valueOrOne();
+      blockAlign = std::max(blockAlign, a);
+      offsets.push_back(llvm::alignTo(end, a));
+      end = offsets.back() + dl.getTypeAllocSize(g->getValueType());
+    }
+    llvm::Align dynamicAlign(128);
+    for (llvm::GlobalVariable *g : dynamics) {
+      dynamicAlign = std::max(dynamicAlign, g->getAlign().valueOrOne());
+    }
+    blockAlign = std::max(blockAlign, dynamicAlign);
+    uint64_t dynamicOffset = llvm::alignTo(end, dynamicAlign);
+    end = dynamics.empty() ? end : dynamicOffset + emu::kMaxDynamicShared;
+    auto *type = llvm::ArrayType::get(i8, end);
+    auto *block = new llvm::GlobalVariable(m, type, false, llvm::GlobalValue::InternalLinkage,
+                                           llvm::Constant::getNullValue(type), "kiln.emu.shared",
+                                           nullptr, llvm::GlobalValue::NotThreadLocal, 3);
+    block->setAlignment(blockAlign);
+    auto at = [&](uint64_t offset) {
+      return llvm::ConstantExpr::getInBoundsGetElementPtr(i8, block,
+                                                          llvm::ConstantInt::get(i64, offset));
+    };
+    for (size_t i = 0; i < statics.size(); ++i) {
+      uint64_t bytes = dl.getTypeAllocSize(statics[i]->getValueType());
+      statics[i]->replaceAllUsesWith(at(offsets[i]));
+      statics[i]->eraseFromParent();
+      table.push_back(entry(at(offsets[i]), bytes, emu::kStaticShared));
+    }
+    if (!dynamics.empty()) {
+      for (llvm::GlobalVariable *g : dynamics) {
+        g->replaceAllUsesWith(at(dynamicOffset));
+        g->eraseFromParent();
+      }
+      table.push_back(entry(at(dynamicOffset), emu::kMaxDynamicShared, emu::kDynamicShared));
     }
     return table;
   }

@@ -884,20 +884,24 @@ struct MatrixDescriptor {
 };
 
 MatrixDescriptor decodeDescriptor(uint64_t desc, const char *which) {
-  // The start is an 18-bit shared-window address; find the shared variable it lies in.
+  // The start is an 18-bit shared-window address: its offset from the first shared
+  // variable, which begins the one block (under 256 KiB) the emulator object lays them
+  // out in (CudaEmulation.cpp).
   uint64_t window = (desc & 0x3fff) << 4;
   MatrixDescriptor d{nullptr, ((desc >> 16) & 0x3fff) << 4, ((desc >> 32) & 0x3fff) << 4, 0};
   const Launch &L = *gLaunch;
-  for (int i = 0; i < L.program->variableCount && !d.start; ++i) {
+  const char *block = nullptr;
+  for (int i = 0; i < L.program->variableCount; ++i) {
     const abi::Variable &v = L.program->variables[i];
-    uint64_t size = v.kind == abi::kDynamicShared ? L.sharedBytes : v.bytes;
-    uint64_t base = reinterpret_cast<uintptr_t>(v.address);
-    uint64_t offset = (window - (base & 0x3ffff)) & 0x3ffff;
-    if (v.kind != abi::kGlobal && offset < size) {
-      d.start = static_cast<const char *>(v.address) + offset;
+    const char *base = static_cast<const char *>(v.address);
+    if (v.kind != abi::kGlobal && (!block || base < block)) {
+      block = base;
     }
   }
-  if (!d.start) {
+  if (block) {
+    d.start = block + ((window - (reinterpret_cast<uintptr_t>(block) & 0x3ffff)) & 0x3ffff);
+  }
+  if (!block || inShared(d.start, 16) != 1) {
     fail(std::string("wgmma: the descriptor of ") + which + " starts outside shared memory");
   }
   if ((desc >> 49 & 7) != 0) {
