@@ -30,6 +30,12 @@
       and prints the table last. Rows kiln cannot compile for CUDA say so and show no ratio
       (model rows kiln did not compile do not fail the numerics).
 
+  python3 bench/gpu.py emulate [--art .gpu] [--build build-me]
+      here, after prepare: runs the numerics cases on the CUDA emulator (the fake libcuda
+      of the test build, test/unit/runtime/CudaEmulator.h) against the same references, so
+      a kernel that computes wrong values shows before a GPU is lent; it says nothing
+      about speed.
+
 Sections (both steps): numerics, bandwidth, gemm, attention, models (default all), and
 conformance, only when named: the ONNX node tests that kiln-interpret passes, compiled for
 the GPU by test/conformance/run_node_tests.py (--cuda-keep) and run there on each test's
@@ -549,6 +555,15 @@ def kiln_run(kr, art, *flags):
     return sh([kr, art] + list(flags))
 
 
+def numerics_flags(art, c):
+    """kiln-run's flags that check numerics case `c` against its interpreter references:
+    loose tolerances for 16-bit and tf32 products, f32 ones for the rest."""
+    tol = ["--atol=5e-2", "--rtol=2e-2"] if c["type"] == "f16" else ["--atol=1e-4",
+                                                                      "--rtol=1e-3"]
+    return ["--random-inputs=7"] + ["--expected-output=@" + os.path.join(art, f)
+                                    for f in c["refs"]] + tol
+
+
 def numerics(kr, art, manifest, results):
     ok = True
     for c in manifest["numerics"]:
@@ -556,15 +571,11 @@ def numerics(kr, art, manifest, results):
             results.append((c["name"], "not compiled: " + c["error"]))
             ok = False
             continue
-        tol = ["--atol=5e-2", "--rtol=2e-2"] if c["type"] == "f16" else ["--atol=1e-4",
-                                                                          "--rtol=1e-3"]
-        ref = ["--expected-output=@" + os.path.join(art, f)
-               for f in c["refs"]]
-        gpu = kiln_run(kr, os.path.join(art, c["artifact"]), "--device=cuda",
-                       "--random-inputs=7", *ref, *tol)
-        cpu = kiln_run(kr, os.path.join(art, c["cpu"]), "--random-inputs=7", *ref, *tol)
+        check = numerics_flags(art, c)
+        gpu = kiln_run(kr, os.path.join(art, c["artifact"]), "--device=cuda", *check)
+        cpu = kiln_run(kr, os.path.join(art, c["cpu"]), *check)
         graph = kiln_run(kr, os.path.join(art, c["artifact"]), "--device=cuda", "--cuda-graph",
-                         "--random-inputs=7", "--benchmark=3", *ref, *tol)
+                         "--benchmark=3", *check)
         verdict = "cuda %s, cuda-graph %s, cpu %s" % tuple(
             "ok" if x.returncode == 0 else "FAIL" for x in (gpu, graph, cpu))
         if gpu.returncode or graph.returncode or cpu.returncode:
@@ -574,6 +585,52 @@ def numerics(kr, art, manifest, results):
                     log("  %s: %s" % (c["name"], (x.stdout + x.stderr).strip()[-600:]))
         results.append((c["name"], verdict))
     return ok
+
+
+def emulate(args):
+    """The prepared numerics cases on the CUDA emulator, here: each artifact's kernels
+    built for the host (kiln-compile --emit=emulator, the case's flags and KILN_CUDA_GEMM
+    variant) and run by kiln-run through the fake libcuda, against the same references
+    and tolerances as on the GPU. A kernel that computes wrong values fails here, before
+    device time is spent on it; speed is the GPU's to say."""
+    art = os.path.abspath(args.art)
+    with open(os.path.join(art, "manifest.json")) as f:
+        manifest = json.load(f)
+    build = os.path.abspath(args.build)
+    fake = os.path.join(build, "lib", "libkiln-fake-cuda.so")
+    if not os.path.exists(fake):
+        sys.exit("emulate: no %s (build the tests: ninja -C %s)" % (fake, build))
+    variants = dict(GEMM_VARIANTS)
+    work = tempfile.mkdtemp(prefix="kiln-emulate-")  # not under --art: it is carried
+    failed = 0
+    for c in manifest["numerics"]:
+        if c["error"]:
+            log("%-36s not compiled: %s" % (c["name"], c["error"]))
+            failed += 1
+            continue
+        base, _, variant = c["name"].partition("@")
+        kernels = os.path.join(work, c["name"] + ".so")
+        t0 = time.time()
+        r = sh([os.path.join(build, "bin", "kiln-compile"),
+                os.path.join(art, "models", base + ".mlir"), "--target=cuda",
+                "--cuda-arch=" + manifest["arch"], "--emit=emulator", "-o", kernels] +
+               flags_for(base), env=dict(os.environ, **variants.get(variant, {})))
+        if r.returncode == 0:
+            r = sh([os.path.join(build, "bin", "kiln-run"), os.path.join(art, c["artifact"]),
+                    "--device=cuda"] + numerics_flags(art, c),
+                   env=dict(os.environ, KILN_CUDA_DRIVER=fake, KILN_FAKE_CUDA_KERNELS=kernels))
+        failed += r.returncode != 0
+        errors = [l for l in (r.stdout + r.stderr).splitlines() if "max abs error" in l or
+                  "kiln-run:" in l or "kiln fake cuda:" in l or "error" in l]
+        log("%-36s %s (%.1f s)%s" % (c["name"], "FAIL" if r.returncode else "ok",
+                                     time.time() - t0,
+                                     "" if r.returncode == 0 else "\n  " + "\n  ".join(
+                                         errors[-4:])))
+    shutil.rmtree(work, ignore_errors=True)
+    log("%d of %d numerics cases %s on the emulator (%s)" % (
+        len(manifest["numerics"]) - failed, len(manifest["numerics"]),
+        "pass", manifest["arch"]))
+    return 1 if failed else 0
 
 
 def conformance(kr, art, listing, results):
@@ -962,8 +1019,11 @@ def main():
     pr.add_argument("--budget-s", type=float, default=450,
                     help="torch.compile of the model rows is skipped once it would end "
                     "past this many seconds of the run")
+    pe = sub.add_parser("emulate")
+    pe.add_argument("--art", default=os.path.join(ROOT, ".gpu"))
+    pe.add_argument("--build", default=os.path.join(ROOT, "build-me"))
     a = p.parse_args()
-    return prepare(a) if a.cmd == "prepare" else run(a)
+    return {"prepare": prepare, "run": run, "emulate": emulate}[a.cmd](a)
 
 
 if __name__ == "__main__":
