@@ -2,7 +2,8 @@
 //
 // See CudaEmulator.h for the semantics. The threads of a block are fibers with their own
 // stacks; kiln_emu_switch saves the callee-saved registers, MXCSR and the x87 control
-// word on the current stack and moves to another (no system call, unlike swapcontext).
+// word on the current stack and moves to another (no system call, unlike swapcontext);
+// under ASan each switch is announced to it (__sanitizer_start/finish_switch_fiber).
 // A thread runs until it must wait (a barrier, a warp operation whose lanes have not
 // all arrived), then the scheduler resumes the next one; waits re-check their condition
 // when resumed. A full round of the block with no thread arriving anywhere or exiting is
@@ -15,6 +16,17 @@
 
 #include <dlfcn.h>
 #include <sys/mman.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define KILN_EMU_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KILN_EMU_ASAN 1
+#endif
+#endif
+#ifdef KILN_EMU_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 #include <algorithm>
 #include <bitset>
@@ -111,6 +123,7 @@ struct Thread {
   unsigned tid[3] = {0, 0, 0};
   unsigned linear = 0, warp = 0, lane = 0;
   bool done = false;
+  void *fakeStack = nullptr;     // ASan's, while the thread is switched out
   const char *waiting = nullptr; // what it waits at, for the deadlock report
   std::vector<Copy> open;
   std::deque<std::vector<Copy>> committed;
@@ -196,6 +209,9 @@ struct Launch {
   uint64_t progress = 0;
   Thread *current = nullptr;
   void *schedulerSp = nullptr;
+  void *schedulerFakeStack = nullptr; // ASan's view of the scheduler's stack
+  const void *schedulerBottom = nullptr;
+  size_t schedulerSize = 0;
   bool failed = false;
   std::string error;
   std::chrono::steady_clock::time_point deadline;
@@ -231,7 +247,40 @@ std::string where() {
   return text;
 }
 
-void yield() { kiln_emu_switch(&gLaunch->current->sp, gLaunch->schedulerSp); }
+/// ASan's view of a stack switch, which it cannot see in kiln_emu_switch: before it,
+/// the stack being switched to; after it, the fake stack (detect_stack_use_after_return)
+/// of the one switched back to. Nothing without ASan.
+void beginSwitch(void **fakeStackSave, const void *bottom, size_t size) {
+#ifdef KILN_EMU_ASAN
+  __sanitizer_start_switch_fiber(fakeStackSave, bottom, size);
+#else
+  (void)fakeStackSave, (void)bottom, (void)size;
+#endif
+}
+void endSwitch(void *fakeStack, const void **oldBottom, size_t *oldSize) {
+#ifdef KILN_EMU_ASAN
+  __sanitizer_finish_switch_fiber(fakeStack, oldBottom, oldSize);
+#else
+  (void)fakeStack, (void)oldBottom, (void)oldSize;
+#endif
+}
+
+/// Back to the scheduler, to be resumed where it left off.
+void yield() {
+  Launch &L = *gLaunch;
+  Thread &t = *L.current;
+  beginSwitch(&t.fakeStack, L.schedulerBottom, L.schedulerSize);
+  kiln_emu_switch(&t.sp, L.schedulerSp);
+  endSwitch(t.fakeStack, nullptr, nullptr);
+}
+
+/// Back to the scheduler for good (the thread exited or failed).
+[[noreturn]] void leave() {
+  Launch &L = *gLaunch;
+  beginSwitch(nullptr, L.schedulerBottom, L.schedulerSize);
+  kiln_emu_switch(&L.current->sp, L.schedulerSp);
+  __builtin_unreachable();
+}
 
 /// Lets the other threads run until `generation` (of a barrier or a meeting point) moves
 /// on; `what` names the wait in a deadlock report.
@@ -248,8 +297,7 @@ void awaitNext(const uint64_t &generation, const char *what) {
 [[noreturn]] void fail(const std::string &what) {
   gLaunch->failed = true;
   gLaunch->error = where() + ": " + what;
-  yield();
-  __builtin_unreachable();
+  leave();
 }
 
 template <typename T> T arg(const void *args, int i) {
@@ -1455,13 +1503,14 @@ void finish(Thread &t) {
 }
 
 [[noreturn]] void threadMain(Thread *t) {
+  // Switched to from the scheduler, whose stack ASan now learns.
+  endSwitch(nullptr, &gLaunch->schedulerBottom, &gLaunch->schedulerSize);
   gLaunch->kernel->entry(gLaunch->params);
   finish(*t);
   t->done = true;
   --gLaunch->live;
   ++gLaunch->progress;
-  yield();
-  __builtin_unreachable();
+  leave();
 }
 
 std::string deadlockReport(const Launch &L) {
@@ -1526,7 +1575,9 @@ bool runBlock(Launch &L) {
         continue;
       }
       L.current = &t;
+      beginSwitch(&L.schedulerFakeStack, stackTop(t.linear) - kStackBytes, kStackBytes);
       kiln_emu_switch(&L.schedulerSp, t.sp);
+      endSwitch(L.schedulerFakeStack, nullptr, nullptr);
       if (L.failed) {
         return false;
       }
