@@ -271,7 +271,7 @@ private:
     llvm::Type *i32 = llvm::Type::getInt32Ty(ctx);
     llvm::Type *i64 = llvm::Type::getInt64Ty(ctx);
     llvm::StructType *entryType = llvm::StructType::get(ctx, {ptr(), i64, i32, i32});
-    auto entry = [&](llvm::Constant *address, uint64_t bytes, int32_t kind) {
+    auto row = [&](llvm::Constant *address, uint64_t bytes, int32_t kind) {
       if (address->getType() != ptr()) {
         address = llvm::ConstantExpr::getAddrSpaceCast(address, ptr());
       }
@@ -286,7 +286,7 @@ private:
         continue; // LLVM's own, and the import slots (the emulator's, not the kernels')
       }
       if (g.getAddressSpace() != 3) {
-        table.push_back(entry(&g, dl.getTypeAllocSize(g.getValueType()), emu::kGlobal));
+        table.push_back(row(&g, dl.getTypeAllocSize(g.getValueType()), emu::kGlobal));
       } else if (dl.getTypeAllocSize(g.getValueType()) == 0) {
         dynamics.push_back(&g);
       } else {
@@ -325,14 +325,14 @@ private:
       uint64_t bytes = dl.getTypeAllocSize(statics[i]->getValueType());
       statics[i]->replaceAllUsesWith(at(offsets[i]));
       statics[i]->eraseFromParent();
-      table.push_back(entry(at(offsets[i]), bytes, emu::kStaticShared));
+      table.push_back(row(at(offsets[i]), bytes, emu::kStaticShared));
     }
     if (!dynamics.empty()) {
       for (llvm::GlobalVariable *g : dynamics) {
         g->replaceAllUsesWith(at(dynamicOffset));
         g->eraseFromParent();
       }
-      table.push_back(entry(at(dynamicOffset), emu::kMaxDynamicShared, emu::kDynamicShared));
+      table.push_back(row(at(dynamicOffset), emu::kMaxDynamicShared, emu::kDynamicShared));
     }
     return table;
   }

@@ -118,6 +118,24 @@ struct Copy {
   uint32_t srcBytes;
 };
 
+/// PTX's commit groups (cp.async, wgmma): operations issued since the last commit, then
+/// one group per commit, oldest first, until a wait retires them.
+template <typename T> struct CommitGroups {
+  std::vector<T> open;
+  std::deque<std::vector<T>> committed;
+  void commit() {
+    committed.push_back(std::move(open));
+    open.clear();
+  }
+  /// Retires all but the `keep` most recent groups, oldest first, through `retire`.
+  template <typename F> void retireAllBut(size_t keep, F retire) {
+    while (committed.size() > keep) {
+      retire(committed.front());
+      committed.pop_front();
+    }
+  }
+};
+
 struct Thread {
   void *sp = nullptr;
   unsigned tid[3] = {0, 0, 0};
@@ -125,12 +143,9 @@ struct Thread {
   bool done = false;
   void *fakeStack = nullptr;     // ASan's, while the thread is switched out
   const char *waiting = nullptr; // what it waits at, for the deadlock report
-  std::vector<Copy> open;
-  std::deque<std::vector<Copy>> committed;
-  // This thread's wgmma operations (Launch::wgmmaReads): not yet committed, then per
-  // wgmma group until wgmma.wait_group retires it.
-  std::vector<uint64_t> wgmmaOpen;
-  std::deque<std::vector<uint64_t>> wgmmaGroups;
+  CommitGroups<Copy> copies; // cp.async
+  // This thread's wgmma operations, by number (Launch::wgmmaReads).
+  CommitGroups<uint64_t> wgmmas;
 };
 
 /// Where the lanes of a warp meet for one warp-wide operation: operands written on
@@ -663,31 +678,19 @@ template <int Bytes, bool WithSize> void cpAsync(void *, const void *args) {
   if (srcBytes > 0) {
     checkAccess(src, srcBytes, "a cp.async read");
   }
-  gLaunch->current->open.push_back({dst, src, Bytes, srcBytes});
+  gLaunch->current->copies.open.push_back({dst, src, Bytes, srcBytes});
 }
 
-void cpAsyncCommit(void *, const void *) {
-  Thread &t = *gLaunch->current;
-  t.committed.push_back(std::move(t.open));
-  t.open.clear();
-}
+void cpAsyncCommit(void *, const void *) { gLaunch->current->copies.commit(); }
 
 void cpAsyncWait(void *, const void *args) {
-  Thread &t = *gLaunch->current;
-  uint32_t keep = arg<uint32_t>(args, 0);
-  while (t.committed.size() > keep) {
-    land(t.committed.front());
-    t.committed.pop_front();
-  }
+  gLaunch->current->copies.retireAllBut(arg<uint32_t>(args, 0), land);
 }
 
 void cpAsyncWaitAll(void *, const void *) {
-  Thread &t = *gLaunch->current;
-  cpAsyncCommit(nullptr, nullptr);
-  while (!t.committed.empty()) {
-    land(t.committed.front());
-    t.committed.pop_front();
-  }
+  CommitGroups<Copy> &copies = gLaunch->current->copies;
+  copies.commit();
+  copies.retireAllBut(0, land);
 }
 
 //===----------------------------------------------------------------------===//
@@ -835,26 +838,20 @@ void mbarrierWaitParity(void *, const void *args) {
 }
 
 /// wgmma.commit_group: the thread's uncommitted wgmma operations become a group.
-void wgmmaCommit(void *, const void *) {
-  Thread &t = *gLaunch->current;
-  t.wgmmaGroups.push_back(std::move(t.wgmmaOpen));
-  t.wgmmaOpen.clear();
-}
+void wgmmaCommit(void *, const void *) { gLaunch->current->wgmmas.commit(); }
 
 /// wgmma.wait_group N: all but the N most recent groups are retired (their results
 /// were computed at issue; what retiring ends is their claim on shared memory).
 void wgmmaWait(void *, const void *args) {
   Thread &t = *gLaunch->current;
-  uint64_t keep = arg<uint64_t>(args, 0);
-  while (t.wgmmaGroups.size() > keep) {
-    for (uint64_t id : t.wgmmaGroups.front()) {
+  t.wgmmas.retireAllBut(arg<uint64_t>(args, 0), [&](const std::vector<uint64_t> &group) {
+    for (uint64_t id : group) {
       auto it = gLaunch->wgmmaReads.find(id);
       if (it != gLaunch->wgmmaReads.end() && it->second.retiredBy.set(t.linear % 128).all()) {
         gLaunch->wgmmaReads.erase(it);
       }
     }
-    t.wgmmaGroups.pop_front();
-  }
+  });
 }
 
 /// Fails when [dst, dst + bytes) overlaps shared memory that a wgmma reads which
@@ -1061,7 +1058,7 @@ template <int N, int Type> void wgmma(void *result, const void *args) {
     uint64_t id = L.wgmmaCount++;
     L.wgmmaReads[id] = WgmmaReads{{spanA, spanB}, group, {}};
     for (unsigned t = group * 128; t < group * 128 + 128; ++t) {
-      L.threads[t].wgmmaOpen.push_back(id);
+      L.threads[t].wgmmas.open.push_back(id);
     }
     w.out.resize(128 * R);
     for (unsigned t = 0; t < 128; ++t) {
@@ -1494,12 +1491,8 @@ const std::map<std::string, abi::ImportFn> &registry() {
 //===----------------------------------------------------------------------===//
 
 void finish(Thread &t) {
-  land(t.open);
-  t.open.clear();
-  while (!t.committed.empty()) {
-    land(t.committed.front());
-    t.committed.pop_front();
-  }
+  t.copies.commit();
+  t.copies.retireAllBut(0, land);
 }
 
 [[noreturn]] void threadMain(Thread *t) {
