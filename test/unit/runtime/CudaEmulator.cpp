@@ -1694,6 +1694,34 @@ int kernelParams(const Program &program, const std::string &kernel) {
   return it == program.kernels.end() ? -1 : it->second->numParams;
 }
 
+/// Why the emulated `program` cannot stand in for the kernels of PTX `ptx`: another
+/// architecture, or a kernel with another parameter count; "" when it can.
+std::string moduleMismatch(const Program &program, const std::string &ptx) {
+  size_t target = ptx.find(".target ");
+  std::string arch = target == std::string::npos
+                         ? ""
+                         : ptx.substr(target + 8, ptx.find_first_of(", \n", target + 8) - target - 8);
+  if (arch != program.arch) {
+    return "the emulated kernels are built for " + program.arch +
+           ", the module is " + arch + " PTX: build both with the same --cuda-arch";
+  }
+  for (size_t at = ptx.find(".entry "); at != std::string::npos; at = ptx.find(".entry ", at + 1)) {
+    size_t begin = at + 7, open = ptx.find('(', begin), close = ptx.find(')', open);
+    std::string name = ptx.substr(begin, open - begin);
+    int params = 0;
+    for (size_t p = ptx.find(".param", open); p < close; p = ptx.find(".param", p + 1)) {
+      ++params;
+    }
+    int emulated = kernelParams(program, name);
+    if (emulated >= 0 && emulated != params) {
+      return "kernel " + name + " takes " + std::to_string(emulated) +
+             " parameters there and " + std::to_string(params) +
+             " in the module: they are another model's kernels";
+    }
+  }
+  return "";
+}
+
 bool launch(const Program &program, const std::string &kernel, const unsigned grid[3],
             const unsigned block[3], unsigned sharedBytes, void **params,
             const DeviceMemoryCheck &inDeviceMemory, std::string &error) {

@@ -65,6 +65,11 @@ const std::string &programArch(const Program &program);
 /// The kernel's parameter count, or -1 when the program has no kernel of that name.
 int kernelParams(const Program &program, const std::string &kernel);
 
+/// Why `program` cannot run in place of the kernels of the PTX module `ptx`: another
+/// architecture, or a kernel with another parameter count (another model's kernels);
+/// "" when it can.
+std::string moduleMismatch(const Program &program, const std::string &ptx);
+
 /// Whether [address, address + bytes) is device memory.
 using DeviceMemoryCheck = std::function<bool(uint64_t address, uint64_t bytes)>;
 

@@ -297,6 +297,23 @@ TEST_F(CudaEmulatorTest, ATmaCopyOverSharedMemoryAnUnretiredWgmmaReadsIsReported
   EXPECT_TRUE(run("wgmma_race", 128, {a.buffer(), {mode.data(), 4}}, error)) << error;
 }
 
+TEST_F(CudaEmulatorTest, APtxModuleMustMatchTheEmulatedKernels) {
+  // The test kernels are sm_90a's; `reduce` takes 2 parameters.
+  const std::string reduce2 = ".version 8.3\n.target sm_90a\n.address_size 64\n"
+                              ".visible .entry reduce(\n\t.param .u64 a,\n\t.param .u64 b\n)\n{\n}\n";
+  EXPECT_EQ(kiln::emu::moduleMismatch(*program, reduce2), "");
+  std::string reduce1 = reduce2;
+  reduce1.replace(reduce1.find(",\n\t.param .u64 b"), 17, "");
+  EXPECT_EQ(kiln::emu::moduleMismatch(*program, reduce1),
+            "kernel reduce takes 2 parameters there and 1 in the module: they are another "
+            "model's kernels");
+  std::string sm80 = reduce2;
+  sm80.replace(sm80.find("sm_90a"), 6, "sm_80");
+  EXPECT_EQ(kiln::emu::moduleMismatch(*program, sm80),
+            "the emulated kernels are built for sm_90a, the module is sm_80 PTX: build both "
+            "with the same --cuda-arch");
+}
+
 TEST_F(CudaEmulatorTest, UnknownKernelsAndObjectsAreRefused) {
   std::string error;
   EXPECT_EQ(kiln::emu::kernelParams(*program, "reduce"), 2);

@@ -508,33 +508,6 @@ FAKE_EXPORT CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size
 // Modules and launches
 //===----------------------------------------------------------------------===//
 
-/// Why the emulated `program` cannot stand in for the kernels of PTX `ptx`: another
-/// architecture, or a kernel with another parameter count; "" when it can.
-std::string mismatch(const kiln::emu::Program &program, const std::string &ptx) {
-  size_t target = ptx.find(".target ");
-  std::string arch = target == std::string::npos
-                         ? ""
-                         : ptx.substr(target + 8, ptx.find_first_of(", \n", target + 8) - target - 8);
-  if (arch != kiln::emu::programArch(program)) {
-    return "the emulated kernels are built for " + kiln::emu::programArch(program) +
-           ", the module is " + arch + " PTX: build both with the same --cuda-arch";
-  }
-  for (size_t at = ptx.find(".entry "); at != std::string::npos; at = ptx.find(".entry ", at + 1)) {
-    size_t begin = at + 7, open = ptx.find('(', begin), close = ptx.find(')', open);
-    std::string name = ptx.substr(begin, open - begin);
-    int params = 0;
-    for (size_t p = ptx.find(".param", open); p < close; p = ptx.find(".param", p + 1)) {
-      ++params;
-    }
-    int emulated = kiln::emu::kernelParams(program, name);
-    if (emulated >= 0 && emulated != params) {
-      return "kernel " + name + " takes " + std::to_string(emulated) +
-             " parameters there and " + std::to_string(params) +
-             " in the module: they are another model's kernels";
-    }
-  }
-  return "";
-}
 
 FAKE_EXPORT CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned n,
                                         CUjit_option *options, void **values) {
@@ -558,7 +531,7 @@ FAKE_EXPORT CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, uns
       std::fprintf(stderr, "kiln fake cuda: %s\n", error.c_str());
       return kInvalidImage;
     }
-    if (std::memcmp(bytes, "\x7f" "ELF", 4) != 0 && !(error = mismatch(*program, bytes)).empty()) {
+    if (std::memcmp(bytes, "\x7f" "ELF", 4) != 0 && !(error = kiln::emu::moduleMismatch(*program, bytes)).empty()) {
       error = std::string(kernels) + ": " + error;
       writeLog(n, options, values, error);
       std::fprintf(stderr, "kiln fake cuda: %s\n", error.c_str());
