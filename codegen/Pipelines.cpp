@@ -68,10 +68,12 @@ static void registerPipelinePasses() {
 /// precision of matrix products, fusion, then one kernel per group. Mixed precision runs
 /// after BatchNorm folding (which reads f32 weights) and the raising of decomposed
 /// softmaxes, so that it sees the attentions kiln-fuse will group and keeps their
-/// products f32 for the attention kernel (keep-attention).
+/// products f32 for the attention kernel (keep-attention). `cudaKernels`: the CUDA
+/// kernels also take dense convolutions in 16 bits, and attention groups reading and
+/// writing 16-bit tensors (kiln-mixed-precision convolutions, attention-io).
 static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &report,
                            const std::string &precision, bool contractionPrologues,
-                           bool narrowConvolutions, bool attention = true,
+                           bool cudaKernels, bool attention = true,
                            bool flattenNorms = false) {
   if (fusion) {
     pm.addPass(createFoldBatchNormPass());
@@ -86,7 +88,8 @@ static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &re
   }
   if (precision != "fp32") {
     pm.addPass(createMixedPrecisionPass(
-        MixedPrecisionPassOptions{precision, fusion, narrowConvolutions}));
+        MixedPrecisionPassOptions{precision, fusion, /*convolutions=*/cudaKernels,
+                                  /*attentionIO=*/cudaKernels}));
   }
   if (fusion) {
     // Without general prologues (CUDA), a convolution still takes the elementwise ops on
@@ -105,7 +108,7 @@ LogicalResult buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
     return failure();
   }
   addGraphPasses(pm, options.fusion, options.fusionReport, options.precision,
-                 /*contractionPrologues=*/true, /*narrowConvolutions=*/false);
+                 /*contractionPrologues=*/true, /*cudaKernels=*/false);
   if (stop == "kiln") {
     return success();
   }
@@ -151,7 +154,7 @@ LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &op
   // Layer norms over several dims become one over their product, softmaxes over another
   // axis run over the last (the row kernel reduces one last loop).
   addGraphPasses(pm, options.fusion, options.fusionReport, options.precision,
-                 /*contractionPrologues=*/false, /*narrowConvolutions=*/true, attention,
+                 /*contractionPrologues=*/false, /*cudaKernels=*/true, attention,
                  /*flattenNorms=*/true);
   // What the flash-attention kernel needs to know of each attention kernel, recorded
   // while its body is still kiln ops (kiln-cuda-map-kernels reads it after

@@ -64,6 +64,10 @@ def MixedPrecisionPass : Pass<"kiln-mixed-precision"> {
     flash-attention kernel uses it, the CPU lowering computes in f32 (more accurate).
     With `convolutions` (the CUDA pipeline sets it), dense convolutions (groups = 1)
     are narrowed the same way, their bias with them; depthwise and grouped ones stay f32.
+    With `attention-io` too (CUDA), Q, K and V are narrowed where they are produced
+    and widened right where the attention reads them; kiln-fuse takes the widening
+    casts, and the narrowing of the result for the product after it, into the group,
+    so the attention kernel reads and writes 16-bit tensors.
     ```mlir
     %s = kiln.matmul %q, %k transpose_b {kiln.precision = "bf16"}
         : (tensor<1x2x64x16xf32>, tensor<1x2x64x16xf32>) -> tensor<1x2x64x64xf32>
@@ -77,7 +81,11 @@ def MixedPrecisionPass : Pass<"kiln-mixed-precision"> {
            "attention kernel to compute in the precision">,
     Option<"convolutions", "convolutions", "bool", /*default=*/"false",
            "Also run dense kiln.conv2d (groups = 1) in the precision, bias included (the "
-           "CUDA pipeline sets it: its implicit-GEMM kernel runs them on tensor cores)">];
+           "CUDA pipeline sets it: its implicit-GEMM kernel runs them on tensor cores)">,
+    Option<"attentionIO", "attention-io", "bool", /*default=*/"false",
+           "With keep-attention: attention groups read Q, K and V, and write their "
+           "result, in the precision (the CUDA pipeline sets it: its flash-attention "
+           "kernel rounds them to it anyway, and reads and writes half the bytes)">];
 }
 
 //===----------------------------------------------------------------------------===//

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------------===//
 #include "codegen/common/Attention.h"
 #include "passes/fusion/ConstantData.h"
+#include "passes/fusion/Fuse.h"
 
 using namespace mlir;
 
@@ -17,13 +18,20 @@ namespace kiln::codegen {
 Traced trace(Value v, bool swapLast) {
   auto rank = cast<RankedTensorType>(v.getType()).getRank();
   Traced t{v, llvm::to_vector(llvm::seq<int64_t>(0, rank)), {}};
-  while (auto transpose = t.source.getDefiningOp<TransposeOp>()) {
-    ArrayRef<int64_t> p = transpose.getPermutation();
-    for (int64_t &d : t.perm) {
-      d = p[d];
+  while (Operation *def = t.source.getDefiningOp()) {
+    if (auto transpose = dyn_cast<TransposeOp>(def)) {
+      ArrayRef<int64_t> p = transpose.getPermutation();
+      for (int64_t &d : t.perm) {
+        d = p[d];
+      }
+      t.transposes.push_back(transpose);
+      t.source = transpose.getInput();
+    } else if (!t.widen && fusion::isWideningCast(def)) {
+      t.widen = cast<CastOp>(def);
+      t.source = t.widen.getInput();
+    } else {
+      break;
     }
-    t.transposes.push_back(transpose);
-    t.source = transpose.getInput();
   }
   if (swapLast) {
     std::swap(t.perm[rank - 2], t.perm[rank - 1]);
@@ -82,10 +90,15 @@ FailureOr<Attention> matchAttention(func::FuncOp fn) {
     return failure();
   }
   a.result = ret.getOperand(0);
+  Value wide = a.result;
+  if (fusion::isNarrowingCast(wide.getDefiningOp())) {
+    a.narrow = wide.getDefiningOp<CastOp>();
+    wide = a.narrow.getInput();
+  }
   int64_t rank = a.pv.getType().getRank();
   a.outPerm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-  if (a.result != a.pv.getResult()) {
-    a.merge = a.result.getDefiningOp<TransposeOp>();
+  if (wide != a.pv.getResult()) {
+    a.merge = wide.getDefiningOp<TransposeOp>();
     if (!a.merge || a.merge.getInput() != a.pv.getResult()) {
       return failure();
     }

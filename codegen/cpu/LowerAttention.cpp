@@ -35,7 +35,9 @@
 //
 // Under --precision=bf16|fp16 the group's matmuls stay f32, marked `kiln.precision`
 // (kiln-mixed-precision keep-attention): the CUDA flash kernel computes them in that
-// precision, this lowering in f32, which is the more accurate of the two.
+// precision, this lowering in f32, which is the more accurate of the two. Operands the
+// group reads through a widening cast (16-bit Q, K, V) are widened as they are copied;
+// a result the group narrows is narrowed after the loop.
 //
 //===----------------------------------------------------------------------------===//
 #include "codegen/Passes.h"
@@ -95,13 +97,16 @@ Value copyTile(OpBuilder &b, Location loc, const Traced &t, ValueRange batch, Op
   size_t rank = t.perm.size();
   bool transposed = t.perm[rank - 2] > t.perm[rank - 1];
   Type f32 = b.getF32Type();
+  // A 16-bit source (the group's operands narrowed, attention-io) is widened as it is
+  // copied.
+  Type sourceElem = cast<RankedTensorType>(t.source.getType()).getElementType();
   auto sliceType = RankedTensorType::get(transposed ? ArrayRef<int64_t>{cols, rows}
                                                     : ArrayRef<int64_t>{rows, cols},
-                                         f32);
+                                         sourceElem);
   SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
   Value slice =
       tensor::ExtractSliceOp::create(b, loc, sliceType, t.source, offsets, sizes, strides);
-  if (!transposed && scale == 1.0 && !forceCopy) {
+  if (!transposed && scale == 1.0 && !forceCopy && sourceElem == f32) {
     return slice;
   }
   MLIRContext *ctx = b.getContext();
@@ -111,12 +116,16 @@ Value copyTile(OpBuilder &b, Location loc, const Traced &t, ValueRange batch, Op
   return createGenericOp(b, loc, TypeRange{init.getType()}, ValueRange{slice}, ValueRange{init},
                          {in, id}, getParallelIterators(2),
                          [&](OpBuilder &nb, Location l, ValueRange args) -> SmallVector<Value> {
+                           Value x = args[0];
+                           if (x.getType() != f32) {
+                             x = arith::ExtFOp::create(nb, l, f32, x);
+                           }
                            if (scale == 1.0) {
-                             return {args[0]};
+                             return {x};
                            }
                            Value c = arith::ConstantOp::create(
                                nb, l, nb.getF32FloatAttr(static_cast<float>(scale)));
-                           return {arith::MulFOp::create(nb, l, args[0], c)};
+                           return {arith::MulFOp::create(nb, l, x, c)};
                          })
       .getResult(0);
 }
@@ -372,10 +381,18 @@ LogicalResult lower(func::FuncOp fn, Attention &a) {
   tensor::ParallelInsertSliceOp::create(b, loc, rowLoop.getResult(0),
                                         forall.getRegionIterArgs()[0], offsets, sizes, strides);
 
-  // The group's ops are dead now.
-  Value result = a.result;
-  result.replaceAllUsesExcept(forall.getResult(0), forall);
+  // The group's ops are dead now; a result narrowed to 16 bits (attention-io) is
+  // narrowed after the loop.
+  Value computed = forall.getResult(0);
+  if (a.narrow) {
+    b.setInsertionPointAfter(forall);
+    computed = CastOp::create(b, a.narrow.getLoc(), a.narrow.getType(), computed);
+  }
+  a.result.replaceAllUsesWith(computed);
   SmallVector<Operation *> dead;
+  if (a.narrow) {
+    dead.push_back(a.narrow);
+  }
   if (a.merge) {
     dead.push_back(a.merge);
   }
@@ -385,6 +402,9 @@ LogicalResult lower(func::FuncOp fn, Attention &a) {
   dead.push_back(a.qk);
   for (Traced *t : {&a.v, &a.kt, &a.q}) {
     dead.append(t->transposes.begin(), t->transposes.end());
+    if (t->widen) {
+      dead.push_back(t->widen);
+    }
   }
   for (Operation *op : dead) {
     if (op->use_empty()) {

@@ -121,9 +121,15 @@ struct DescribeAttentionPass
     attention.insert(a->chain.begin(), a->chain.end());
     for (const codegen::Traced *t : {&a->q, &a->kt, &a->v}) {
       attention.insert(t->transposes.begin(), t->transposes.end());
+      if (t->widen) {
+        attention.insert(t->widen);
+      }
     }
     if (a->merge) {
       attention.insert(a->merge);
+    }
+    if (a->narrow) {
+      attention.insert(a->narrow);
     }
     for (Operation &op : fn.getBody().front().without_terminator()) {
       if (!attention.contains(&op) && !isa<ConstantOp>(op)) {

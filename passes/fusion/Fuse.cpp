@@ -50,6 +50,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <functional>
 
@@ -366,9 +367,17 @@ std::optional<Group> matchAttention(SoftmaxOp softmax, const DenseSet<Operation 
     return std::nullopt;
   }
   Group group{FusionScheme::attention, {}, {}};
+  // Per operand: the transpose splitting the heads out, then a widening cast before it
+  // (16-bit Q, K, V under --precision=bf16|fp16: the kernel reads them as they are).
   for (Value operand : {qk.getLhs(), qk.getRhs(), pv.getRhs()}) {
     Operation *producer = operand.getDefiningOp();
     if (producer && isa<TransposeOp>(producer) && !taken.contains(producer) &&
+        operand.hasOneUse()) {
+      group.members.push_back(producer);
+      operand = producer->getOperand(0);
+      producer = operand.getDefiningOp();
+    }
+    if (producer && fusion::isWideningCast(producer) && !taken.contains(producer) &&
         operand.hasOneUse()) {
       group.members.push_back(producer);
     }
@@ -378,13 +387,21 @@ std::optional<Group> matchAttention(SoftmaxOp softmax, const DenseSet<Operation 
   group.members.push_back(softmax);
   group.members.push_back(pv);
   // Heads merged back: a transpose that keeps the rows before the columns.
+  Operation *last = pv;
   if (auto merge = dyn_cast_or_null<TransposeOp>(fusion::getSoleUser(pv.getResult()))) {
     ArrayRef<int64_t> perm = merge.getPermutation();
     auto rowAt = llvm::find(perm, rank - 2) - perm.begin();
     auto colAt = llvm::find(perm, rank - 1) - perm.begin();
     if (!taken.contains(merge) && rowAt < colAt) {
       group.members.push_back(merge);
+      last = merge;
     }
+  }
+  // The result narrowed to 16 bits for the product after it (--precision): the kernel
+  // writes it so, instead of an f32 tensor and a cast kernel.
+  if (Operation *cast = fusion::getSoleUser(last->getResult(0));
+      cast && fusion::isNarrowingCast(cast) && !taken.contains(cast)) {
+    group.members.push_back(cast);
   }
   llvm::sort(group.members, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   return group;
@@ -407,6 +424,45 @@ std::optional<std::pair<MatmulOp, MatmulOp>> fusion::attentionProducts(SoftmaxOp
   }
   llvm_unreachable("an attention group holds the scores matmul");
 }
+
+SmallVector<OpOperand *, 3> fusion::attentionInputs(SoftmaxOp softmax) {
+  std::optional<Group> group = matchAttention(softmax, /*taken=*/{});
+  if (!group) {
+    return {};
+  }
+  auto pv = cast<MatmulOp>(fusion::getSoleUser(softmax.getResult()));
+  auto qk = cast<MatmulOp>(*llvm::find_if(group->members, [&](Operation *op) {
+    return isa<MatmulOp>(op) && op != pv.getOperation();
+  }));
+  SmallVector<OpOperand *, 3> inputs;
+  for (OpOperand *use : {&qk.getLhsMutable(), &qk.getRhsMutable(), &pv.getRhsMutable()}) {
+    Operation *producer = use->get().getDefiningOp();
+    if (producer && llvm::is_contained(group->members, producer) &&
+        isa<TransposeOp>(producer)) {
+      use = &producer->getOpOperand(0);
+    }
+    inputs.push_back(use);
+  }
+  return inputs;
+}
+
+/// A kiln.cast from a 16-bit float to f32 (`widening`), or from f32 to a 16-bit float.
+static bool isCastBetween(Operation *op, bool widening) {
+  auto c = dyn_cast_or_null<CastOp>(op);
+  if (!c) {
+    return false;
+  }
+  Type from = getElementTypeOrSelf(c.getInput().getType());
+  Type to = getElementTypeOrSelf(c.getType());
+  if (!widening) {
+    std::swap(from, to);
+  }
+  return (from.isBF16() || from.isF16()) && to.isF32();
+}
+
+bool fusion::isWideningCast(Operation *op) { return isCastBetween(op, /*widening=*/true); }
+
+bool fusion::isNarrowingCast(Operation *op) { return isCastBetween(op, /*widening=*/false); }
 
 namespace {
 

@@ -11,6 +11,8 @@
 
 #include "dialects/kiln/KilnOps.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <optional>
 #include <utility>
 
@@ -22,6 +24,20 @@ namespace kiln::fusion {
 /// mask, `softmax` over the last axis, the values matmul, every shape static f32 and
 /// accepted by the cost model), or nothing.
 std::optional<std::pair<MatmulOp, MatmulOp>> attentionProducts(SoftmaxOp softmax);
+
+/// Where the attention group around `softmax` reads Q, K and V from outside: for each,
+/// the operand of the group member that reads it (the transpose the group takes, else
+/// the matmul itself), in the order Q, K, V. A widening kiln.cast (16-bit float to f32)
+/// put on such an operand joins the group (kiln-fuse takes it in), so the attention
+/// kernel then reads the 16-bit tensor; kiln-mixed-precision uses this to give the
+/// attention 16-bit inputs. Empty when no group forms.
+llvm::SmallVector<mlir::OpOperand *, 3> attentionInputs(SoftmaxOp softmax);
+
+/// A kiln.cast from a 16-bit float tensor to f32 (kiln-mixed-precision's widening).
+bool isWideningCast(mlir::Operation *op);
+
+/// A kiln.cast from f32 to a 16-bit float tensor.
+bool isNarrowingCast(mlir::Operation *op);
 
 } // namespace kiln::fusion
 

@@ -90,6 +90,17 @@ Value narrow(OpBuilder &b, Location loc, Value v, Type elem, DenseMap<Value, Val
     // takes it as an epilogue instead of a kernel of its own.
     Value input = narrow(b, loc, reshape.getInput(), elem, narrowed);
     result = ReshapeOp::create(b, reshape.getLoc(), narrowType, input);
+  } else if (auto slice = v.getDefiningOp<SliceOp>();
+             slice && llvm::all_of(slice.getInput().getUsers(), [&](Operation *user) {
+               Value shared = narrowed.lookup(slice.getInput());
+               return isa<SliceOp>(user) || (shared && user == shared.getDefiningOp());
+             })) {
+    // A column slice of the concatenated Q/K/V product (kiln-fuse-siblings): the cast
+    // goes before the slices, so that the product's group takes it as an epilogue and
+    // yields 16-bit slices (the slices end that group: kiln-fuse's columnSlices).
+    Value input = narrow(b, loc, slice.getInput(), elem, narrowed);
+    result = SliceOp::create(b, slice.getLoc(), narrowType, input, slice.getStarts(),
+                             slice.getEnds(), slice.getSteps());
   } else if (constant && (values = readF32(constant))) {
     const llvm::fltSemantics &sem = cast<FloatType>(elem).getFloatSemantics();
     SmallVector<uint16_t> bits;
@@ -133,11 +144,15 @@ struct MixedPrecisionPass : public impl::MixedPrecisionPassBase<MixedPrecisionPa
     // The attention products first, while every product is still f32 (the matcher
     // requires f32 scores and values).
     DenseSet<Operation *> attention;
+    SmallVector<OpOperand *> attentionReads; // Q, K, V of every attention (attention-io)
     if (keepAttention) {
       root->walk([&](SoftmaxOp softmax) {
         if (auto products = fusion::attentionProducts(softmax)) {
           attention.insert(products->first);
           attention.insert(products->second);
+          if (attentionIO) {
+            llvm::append_range(attentionReads, fusion::attentionInputs(softmax));
+          }
         }
       });
     }
@@ -177,17 +192,45 @@ struct MixedPrecisionPass : public impl::MixedPrecisionPassBase<MixedPrecisionPa
       op->getResult(0).replaceAllUsesWith(wide);
       op->erase();
     }
+    // Attention inputs (attention-io): Q, K and V narrowed where they are produced (the
+    // producer's group takes the cast), widened again right where the attention group
+    // reads them (the group takes that cast in: the attention kernel reads 16 bits and
+    // would round to them anyway). Not for a function argument: its cast would be a
+    // kernel of its own. The attention's result needs nothing here: the product after it
+    // narrows it, and the group takes that cast as its last member.
+    for (OpOperand *use : attentionReads) {
+      Value x = use->get();
+      Value root = x;
+      while (isa_and_nonnull<ReshapeOp, SliceOp>(root.getDefiningOp())) {
+        root = root.getDefiningOp()->getOperand(0);
+      }
+      if (isa<BlockArgument>(root) || !getElementTypeOrSelf(x.getType()).isF32()) {
+        continue;
+      }
+      OpBuilder b(use->getOwner());
+      Value n = narrow(b, use->getOwner()->getLoc(), x, elem, narrowed);
+      use->set(CastOp::create(b, use->getOwner()->getLoc(), x.getType(), n));
+    }
     // Weights converted for every product that read them are dead in f32, and so are
-    // reshapes whose narrowed copies replaced them (a dead user would keep the cast out of
-    // its producer's group: kiln-fuse fuses single-consumer edges).
+    // reshapes and slices whose narrowed copies replaced them (a dead user would keep the
+    // cast out of its producer's group: kiln-fuse fuses single-consumer edges). Until
+    // nothing changes: a reshape of a slice is dead before the slice. An erased op is
+    // only ever compared, never read again.
+    SmallVector<Operation *> candidates;
     for (Value wide : llvm::make_first_range(narrowed)) {
-      if (wide.use_empty() && wide.getDefiningOp<ConstantOp>()) {
-        wide.getDefiningOp()->erase();
+      if (isa_and_nonnull<ConstantOp, ReshapeOp, SliceOp>(wide.getDefiningOp())) {
+        candidates.push_back(wide.getDefiningOp());
       }
     }
-    for (Value wide : llvm::make_first_range(narrowed)) {
-      if (wide.use_empty() && wide.getDefiningOp<ReshapeOp>()) {
-        wide.getDefiningOp()->erase();
+    DenseSet<Operation *> erased;
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (Operation *op : candidates) {
+        if (!erased.contains(op) && op->use_empty()) {
+          erased.insert(op);
+          op->erase();
+          changed = true;
+        }
       }
     }
   }

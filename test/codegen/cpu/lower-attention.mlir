@@ -89,3 +89,37 @@ func.func private @kernel0_fused_attention(%s: tensor<2x16x16xf32>) -> tensor<2x
   %p = kiln.softmax %s axis = 2 : tensor<2x16x16xf32>
   return %p : tensor<2x16x16xf32>
 }
+
+// -----
+
+// 16-bit Q, K and V read through widening casts, the result narrowed (an attention group
+// under --precision=bf16 on CUDA, kiln-mixed-precision attention-io; the CPU lowers the
+// same kernel): each operand is widened as it is copied (V, not transposed, is copied
+// too instead of read in place), and the f32 result is narrowed after the work items.
+// CHECK-LABEL: func.func private @kernel2_fused_attention(
+// CHECK-SAME:    -> tensor<1x128x2x16xbf16>
+// CHECK:         %[[F:.+]] = scf.forall {{.+}} -> (tensor<1x128x2x16xf32>)
+// CHECK:           tensor.extract_slice %arg0{{.+}} to tensor<64x16xbf16>
+// CHECK:           arith.extf %{{.+}} : bf16 to f32
+// CHECK:           tensor.extract_slice %arg1{{.+}} to tensor<128x16xbf16>
+// CHECK:           arith.extf %{{.+}} : bf16 to f32
+// CHECK:           tensor.extract_slice %arg2{{.+}} to tensor<128x16xbf16>
+// CHECK:           arith.extf %{{.+}} : bf16 to f32
+// CHECK:         %[[N:.+]] = kiln.cast %[[F]] : tensor<1x128x2x16xf32> to tensor<1x128x2x16xbf16>
+// CHECK-NEXT:    return %[[N]]
+func.func private @kernel2_fused_attention(%q: tensor<1x128x2x16xbf16>, %k: tensor<1x128x2x16xbf16>, %v: tensor<1x128x2x16xbf16>) -> tensor<1x128x2x16xbf16> attributes {kiln.kernel, kiln.label = "", kiln.scheme = "attention"} {
+    %qw = kiln.cast %q : tensor<1x128x2x16xbf16> to tensor<1x128x2x16xf32>
+    %qt = kiln.transpose %qw permutation = [0, 2, 1, 3] : tensor<1x128x2x16xf32> -> tensor<1x2x128x16xf32>
+    %kw = kiln.cast %k : tensor<1x128x2x16xbf16> to tensor<1x128x2x16xf32>
+    %kt = kiln.transpose %kw permutation = [0, 2, 3, 1] : tensor<1x128x2x16xf32> -> tensor<1x2x16x128xf32>
+    %vw = kiln.cast %v : tensor<1x128x2x16xbf16> to tensor<1x128x2x16xf32>
+    %vt = kiln.transpose %vw permutation = [0, 2, 1, 3] : tensor<1x128x2x16xf32> -> tensor<1x2x128x16xf32>
+    %s = kiln.matmul %qt, %kt : (tensor<1x2x128x16xf32>, tensor<1x2x16x128xf32>) -> tensor<1x2x128x128xf32>
+    %c = kiln.constant dense<4.0> : tensor<f32>
+    %d = kiln.div %s, %c : (tensor<1x2x128x128xf32>, tensor<f32>) -> tensor<1x2x128x128xf32>
+    %p = kiln.softmax %d axis = 3 : tensor<1x2x128x128xf32>
+    %o = kiln.matmul %p, %vt : (tensor<1x2x128x128xf32>, tensor<1x2x128x16xf32>) -> tensor<1x2x128x16xf32>
+    %r = kiln.transpose %o permutation = [0, 2, 1, 3] : tensor<1x2x128x16xf32> -> tensor<1x128x2x16xf32>
+    %n = kiln.cast %r : tensor<1x128x2x16xf32> to tensor<1x128x2x16xbf16>
+    return %n : tensor<1x128x2x16xbf16>
+}

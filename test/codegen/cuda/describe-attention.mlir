@@ -33,6 +33,30 @@ func.func private @kernel0_fused_attention(%q: tensor<1x128x2x16xf32>, %k: tenso
 
 // -----
 
+// 16-bit Q, K and V through widening casts and the result narrowed
+// (kiln-mixed-precision attention-io): the description is that of the 16-bit arguments,
+// the casts are the kernel's (it reads and writes 16 bits).
+// CHECK-LABEL: func.func private @kernel3_fused_attention(
+// CHECK-SAME:    kiln.cuda.attention = {k = 1 : i64, k_perm = array<i64: 0, 2, 3, 1>, mask = -1 : i64, mask_scale = 1.000000e+00 : f64, out_perm = array<i64: 0, 2, 1, 3>, precision = "bf16", q = 0 : i64, q_perm = array<i64: 0, 2, 1, 3>, scale = 2.500000e-01 : f64, v = 2 : i64, v_perm = array<i64: 0, 2, 1, 3>}
+func.func private @kernel3_fused_attention(%q: tensor<1x128x2x16xbf16>, %k: tensor<1x128x2x16xbf16>, %v: tensor<1x128x2x16xbf16>) -> tensor<1x128x2x16xbf16> attributes {kiln.kernel, kiln.label = "attn (MatMul)", kiln.scheme = "attention"} {
+    %qw = kiln.cast %q : tensor<1x128x2x16xbf16> to tensor<1x128x2x16xf32>
+    %qt = kiln.transpose %qw permutation = [0, 2, 1, 3] : tensor<1x128x2x16xf32> -> tensor<1x2x128x16xf32>
+    %kw = kiln.cast %k : tensor<1x128x2x16xbf16> to tensor<1x128x2x16xf32>
+    %kt = kiln.transpose %kw permutation = [0, 2, 3, 1] : tensor<1x128x2x16xf32> -> tensor<1x2x16x128xf32>
+    %vw = kiln.cast %v : tensor<1x128x2x16xbf16> to tensor<1x128x2x16xf32>
+    %vt = kiln.transpose %vw permutation = [0, 2, 1, 3] : tensor<1x128x2x16xf32> -> tensor<1x2x128x16xf32>
+    %s = kiln.matmul %qt, %kt {kiln.precision = "bf16"} : (tensor<1x2x128x16xf32>, tensor<1x2x16x128xf32>) -> tensor<1x2x128x128xf32>
+    %c = kiln.constant dense<4.0> : tensor<f32>
+    %d = kiln.div %s, %c : (tensor<1x2x128x128xf32>, tensor<f32>) -> tensor<1x2x128x128xf32>
+    %p = kiln.softmax %d axis = 3 : tensor<1x2x128x128xf32>
+    %o = kiln.matmul %p, %vt {kiln.precision = "bf16"} : (tensor<1x2x128x128xf32>, tensor<1x2x128x16xf32>) -> tensor<1x2x128x16xf32>
+    %r = kiln.transpose %o permutation = [0, 2, 1, 3] : tensor<1x2x128x16xf32> -> tensor<1x128x2x16xf32>
+    %n = kiln.cast %r : tensor<1x128x2x16xf32> to tensor<1x128x2x16xbf16>
+    return %n : tensor<1x128x2x16xbf16>
+}
+
+// -----
+
 // Heads already batched, K read with transpose_b (K^T is K with its last two dims
 // swapped), arguments in another order, and a padding mask added between a scaling by
 // 1/2 and a division by 2: scale 1/4, mask_scale 1/2. No kiln.precision: the option's.
