@@ -115,33 +115,49 @@ def matmul_model(m, n, k, ty, epilogue):
             ) % (a, b, bias, o, a, b, o, o, bias, o, o, o)
 
 
-def attention_model(b, s, h, d, mask=False):
-    """Multi-head attention as ONNX exports it: Q, K, V [b, s, h, d] f32, heads split by
+def attention_model(b, s, h, d, mask=False, io="f32"):
+    """Multi-head attention as ONNX exports it: Q, K, V [b, s, h, d], heads split by
     transposes, scores scaled by 1/sqrt(d) (optionally plus a padding-style mask
     [b, 1, 1, s]), softmax, P V, heads merged. kiln-fuse makes it one attention group;
-    compiled with --precision=bf16 its products run on bf16 tensor cores."""
+    compiled with --precision=bf16 its products run on bf16 tensor cores. io="bf16":
+    Q, K, V and the result are bf16 tensors, widened to f32 before the attention and
+    narrowed after it (a bf16 model's export, and what SDPA reads and writes); the group
+    takes the casts, so the flash kernel reads and writes bf16 and takes K and V by
+    cp.async."""
     x, hs, st, sc = t([b, s, h, d], "f32"), t([b, h, s, d], "f32"), t([b, h, d, s], "f32"), \
         t([b, h, s, s], "f32")
+    xio = t([b, s, h, d], io)
     m = t([b, 1, 1, s], "f32")
-    args = ", ".join("%%%s: %s {kiln.name = \"%s\"}" % (n, x, n) for n in "qkv")
+    args = ", ".join("%%%s: %s {kiln.name = \"%s\"}" % (n, xio, n) for n in "qkv")
     if mask:
         args += ", %%m: %s {kiln.name = \"m\"}" % m
-    body = ("  %%qt = kiln.transpose %%q permutation = [0, 2, 1, 3] : %s -> %s\n"
-            "  %%kt = kiln.transpose %%k permutation = [0, 2, 3, 1] : %s -> %s\n"
-            "  %%vt = kiln.transpose %%v permutation = [0, 2, 1, 3] : %s -> %s\n"
-            "  %%s = kiln.matmul %%qt, %%kt : (%s, %s) -> %s\n"
-            "  %%c = kiln.constant dense<%r> : tensor<f32>\n"
-            "  %%d = kiln.div %%s, %%c : (%s, tensor<f32>) -> %s\n") % (
-                x, hs, x, st, x, hs, hs, st, sc, float(d) ** 0.5, sc, sc)
+    body = ""
+    src = {n: "%" + n for n in "qkv"}
+    if io != "f32":
+        for n in "qkv":
+            body += "  %%%sw = kiln.cast %%%s : %s to %s\n" % (n, n, xio, x)
+            src[n] = "%%%sw" % n
+    body += ("  %%qt = kiln.transpose %s permutation = [0, 2, 1, 3] : %s -> %s\n"
+             "  %%kt = kiln.transpose %s permutation = [0, 2, 3, 1] : %s -> %s\n"
+             "  %%vt = kiln.transpose %s permutation = [0, 2, 1, 3] : %s -> %s\n"
+             "  %%s = kiln.matmul %%qt, %%kt : (%s, %s) -> %s\n"
+             "  %%c = kiln.constant dense<%r> : tensor<f32>\n"
+             "  %%d = kiln.div %%s, %%c : (%s, tensor<f32>) -> %s\n") % (
+                 src["q"], x, hs, src["k"], x, st, src["v"], x, hs, hs, st, sc,
+                 float(d) ** 0.5, sc, sc)
     last = "%d"
     if mask:
         body += "  %%a = kiln.add %%d, %%m : (%s, %s) -> %s\n" % (sc, m, sc)
         last = "%a"
     body += ("  %%p = kiln.softmax %s axis = 3 : %s\n"
              "  %%o = kiln.matmul %%p, %%vt : (%s, %s) -> %s\n"
-             "  %%r = kiln.transpose %%o permutation = [0, 2, 1, 3] : %s -> %s\n"
-             "  return %%r : %s\n") % (last, sc, sc, hs, hs, hs, x, x)
-    return "func.func @main(%s) -> %s {\n%s}\n" % (args, x, body)
+             "  %%r = kiln.transpose %%o permutation = [0, 2, 1, 3] : %s -> %s\n") % (
+                 last, sc, sc, hs, hs, hs, x)
+    if io != "f32":
+        body += "  %%n = kiln.cast %%r : %s to %s\n  return %%n : %s\n" % (x, xio, xio)
+    else:
+        body += "  return %%r : %s\n" % x
+    return "func.func @main(%s) -> %s {\n%s}\n" % (args, xio, body)
 
 
 # f16 with B transposed (K-contiguous) at sizes that are no multiple of the tile, and a
@@ -202,6 +218,12 @@ def numerics_cases():
     cases.append(("attention_1x160x2x32", attention_model, (1, 160, 2, 32)))
     cases.append(("attention_2x100x3x64_mask", attention_model, (2, 100, 3, 64, True)))
     cases.append(("attention_1x256x2x128", attention_model, (1, 256, 2, 128)))
+    # bf16 in and out: the casts join the group, K and V arrive by cp.async into two
+    # stages (three key blocks, the last partial), the result is written in bf16.
+    cases.append(("attention_2x150x3x64_bf16io", attention_model,
+                  (2, 150, 3, 64, False, "bf16")))
+    cases.append(("attention_1x200x2x128_bf16io_mask", attention_model,
+                  (1, 200, 2, 128, True, "bf16")))
     # The same linear layer on [8, 100, 64]: batch x sequence collapsed into M = 800.
     cases.append(("gemm_linear_b8_bias_residual", lambda: open(os.path.join(
         ROOT, "test/codegen/cuda/Inputs/linear3d.mlir")).read().replace("1x100x", "8x100x"),
@@ -247,9 +269,16 @@ def gemm_cases():
 
 def attention_cases():
     """Sequence 4096, head dims 64 and 128 (4 x 16 and 4 x 8 heads); FLOPs of the two
-    products."""
-    return [("attention_s4096_d%d" % d, attention_model, (4, 4096, h, d),
-             4 * 4 * h * 4096 * 4096 * d) for h, d in ((16, 64), (8, 128))]
+    products. Q, K, V and the result in bf16, as SDPA reads and writes them (the flash
+    kernel's cp.async path); the f32-input form (converted as loaded) beside it."""
+    cases = []
+    for h, d in ((16, 64), (8, 128)):
+        flops = 4 * 4 * h * 4096 * 4096 * d
+        cases.append(("attention_s4096_d%d" % d, attention_model,
+                      (4, 4096, h, d, False, "bf16"), flops))
+        cases.append(("attention_s4096_d%d_f32io" % d, attention_model, (4, 4096, h, d),
+                      flops))
+    return cases
 
 
 # Block shapes timed besides the default (8 warps and 64 keys for head dims up to 64,
@@ -402,11 +431,16 @@ def prepare(args):
             manifest["gemm"].append({"name": vname, "artifact": art, "error": err,
                                      "flops": flops, "mnk": list(a[:3]), "epilogue": a[4]})
     for name, fn, a, flops in attention_cases() if "attention" in sections else ():
-        # The default block shape, then KILN_CUDA_ATTENTION_TILE=warps,keys variants.
-        for tile in [None] + ATTENTION_TILES:
-            vname = name if tile is None else "%s@%s" % (name, tile.replace(",", "_"))
-            art, err = build(vname, fn(*a), env={"KILN_CUDA_ATTENTION_TILE": tile} if tile
-                             else None)
+        # The default block shape, then (bf16 in and out) KILN_CUDA_ATTENTION_TILE=
+        # warps,keys variants and the K/V loads without cp.async (what the pipeline gains).
+        variants = [(None, None)]
+        if not name.endswith("_f32io"):
+            variants += [(tile.replace(",", "_"), {"KILN_CUDA_ATTENTION_TILE": tile})
+                         for tile in ATTENTION_TILES]
+            variants.append(("nopipe", {"KILN_CUDA_ATTENTION_PIPELINE": "0"}))
+        for variant, env in variants:
+            vname = name if variant is None else "%s@%s" % (name, variant)
+            art, err = build(vname, fn(*a), env=env)
             manifest["attention"].append({"name": vname, "artifact": art, "error": err,
                                           "flops": flops, "shape": list(a[:4])})
     if models:

@@ -17,7 +17,11 @@
 //   held in registers for the whole key loop;
 //   for each block of 64 keys:
 //     K and V blocks -> shared memory (converted), rows padded by 16 bytes so that
-//     ldmatrix reads 8 rows without bank conflicts;
+//     ldmatrix reads 8 rows without bank conflicts; when K and V are already 16-bit in
+//     memory with contiguous, 16-byte aligned rows (--precision: kiln-mixed-precision
+//     attention-io writes them so), by cp.async into two stages instead, the next
+//     block's copies in flight while this one is computed (wait, barrier, issue the
+//     next, compute: the barrier also retires the reads of the stage the copies reuse);
 //     S = Q K^T: mma.sync.m16n8k16, f32 accumulators (16 x 64 per warp);
 //     s = S scale log2(e) [+ M maskScale log2(e)], keys past the end -> -inf;
 //     m' = max(m, rowmax s) (4 lanes share a row: two xor shuffles);
@@ -40,6 +44,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -47,6 +52,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <string_view>
 
 using namespace mlir;
 
@@ -72,8 +78,13 @@ struct Operand {
 struct Config {
   int64_t warps = 4;   // 16 query rows each
   int64_t keys = 64;   // keys per block of the loop
+  /// K and V blocks arrive by cp.async into two stages, the next block's copies in
+  /// flight while this one is computed (K and V 16-bit in memory, rows contiguous and
+  /// 16-byte aligned); else each block is loaded, converted and stored by the threads.
+  bool pipelined = false;
   int64_t rows() const { return 16 * warps; }
   int64_t threads() const { return 32 * warps; }
+  int64_t stages() const { return pipelined ? 2 : 1; }
 };
 
 /// The attention of one kernel: logical batch shape, sizes, operands, scales.
@@ -122,6 +133,13 @@ private:
   /// pad] as `elem`; rows past the bound are zeros.
   void loadTile(const Operand &o, Value smem, Value row0, int64_t rows, int64_t cols,
                 int64_t rowBound);
+
+  /// The same tile by cp.async (16 bytes each, bypassing L1) into stage `stage` of
+  /// `smem` [stages][rows][cols + pad]: `o` already holds `elem`, its rows contiguous and
+  /// 16-byte aligned. Rows past the bound are zero-filled (src-size 0) from a valid
+  /// address. Not waited for: the caller commits the group and waits.
+  void asyncTile(const Operand &o, Value smem, Value stage, Value row0, int64_t rows,
+                 int64_t cols, int64_t rowBound);
 
   /// x + shuffle_xor(x, 1) + shuffle_xor(x, 2) under `combine`: the 4 lanes of a row.
   Value quadReduce(Value x, bool isMax) {
@@ -201,19 +219,51 @@ void AttentionEmitter::loadTile(const Operand &o, Value smem, Value row0, int64_
   }
 }
 
+void AttentionEmitter::asyncTile(const Operand &o, Value smem, Value stage, Value row0,
+                                 int64_t rows, int64_t cols, int64_t rowBound) {
+  int64_t chunksPerRow = cols / kChunk;
+  int64_t chunks = rows * chunksPerRow;
+  for (int64_t i = 0; i < (chunks + cfg.threads() - 1) / cfg.threads(); ++i) {
+    Value chunk = add(tid, c(i * cfg.threads()));
+    Value r = div(chunk, chunksPerRow);
+    Value col = mul(rem(chunk, chunksPerRow), kChunk);
+    Value row = add(row0, r);
+    OpBuilder::InsertionGuard guard(b);
+    if (chunks % cfg.threads() != 0) {
+      auto whole = scf::IfOp::create(b, loc, lt(chunk, chunks), /*withElseRegion=*/false);
+      b.setInsertionPointToStart(whole.thenBlock());
+    }
+    SmallVector<Value> logical(batch.begin(), batch.end());
+    logical.resize(batch.size() + 2);
+    logical[o.rowDim] = minIdx(row, rowBound - 1);
+    logical[o.colDim] = col;
+    Value srcElements = arith::SelectOp::create(b, loc, lt(row, rowBound), c(kChunk), c(0));
+    nvgpu::DeviceAsyncCopyOp::create(b, loc, smem, ValueRange{stage, r, col}, o.value,
+                                     physical(o.perm, logical), b.getIndexAttr(kChunk),
+                                     srcElements, /*bypassL1=*/b.getUnitAttr());
+  }
+}
+
 void AttentionEmitter::emit(Value smemBase) {
   MLIRContext *ctx = b.getContext();
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   int64_t eb = elem.getIntOrFloatBitWidth() / 8;
   int64_t rows = cfg.rows(), keys = cfg.keys;
   auto qType = MemRefType::get({rows, d + kPad}, elem, MemRefLayoutAttrInterface{}, wg);
-  auto kType = MemRefType::get({keys, d + kPad}, elem, MemRefLayoutAttrInterface{}, wg);
-  auto vType = MemRefType::get({keys, dv + kPad}, elem, MemRefLayoutAttrInterface{}, wg);
+  // K and V: [stages][keys][d + pad] when pipelined, else [keys][d + pad].
+  int64_t stages = cfg.stages();
+  auto stagedType = [&](int64_t cols) {
+    SmallVector<int64_t> shape{keys, cols + kPad};
+    if (cfg.pipelined) {
+      shape.insert(shape.begin(), stages);
+    }
+    return MemRefType::get(shape, elem, MemRefLayoutAttrInterface{}, wg);
+  };
   Value qs = memref::ViewOp::create(b, loc, qType, smemBase, c(0), ValueRange{});
   int64_t kOffset = rows * (d + kPad) * eb;
-  Value ks = memref::ViewOp::create(b, loc, kType, smemBase, c(kOffset), ValueRange{});
-  Value vs = memref::ViewOp::create(b, loc, vType, smemBase,
-                                    c(kOffset + keys * (d + kPad) * eb), ValueRange{});
+  Value ks = memref::ViewOp::create(b, loc, stagedType(d), smemBase, c(kOffset), ValueRange{});
+  Value vs = memref::ViewOp::create(b, loc, stagedType(dv), smemBase,
+                                    c(kOffset + stages * keys * (d + kPad) * eb), ValueRange{});
 
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = rem(tid, 32);
@@ -256,18 +306,50 @@ void AttentionEmitter::emit(Value smemBase) {
   // Loop state: m[2], l[2] (this thread's partial row sums), O accumulators.
   SmallVector<Value> init{lowest, lowest, zero, zero};
   init.append(oTiles * 4, zero);
+  // Pipelined: block 0's copies go first; each iteration then waits for its block,
+  // and once every warp is past the barrier (done with the previous block, whose stage
+  // is the next one's) issues the next block's copies before computing.
+  auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
+  Value token;
+  if (cfg.pipelined) {
+    asyncTile(k, ks, c(0), c(0), keys, d, sk);
+    asyncTile(v, vs, c(0), c(0), keys, dv, sk);
+    token = nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, ValueRange{});
+  }
   auto loop = scf::ForOp::create(b, loc, c(0), c(kBlocks), c(1), init);
+  // Shared-memory indices of K and V rows in this iteration's stage.
+  Value stage;
+  auto at = [&](Value row, Value col) {
+    return cfg.pipelined ? SmallVector<Value>{stage, row, col} : SmallVector<Value>{row, col};
+  };
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value kb = loop.getInductionVar();
     SmallVector<Value> state(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
     Value k0 = mul(kb, keys);
-    // Every warp is done with the previous block's K and V.
-    gpu::BarrierOp::create(b, loc);
-    loadTile(k, ks, k0, keys, d, sk);
-    loadTile(v, vs, k0, keys, dv, sk);
-    gpu::BarrierOp::create(b, loc);
+    if (cfg.pipelined) {
+      stage = rem(kb, stages);
+      nvgpu::DeviceAsyncWaitOp::create(b, loc, token, b.getI32IntegerAttr(0));
+      gpu::BarrierOp::create(b, loc);
+      Value next = add(kb, c(1));
+      auto more = scf::IfOp::create(b, loc, lt(next, kBlocks), /*withElseRegion=*/false);
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(more.thenBlock());
+        Value nextStage = rem(next, stages);
+        Value nextRow = mul(next, keys);
+        asyncTile(k, ks, nextStage, nextRow, keys, d, sk);
+        asyncTile(v, vs, nextStage, nextRow, keys, dv, sk);
+      }
+      nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, ValueRange{});
+    } else {
+      // Every warp is done with the previous block's K and V.
+      gpu::BarrierOp::create(b, loc);
+      loadTile(k, ks, k0, keys, d, sk);
+      loadTile(v, vs, k0, keys, dv, sk);
+      gpu::BarrierOp::create(b, loc);
+    }
 
     // S = Q K^T over D: K is [key][d] in shared memory, the layout of a K-contiguous B.
     SmallVector<Value> s(sTiles * 4, zero);
@@ -276,7 +358,7 @@ void AttentionEmitter::emit(Value smemBase) {
         // Matrices (n0-7,k0-7) (n0-7,k8-15) (n8-15,k0-7) (n8-15,k8-15).
         Value n = add(c(pj * 16), add(rem(lane, 8), laneHalf));
         Value kcol = add(c(kk * 16), mul(rem(div(lane, 8), 2), 8));
-        SmallVector<Value> r = ldmatrixX4(b, loc, ks, {n, kcol}, false, elem);
+        SmallVector<Value> r = ldmatrixX4(b, loc, ks, at(n, kcol), false, elem);
         for (int64_t h = 0; h < 2; ++h) {
           int64_t nj = 2 * pj + h;
           SmallVector<Value> out =
@@ -359,7 +441,7 @@ void AttentionEmitter::emit(Value smemBase) {
         // Matrices (k0-7,n0-7) (k8-15,n0-7) (k0-7,n8-15) (k8-15,n8-15).
         Value krow = add(c(kk * 16), laneRow);
         Value n = add(c(pj * 16), laneHalf);
-        SmallVector<Value> r = ldmatrixX4(b, loc, vs, {krow, n}, /*transpose=*/true, elem);
+        SmallVector<Value> r = ldmatrixX4(b, loc, vs, at(krow, n), /*transpose=*/true, elem);
         for (int64_t h = 0; h < 2; ++h) {
           int64_t t = 2 * pj + h;
           SmallVector<Value> out = mma16816(b, loc, elem, pFrag, {r[2 * h], r[2 * h + 1]},
@@ -558,9 +640,20 @@ FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRe
     }
     cfg = o;
   }
+  // cp.async copies bytes: K and V must already hold the products' type, in rows whose
+  // 8-element chunks are contiguous and 16-byte aligned (--precision=bf16|fp16 writes
+  // them so: kiln-mixed-precision attention-io). KILN_CUDA_ATTENTION_PIPELINE=0 turns it
+  // off (bench/gpu.py compares).
+  auto copyable = [&](const Operand &o) {
+    return o.contiguous && o.align == 16 &&
+           cast<MemRefType>(o.value.getType()).getElementType() == elem;
+  };
+  const char *pipelineEnv = std::getenv("KILN_CUDA_ATTENTION_PIPELINE");
+  cfg.pipelined = copyable(em.k) && copyable(em.v) &&
+                  !(pipelineEnv && std::string_view(pipelineEnv) == "0");
   int64_t eb = elem.getIntOrFloatBitWidth() / 8;
-  int64_t smem = (cfg.rows() * (em.d + kPad) + cfg.keys * (em.d + kPad) +
-                  cfg.keys * (em.dv + kPad)) * eb;
+  int64_t smem = (cfg.rows() * (em.d + kPad) +
+                  cfg.stages() * cfg.keys * (em.d + kPad + em.dv + kPad)) * eb;
   if (smem > maxSharedBytes(arch)) {
     return refuse("its tiles need " + Twine(smem) + " bytes of shared memory");
   }

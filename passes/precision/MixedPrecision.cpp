@@ -67,6 +67,12 @@ Value narrow(OpBuilder &b, Location loc, Value v, Type elem, DenseMap<Value, Val
   }
   auto type = cast<RankedTensorType>(v.getType());
   auto narrowType = RankedTensorType::get(type.getShape(), elem);
+  // A 16-bit tensor widened (a bf16 model's input, cast to f32): its source.
+  if (auto widened = v.getDefiningOp<CastOp>();
+      widened && widened.getInput().getType() == narrowType) {
+    narrowed[v] = widened.getInput();
+    return widened.getInput();
+  }
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPointAfterValue(v);
   if (auto arg = dyn_cast<BlockArgument>(v)) {
@@ -204,7 +210,9 @@ struct MixedPrecisionPass : public impl::MixedPrecisionPassBase<MixedPrecisionPa
       while (isa_and_nonnull<ReshapeOp, SliceOp>(root.getDefiningOp())) {
         root = root.getDefiningOp()->getOperand(0);
       }
-      if (isa<BlockArgument>(root) || !getElementTypeOrSelf(x.getType()).isF32()) {
+      // Already read through a widening cast (a 16-bit tensor): the group takes it.
+      if (isa<BlockArgument>(root) || !getElementTypeOrSelf(x.getType()).isF32() ||
+          fusion::isWideningCast(x.getDefiningOp())) {
         continue;
       }
       OpBuilder b(use->getOwner());
@@ -212,13 +220,13 @@ struct MixedPrecisionPass : public impl::MixedPrecisionPassBase<MixedPrecisionPa
       use->set(CastOp::create(b, use->getOwner()->getLoc(), x.getType(), n));
     }
     // Weights converted for every product that read them are dead in f32, and so are
-    // reshapes and slices whose narrowed copies replaced them (a dead user would keep the
+    // widenings of 16-bit tensors, and reshapes and slices whose narrowed copies replaced them (a dead user would keep the
     // cast out of its producer's group: kiln-fuse fuses single-consumer edges). Until
     // nothing changes: a reshape of a slice is dead before the slice. An erased op is
     // only ever compared, never read again.
     SmallVector<Operation *> candidates;
     for (Value wide : llvm::make_first_range(narrowed)) {
-      if (isa_and_nonnull<ConstantOp, ReshapeOp, SliceOp>(wide.getDefiningOp())) {
+      if (isa_and_nonnull<ConstantOp, ReshapeOp, SliceOp, CastOp>(wide.getDefiningOp())) {
         candidates.push_back(wide.getDefiningOp());
       }
     }

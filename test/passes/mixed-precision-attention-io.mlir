@@ -6,12 +6,13 @@
 // kiln-fuse takes the widening casts into the attention group, and the narrowing of its
 // result for the output projection, so the group reads and writes bf16.
 
-// Q, K and V are column slices of one concatenated projection (kiln-fuse-siblings): the
-// cast goes before the slices (the projection's epilogue then yields bf16 slices) and
+// Q, K and V are column slices of one concatenated projection and its bias
+// (kiln-fuse-siblings): the cast goes before the slices (the projection's epilogue then yields bf16 slices) and
 // the f32 slices are gone.
 // CHECK-LABEL: func.func @projected
 // CHECK:         %[[M:.+]] = kiln.matmul %{{.+}}, %{{.+}} : (tensor<1x128x16xbf16>, tensor<16x48xbf16>) -> tensor<1x128x48xbf16>
-// CHECK:         %[[Y:.+]] = kiln.cast %[[M]] : tensor<1x128x48xbf16> to tensor<1x128x48xf32>
+// CHECK:         %[[MW:.+]] = kiln.cast %[[M]] : tensor<1x128x48xbf16> to tensor<1x128x48xf32>
+// CHECK:         %[[Y:.+]] = kiln.add %[[MW]]
 // CHECK-NEXT:    %[[YH:.+]] = kiln.cast %[[Y]] : tensor<1x128x48xf32> to tensor<1x128x48xbf16>
 // CHECK-NOT:     kiln.slice %[[Y]]
 // CHECK:         %[[Q:.+]] = kiln.slice %[[YH]] starts = [0, 0, 0] ends = [1, 128, 16] {{.+}} -> tensor<1x128x16xbf16>
@@ -53,7 +54,9 @@
 // NOIO-SAME:       (tensor<1x128x1x16xf32>, tensor<1x128x1x16xf32>, tensor<1x128x1x16xf32>, tensor<f32>) -> tensor<1x128x1x16xbf16>
 func.func @projected(%x: tensor<1x128x16xf32>) -> tensor<1x128x8xf32> {
   %w = kiln.constant dense<0.1> : tensor<16x48xf32>
-  %y = kiln.matmul %x, %w : (tensor<1x128x16xf32>, tensor<16x48xf32>) -> tensor<1x128x48xf32>
+  %y0 = kiln.matmul %x, %w : (tensor<1x128x16xf32>, tensor<16x48xf32>) -> tensor<1x128x48xf32>
+  %bias = kiln.constant dense<0.25> : tensor<48xf32>
+  %y = kiln.add %y0, %bias : (tensor<1x128x48xf32>, tensor<48xf32>) -> tensor<1x128x48xf32>
   %q = kiln.slice %y starts = [0, 0, 0] ends = [1, 128, 16] steps = [1, 1, 1] : tensor<1x128x48xf32> -> tensor<1x128x16xf32>
   %k = kiln.slice %y starts = [0, 0, 16] ends = [1, 128, 32] steps = [1, 1, 1] : tensor<1x128x48xf32> -> tensor<1x128x16xf32>
   %v = kiln.slice %y starts = [0, 0, 32] ends = [1, 128, 48] steps = [1, 1, 1] : tensor<1x128x48xf32> -> tensor<1x128x16xf32>
@@ -114,4 +117,37 @@ func.func @residual(%q: tensor<1x32x2x16xf32>, %k: tensor<1x32x2x16xf32>, %v: te
   %y = kiln.matmul %r, %w : (tensor<1x32x2x16xf32>, tensor<16x8xf32>) -> tensor<1x32x2x8xf32>
   %z = kiln.add %r, %q : (tensor<1x32x2x16xf32>, tensor<1x32x2x16xf32>) -> tensor<1x32x2x16xf32>
   return %y, %z : tensor<1x32x2x8xf32>, tensor<1x32x2x16xf32>
+}
+
+// -----
+
+// A bf16 model's attention (Q, K, V widened from bf16 inputs, the result narrowed back):
+// nothing to narrow, no cast added; the group takes the model's own casts and reads and
+// writes the bf16 tensors. A product reading a widened tensor reads its bf16 source.
+// CHECK-LABEL: func.func @widened
+// CHECK-COUNT-3: kiln.cast %arg{{[0-2]}} : tensor<1x128x2x16xbf16> to tensor<1x128x2x16xf32>
+// CHECK-NOT:     kiln.cast {{.+}} : tensor<1x128x2x16xf32> to tensor<1x128x2x16xbf16>
+// CHECK:         kiln.cast {{.+}} : tensor<1x128x2x16xf32> to tensor<1x128x2x16xbf16>
+// CHECK-NOT:     kiln.cast
+// CHECK:         kiln.matmul %arg0, %{{.+}} : (tensor<1x128x2x16xbf16>, tensor<16x8xbf16>)
+// FUSE-LABEL:  func.func @widened
+// FUSE:          kiln.fusion attention (%arg0, %arg1, %arg2, %{{.+}}) : (tensor<1x128x2x16xbf16>, tensor<1x128x2x16xbf16>, tensor<1x128x2x16xbf16>, tensor<f32>) -> tensor<1x128x2x16xbf16>
+func.func @widened(%q: tensor<1x128x2x16xbf16>, %k: tensor<1x128x2x16xbf16>, %v: tensor<1x128x2x16xbf16>) -> (tensor<1x128x2x16xbf16>, tensor<1x128x2x8xf32>) {
+  %qw = kiln.cast %q : tensor<1x128x2x16xbf16> to tensor<1x128x2x16xf32>
+  %kw = kiln.cast %k : tensor<1x128x2x16xbf16> to tensor<1x128x2x16xf32>
+  %vw = kiln.cast %v : tensor<1x128x2x16xbf16> to tensor<1x128x2x16xf32>
+  %qt = kiln.transpose %qw permutation = [0, 2, 1, 3] : tensor<1x128x2x16xf32> -> tensor<1x2x128x16xf32>
+  %kt = kiln.transpose %kw permutation = [0, 2, 3, 1] : tensor<1x128x2x16xf32> -> tensor<1x2x16x128xf32>
+  %vt = kiln.transpose %vw permutation = [0, 2, 1, 3] : tensor<1x128x2x16xf32> -> tensor<1x2x128x16xf32>
+  %s = kiln.matmul %qt, %kt : (tensor<1x2x128x16xf32>, tensor<1x2x16x128xf32>) -> tensor<1x2x128x128xf32>
+  %c = kiln.constant dense<4.0> : tensor<f32>
+  %d = kiln.div %s, %c : (tensor<1x2x128x128xf32>, tensor<f32>) -> tensor<1x2x128x128xf32>
+  %p = kiln.softmax %d axis = 3 : tensor<1x2x128x128xf32>
+  %o = kiln.matmul %p, %vt : (tensor<1x2x128x128xf32>, tensor<1x2x128x16xf32>) -> tensor<1x2x128x16xf32>
+  %r = kiln.transpose %o permutation = [0, 2, 1, 3] : tensor<1x2x128x16xf32> -> tensor<1x128x2x16xf32>
+  %n = kiln.cast %r : tensor<1x128x2x16xf32> to tensor<1x128x2x16xbf16>
+  %q2 = kiln.cast %q : tensor<1x128x2x16xbf16> to tensor<1x128x2x16xf32>
+  %w = kiln.constant dense<0.5> : tensor<16x8xf32>
+  %y = kiln.matmul %q2, %w : (tensor<1x128x2x16xf32>, tensor<16x8xf32>) -> tensor<1x128x2x8xf32>
+  return %n, %y : tensor<1x128x2x16xbf16>, tensor<1x128x2x8xf32>
 }

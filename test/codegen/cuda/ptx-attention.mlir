@@ -26,6 +26,16 @@
 // RUN: FileCheck %s --check-prefix=F16 --input-file=%t.d128.ptx
 // RUN: %ptxas -arch=sm_90a -v %t.d128.ptx -o %t.d128.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
 //
+// K and V already bf16 in memory, rows contiguous (self-attention.mlir: the projection
+// writes them so, kiln-mixed-precision attention-io): each key block arrives by cp.async
+// into one of two stages while the previous one is computed. 150 keys: 3 blocks.
+// KILN_CUDA_ATTENTION_PIPELINE=0 loads them as before.
+// RUN: kiln-opt %S/Inputs/self-attention.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=PIPE
+// RUN: kiln-compile %S/Inputs/self-attention.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 --emit=ptx -o %t.pipe.ptx
+// RUN: FileCheck %s --check-prefix=PIPEPTX --input-file=%t.pipe.ptx
+// RUN: %ptxas -arch=sm_80 -v %t.pipe.ptx -o %t.pipe.cubin 2>&1 | FileCheck %s --check-prefix=PIPEPTXAS --implicit-check-not=warning
+// RUN: env KILN_CUDA_ATTENTION_PIPELINE=0 kiln-opt %S/Inputs/self-attention.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=NOPIPE
+//
 // Without --precision, and at tf32, no attention group is formed (the flash kernel
 // multiplies in bf16 or fp16; kiln-fuse attention=false): the attention runs as its
 // products (on CUDA cores with a warning, or on tensor cores in tf32), its softmax (a row
@@ -136,3 +146,44 @@
 // TF32ART:      kernel5_matmul '' grid 2x1x6 block 128x1x1
 
 // TILE: KILN_CUDA_ATTENTION_TILE='8,65' is not warps,keys
+
+// Q [128][16 + 8], then K and V as [2 stages][64 keys][16 + 8]; block 0 is issued
+// before the loop, block kb + 1 inside it after the wait and the barrier.
+// PIPE-LABEL: gpu.func @kernel3_fused_attention(
+// PIPE-SAME:    %[[Q:[a-z0-9]+]]: memref<2x150x1x16xbf16>
+// PIPE-SAME:    %[[K:[a-z0-9]+]]: memref<2x150x1x16xbf16>
+// PIPE-SAME:    %[[V:[a-z0-9]+]]: memref<2x150x1x16xbf16>
+// PIPE:         %[[KS:.+]] = memref.view {{.+}} to memref<2x64x24xbf16, #gpu.address_space<workgroup>>
+// PIPE:         %[[VS:.+]] = memref.view {{.+}} to memref<2x64x24xbf16, #gpu.address_space<workgroup>>
+// PIPE:         vector.load %[[Q]]
+// PIPE-NOT:     arith.truncf
+// PIPE:         nvgpu.device_async_copy %[[K]][{{.+}}], %[[KS]][%c0, {{.+}}], 8, %{{.+}} {bypassL1}
+// PIPE:         nvgpu.device_async_copy %[[V]][{{.+}}], %[[VS]][%c0, {{.+}}], 8, %{{.+}} {bypassL1}
+// PIPE:         %[[T:.+]] = nvgpu.device_async_create_group
+// PIPE:         scf.for %[[KB:.+]] = %c0 to %c3 step %c1
+// PIPE:           %[[S:.+]] = arith.remui %[[KB]], %c2
+// PIPE:           nvgpu.device_async_wait %[[T]] {numGroups = 0 : i32}
+// PIPE-NEXT:      gpu.barrier
+// PIPE:           scf.if
+// PIPE:             nvgpu.device_async_copy %[[K]]
+// PIPE:             nvgpu.device_async_copy %[[V]]
+// PIPE:           nvgpu.device_async_create_group
+// PIPE:           nvgpu.ldmatrix %[[KS]][%[[S]],
+// PIPE:           nvgpu.ldmatrix %[[VS]][%[[S]], {{.+}} {numTiles = 4 : i32, transpose = true}
+// PIPE:           scf.yield
+// The result written in bf16 (the output projection's operand).
+// PIPE:         memref.store %{{.+}} : memref<2x150x1x16xbf16>
+// NOPIPE-LABEL: gpu.func @kernel3_fused_attention(
+// NOPIPE-NOT:   nvgpu.device_async
+// NOPIPE:       memref<64x24xbf16, #gpu.address_space<workgroup>>
+// NOPIPE-NOT:   nvgpu.device_async
+// NOPIPE:       gpu.return
+
+// PIPEPTX:     .visible .entry kernel3_fused_attention(
+// PIPEPTX:     cp.async.cg.shared.global [{{.+}}], [{{.+}}], 16, {{%r[0-9]+}};
+// PIPEPTX:     cp.async.commit_group;
+// PIPEPTX:     cp.async.wait_group 0;
+// PIPEPTX:     bar.sync 0;
+// PIPEPTX:     mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// PIPEPTXAS:   Compiling entry function 'kernel3_fused_attention'
+// PIPEPTXAS:   0 bytes spill stores, 0 bytes spill loads
