@@ -129,6 +129,24 @@ private:
     return idx;
   }
 
+  /// `body(r, col)` for this thread's 8-element chunks of a rows x cols tile (tile row
+  /// r, first column col), the threads taking consecutive chunks in turn; a last round
+  /// that not every thread has is guarded.
+  void forEachChunk(int64_t rows, int64_t cols,
+                    llvm::function_ref<void(Value r, Value col)> body) {
+    int64_t chunksPerRow = cols / kChunk;
+    int64_t chunks = rows * chunksPerRow;
+    for (int64_t i = 0; i < (chunks + cfg.threads() - 1) / cfg.threads(); ++i) {
+      Value chunk = add(tid, c(i * cfg.threads()));
+      OpBuilder::InsertionGuard guard(b);
+      if (chunks % cfg.threads() != 0) {
+        auto whole = scf::IfOp::create(b, loc, lt(chunk, chunks), /*withElseRegion=*/false);
+        b.setInsertionPointToStart(whole.thenBlock());
+      }
+      body(div(chunk, chunksPerRow), mul(rem(chunk, chunksPerRow), kChunk));
+    }
+  }
+
   /// rows x cols of `o` (rows from row0, bound `rowBound`) -> shared `smem` [rows][cols +
   /// pad] as `elem`; rows past the bound are zeros.
   void loadTile(const Operand &o, Value smem, Value row0, int64_t rows, int64_t cols,
@@ -166,19 +184,8 @@ void AttentionEmitter::loadTile(const Operand &o, Value smem, Value row0, int64_
   Type srcElem = srcType.getElementType();
   auto chunkType = VectorType::get({kChunk}, elem);
   auto srcChunkType = VectorType::get({kChunk}, srcElem);
-  int64_t chunksPerRow = cols / kChunk;
-  int64_t chunks = rows * chunksPerRow;
-  for (int64_t i = 0; i < (chunks + cfg.threads() - 1) / cfg.threads(); ++i) {
-    Value chunk = add(tid, c(i * cfg.threads()));
-    Value r = div(chunk, chunksPerRow);
-    Value col = mul(rem(chunk, chunksPerRow), kChunk);
+  forEachChunk(rows, cols, [&](Value r, Value col) {
     Value row = add(row0, r);
-    std::optional<scf::IfOp> whole;
-    OpBuilder::InsertionGuard guard(b);
-    if (chunks % cfg.threads() != 0) {
-      whole = scf::IfOp::create(b, loc, lt(chunk, chunks), /*withElseRegion=*/false);
-      b.setInsertionPointToStart(whole->thenBlock());
-    }
     auto inBounds = scf::IfOp::create(b, loc, TypeRange{chunkType}, lt(row, rowBound),
                                       /*withElseRegion=*/true);
     {
@@ -216,23 +223,13 @@ void AttentionEmitter::loadTile(const Operand &o, Value smem, Value row0, int64_
     }
     auto store = vector::StoreOp::create(b, loc, inBounds.getResult(0), smem, ValueRange{r, col});
     store.setAlignment(16);
-  }
+  });
 }
 
 void AttentionEmitter::asyncTile(const Operand &o, Value smem, Value stage, Value row0,
                                  int64_t rows, int64_t cols, int64_t rowBound) {
-  int64_t chunksPerRow = cols / kChunk;
-  int64_t chunks = rows * chunksPerRow;
-  for (int64_t i = 0; i < (chunks + cfg.threads() - 1) / cfg.threads(); ++i) {
-    Value chunk = add(tid, c(i * cfg.threads()));
-    Value r = div(chunk, chunksPerRow);
-    Value col = mul(rem(chunk, chunksPerRow), kChunk);
+  forEachChunk(rows, cols, [&](Value r, Value col) {
     Value row = add(row0, r);
-    OpBuilder::InsertionGuard guard(b);
-    if (chunks % cfg.threads() != 0) {
-      auto whole = scf::IfOp::create(b, loc, lt(chunk, chunks), /*withElseRegion=*/false);
-      b.setInsertionPointToStart(whole.thenBlock());
-    }
     SmallVector<Value> logical(batch.begin(), batch.end());
     logical.resize(batch.size() + 2);
     logical[o.rowDim] = minIdx(row, rowBound - 1);
@@ -241,7 +238,7 @@ void AttentionEmitter::asyncTile(const Operand &o, Value smem, Value stage, Valu
     nvgpu::DeviceAsyncCopyOp::create(b, loc, smem, ValueRange{stage, r, col}, o.value,
                                      physical(o.perm, logical), b.getIndexAttr(kChunk),
                                      srcElements, /*bypassL1=*/b.getUnitAttr());
-  }
+  });
 }
 
 void AttentionEmitter::emit(Value smemBase) {
