@@ -16,7 +16,7 @@
 //      (heads split out of [B, S, H, D]) and the transpose after it (heads merged back);
 //      codegen computes it blockwise with an online softmax (no score matrix); passes
 //      before fusion ask the same matcher which products such a group holds
-//      (fusion::attentionProducts, Fuse.h);
+//      (fusion::matchAttentionGroup, Fuse.h);
 //   1. contraction groups: every matmul / conv takes the transposes, broadcasts and cheap
 //      elementwise ops (dequantize, cast, scaling) that feed only it, transitively
 //      (prologue), and the chain of elementwise ops after it (bias, activation, residual
@@ -409,41 +409,26 @@ std::optional<Group> matchAttention(SoftmaxOp softmax, const DenseSet<Operation 
 
 } // namespace
 
-std::optional<std::pair<MatmulOp, MatmulOp>> fusion::attentionProducts(SoftmaxOp softmax) {
+std::optional<fusion::AttentionGroup> fusion::matchAttentionGroup(SoftmaxOp softmax) {
   std::optional<Group> group = matchAttention(softmax, /*taken=*/{});
   if (!group) {
     return std::nullopt;
   }
   // The members hold exactly two matmuls: the scores (before the softmax) and the
   // values product (its sole user).
-  auto pv = cast<MatmulOp>(fusion::getSoleUser(softmax.getResult()));
-  for (Operation *op : group->members) {
-    if (auto qk = dyn_cast<MatmulOp>(op); qk && qk != pv) {
-      return std::pair(qk, pv);
-    }
-  }
-  llvm_unreachable("an attention group holds the scores matmul");
-}
-
-SmallVector<OpOperand *, 3> fusion::attentionInputs(SoftmaxOp softmax) {
-  std::optional<Group> group = matchAttention(softmax, /*taken=*/{});
-  if (!group) {
-    return {};
-  }
-  auto pv = cast<MatmulOp>(fusion::getSoleUser(softmax.getResult()));
-  auto qk = cast<MatmulOp>(*llvm::find_if(group->members, [&](Operation *op) {
-    return isa<MatmulOp>(op) && op != pv.getOperation();
+  AttentionGroup g;
+  g.pv = cast<MatmulOp>(fusion::getSoleUser(softmax.getResult()));
+  g.qk = cast<MatmulOp>(*llvm::find_if(group->members, [&](Operation *op) {
+    return isa<MatmulOp>(op) && op != g.pv.getOperation();
   }));
-  SmallVector<OpOperand *, 3> inputs;
-  for (OpOperand *use : {&qk.getLhsMutable(), &qk.getRhsMutable(), &pv.getRhsMutable()}) {
+  for (OpOperand *use : {&g.qk.getLhsMutable(), &g.qk.getRhsMutable(), &g.pv.getRhsMutable()}) {
     Operation *producer = use->get().getDefiningOp();
-    if (producer && llvm::is_contained(group->members, producer) &&
-        isa<TransposeOp>(producer)) {
+    if (producer && isa<TransposeOp>(producer) && llvm::is_contained(group->members, producer)) {
       use = &producer->getOpOperand(0);
     }
-    inputs.push_back(use);
+    g.inputs.push_back(use);
   }
-  return inputs;
+  return g;
 }
 
 /// A kiln.cast from a 16-bit float to f32 (`widening`), or from f32 to a 16-bit float.

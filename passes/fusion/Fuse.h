@@ -14,24 +14,23 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
-#include <utility>
 
 namespace kiln::fusion {
 
-/// The two matrix products {Q K^T, softmax(...) V} of the attention group kiln-fuse
-/// would form around `softmax` in a function where no other group is formed yet (step 0
-/// of Fuse.cpp: the scores matmul, scalings by scalar constants and at most one additive
-/// mask, `softmax` over the last axis, the values matmul, every shape static f32 and
-/// accepted by the cost model), or nothing.
-std::optional<std::pair<MatmulOp, MatmulOp>> attentionProducts(SoftmaxOp softmax);
-
-/// Where the attention group around `softmax` reads Q, K and V from outside: for each,
-/// the operand of the group member that reads it (the transpose the group takes, else
-/// the matmul itself), in the order Q, K, V. A widening kiln.cast (16-bit float to f32)
-/// put on such an operand joins the group (kiln-fuse takes it in), so the attention
-/// kernel then reads the 16-bit tensor; kiln-mixed-precision uses this to give the
-/// attention 16-bit inputs. Empty when no group forms.
-llvm::SmallVector<mlir::OpOperand *, 3> attentionInputs(SoftmaxOp softmax);
+/// The attention group kiln-fuse would form around a softmax in a function where no
+/// other group is formed yet (step 0 of Fuse.cpp: the scores matmul, scalings by scalar
+/// constants and at most one additive mask, the softmax over the last axis, the values
+/// matmul, every shape static f32 and accepted by the cost model).
+struct AttentionGroup {
+  MatmulOp qk, pv; // Q K^T and softmax(...) V
+  /// Where the group reads Q, K and V from outside, in that order: the operand of the
+  /// member that reads each (the head-splitting transpose the group takes, else the
+  /// matmul). A widening kiln.cast (16-bit float to f32) put on such an operand joins
+  /// the group, so the attention kernel reads the 16-bit tensor (kiln-mixed-precision
+  /// attention-io).
+  llvm::SmallVector<mlir::OpOperand *, 3> inputs;
+};
+std::optional<AttentionGroup> matchAttentionGroup(SoftmaxOp softmax);
 
 /// A kiln.cast from a 16-bit float tensor to f32 (kiln-mixed-precision's widening).
 bool isWideningCast(mlir::Operation *op);

@@ -23,11 +23,16 @@
 // pipeline keeps every convolution f32: its convolution kernels are f32 ones.
 //
 // Attention (keep-attention, which the pipelines set when they fuse): the two products
-// of an attention group (fusion::attentionProducts, the matcher kiln-fuse forms the
+// of an attention group (fusion::matchAttentionGroup, the matcher kiln-fuse forms the
 // group with) stay f32 so that the group still forms; each is marked
 // `kiln.precision = "bf16" | "fp16"` (MixedPrecision.h) instead, and the attention
 // kernel computes it in that precision: the CUDA flash-attention kernel does, the CPU
-// lowering (kiln-cpu-lower-attention) computes it in f32, which is more accurate.
+// lowering (kiln-cpu-lower-attention) computes it in f32, which is more accurate. With
+// attention-io (CUDA) its Q, K and V are narrowed where they are produced and widened
+// right where the group reads them; kiln-fuse takes the widening casts (and the
+// narrowing of the result, which the product after it asks for) into the group, so the
+// flash kernel reads and writes 16-bit tensors. A widened 16-bit tensor narrows to its
+// source; a column slice of the concatenated QKV product is narrowed before the slices.
 //
 //===----------------------------------------------------------------------------===//
 #include "passes/precision/MixedPrecision.h"
@@ -153,11 +158,11 @@ struct MixedPrecisionPass : public impl::MixedPrecisionPassBase<MixedPrecisionPa
     SmallVector<OpOperand *> attentionReads; // Q, K, V of every attention (attention-io)
     if (keepAttention) {
       root->walk([&](SoftmaxOp softmax) {
-        if (auto products = fusion::attentionProducts(softmax)) {
-          attention.insert(products->first);
-          attention.insert(products->second);
+        if (auto group = fusion::matchAttentionGroup(softmax)) {
+          attention.insert(group->qk);
+          attention.insert(group->pv);
           if (attentionIO) {
-            llvm::append_range(attentionReads, fusion::attentionInputs(softmax));
+            llvm::append_range(attentionReads, group->inputs);
           }
         }
       });

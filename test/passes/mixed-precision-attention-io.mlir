@@ -151,3 +151,22 @@ func.func @widened(%q: tensor<1x128x2x16xbf16>, %k: tensor<1x128x2x16xbf16>, %v:
   %y = kiln.matmul %q2, %w : (tensor<1x128x2x16xf32>, tensor<16x8xf32>) -> tensor<1x128x2x8xf32>
   return %n, %y : tensor<1x128x2x16xbf16>, tensor<1x128x2x8xf32>
 }
+
+// -----
+
+// Must not move the cast before the slices: the projection's result has a user besides
+// its slices (an f32 relu), so each slice is cast after it instead and the f32 slices stay.
+// CHECK-LABEL: func.func @slice_kept
+// CHECK:         %[[Y:.+]] = kiln.cast %{{.+}} : tensor<1x128x48xbf16> to tensor<1x128x48xf32>
+// CHECK-NOT:     kiln.cast %[[Y]]
+// CHECK:         %[[Q:.+]] = kiln.slice %[[Y]] starts = [0, 0, 0] {{.+}} -> tensor<1x128x16xf32>
+// CHECK:         kiln.cast %[[Q]] : tensor<1x128x16xf32> to tensor<1x128x16xbf16>
+func.func @slice_kept(%x: tensor<1x128x16xf32>) -> (tensor<1x128x8xf32>, tensor<1x128x48xf32>) {
+  %w = kiln.constant dense<0.1> : tensor<16x48xf32>
+  %y = kiln.matmul %x, %w : (tensor<1x128x16xf32>, tensor<16x48xf32>) -> tensor<1x128x48xf32>
+  %q = kiln.slice %y starts = [0, 0, 0] ends = [1, 128, 16] steps = [1, 1, 1] : tensor<1x128x48xf32> -> tensor<1x128x16xf32>
+  %w2 = kiln.constant dense<0.5> : tensor<16x8xf32>
+  %o = kiln.matmul %q, %w2 : (tensor<1x128x16xf32>, tensor<16x8xf32>) -> tensor<1x128x8xf32>
+  %r = kiln.relu %y : tensor<1x128x48xf32>
+  return %o, %r : tensor<1x128x8xf32>, tensor<1x128x48xf32>
+}

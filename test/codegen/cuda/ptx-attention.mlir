@@ -34,6 +34,8 @@
 // RUN: kiln-compile %S/Inputs/self-attention.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 --emit=ptx -o %t.pipe.ptx
 // RUN: FileCheck %s --check-prefix=PIPEPTX --input-file=%t.pipe.ptx
 // RUN: %ptxas -arch=sm_80 -v %t.pipe.ptx -o %t.pipe.cubin 2>&1 | FileCheck %s --check-prefix=PIPEPTXAS --implicit-check-not=warning
+// Q, K and V f32 function arguments (attention-128x4x64): converted as loaded, no cp.async.
+// RUN: kiln-opt %S/../../tools/Inputs/attention-128x4x64.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=F32IN --implicit-check-not=nvgpu.device_async
 // RUN: env KILN_CUDA_ATTENTION_PIPELINE=0 kiln-opt %S/Inputs/self-attention.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=NOPIPE
 //
 // Without --precision, and at tf32, no attention group is formed (the flash kernel
@@ -187,3 +189,6 @@
 // PIPEPTX:     mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 // PIPEPTXAS:   Compiling entry function 'kernel3_fused_attention'
 // PIPEPTXAS:   0 bytes spill stores, 0 bytes spill loads
+
+// F32IN: gpu.func @kernel0_fused_attention(
+// F32IN:   arith.truncf {{.*}} : vector<8xf32> to vector<8xbf16>
