@@ -116,6 +116,7 @@ struct Copy {
   const char *src;
   uint32_t bytes;
   uint32_t srcBytes;
+  uint64_t issued; // the sync epoch it was issued in (racecheck)
 };
 
 /// PTX's commit groups (cp.async, wgmma): operations issued since the last commit, then
@@ -220,6 +221,11 @@ struct Launch {
   std::map<uint64_t, WgmmaReads> wgmmaReads; // by the wgmma's number in the block
   uint64_t wgmmaCount = 0;
   BarrierState barriers[16];
+  // Racecheck: on unless KILN_EMU_RACECHECK=0; the shared memory the shadow covers; per
+  // warp, its warp-wide operations of all 32 lanes so far.
+  bool racecheck = true;
+  const char *sharedBase = nullptr, *sharedEnd = nullptr;
+  std::vector<uint64_t> warpClocks;
   int live = 0;
   uint64_t progress = 0;
   Thread *current = nullptr;
@@ -234,6 +240,11 @@ struct Launch {
 };
 
 Launch *gLaunch = nullptr;
+
+/// Sync epochs: a block's start and every barrier it completes begin a new one. Counted
+/// over all blocks and launches, so whatever an earlier block did is older than any
+/// access of this one.
+uint64_t gEpoch = 0;
 
 constexpr size_t kStackBytes = 256 * 1024;
 constexpr size_t kGuardBytes = 4096;
@@ -363,16 +374,20 @@ bool onStack(const char *p, uint64_t n) {
   return p >= top - kStackBytes && p + n <= top;
 }
 
-void checkAccess(const char *p, uint64_t n, const char *what) {
+/// Fails unless [p, p + n) is device memory, the block's shared memory, the thread's
+/// stack or a module constant; returns whether it is shared memory.
+bool checkAccess(const char *p, uint64_t n, const char *what) {
   Launch &L = *gLaunch;
   if (++L.checks % 65536 == 0 && std::chrono::steady_clock::now() > L.deadline) {
     fail("the launch ran past KILN_EMU_TIMEOUT_S (a hang, or a grid too large to emulate)");
   }
   int shared = inShared(p, n);
-  if (shared == 1 ||
-      (shared == 0 && (onStack(p, n) || (*L.device)(reinterpret_cast<uintptr_t>(p), n) ||
-                       inModuleGlobal(p, n)))) {
-    return;
+  if (shared == 1) {
+    return true;
+  }
+  if (shared == 0 && (onStack(p, n) || (*L.device)(reinterpret_cast<uintptr_t>(p), n) ||
+                      inModuleGlobal(p, n))) {
+    return false;
   }
   char text[256];
   std::snprintf(text, sizeof(text), "%s of %llu bytes at %p %s", what,
@@ -382,10 +397,130 @@ void checkAccess(const char *p, uint64_t n, const char *what) {
   fail(text);
 }
 
+//===----------------------------------------------------------------------===//
+// Racecheck
+//===----------------------------------------------------------------------===//
+//
+// Per byte of shared memory, the last write and the reads since, each with its sync
+// epoch. Two accesses of one byte by different threads, at least one a write, in the
+// same epoch are a hazard: no barrier orders them, so a GPU may run them either way
+// round (whatever order the fibers happened to take). Lanes of one warp are ordered
+// by a warp-wide operation of all 32 lanes between them (shfl.sync, ldmatrix,
+// mma.sync). A cp.async write may land any time from its issue to the wait that
+// retires it: it conflicts with another thread's access in any epoch of that span.
+// Atomics, TMA copies and wgmma reads are not tracked (mbarriers order those; the
+// wgmma claim on shared memory is checked apart).
+
+struct Access {
+  uint64_t epoch = 0;
+  uint64_t warpClock = 0; // the warp's clock at the access (reads: the latest)
+  int32_t thread = -1;    // reads: -1 when several threads read in the epoch
+  int32_t warp = -1;      // reads: -1 when threads of several warps read
+};
+struct ShadowByte {
+  Access write, read;
+};
+std::vector<ShadowByte> gShadow;
+
+std::string threadName(unsigned linear) {
+  const Launch &L = *gLaunch;
+  return "thread (" + std::to_string(linear % L.block[0]) + "," +
+         std::to_string(linear / L.block[0] % L.block[1]) + "," +
+         std::to_string(linear / (L.block[0] * L.block[1])) + ")";
+}
+
+/// Where byte `p` of shared memory is: the variable and the offset in it.
+std::string sharedPlace(const char *p) {
+  const Launch &L = *gLaunch;
+  for (int i = 0; i < L.program->variableCount; ++i) {
+    const abi::Variable &v = L.program->variables[i];
+    const char *lo = static_cast<const char *>(v.address);
+    if (v.kind != abi::kGlobal && p >= lo && p < lo + v.bytes) {
+      return "byte " + std::to_string(p - lo) + " of " +
+             (v.kind == abi::kDynamicShared ? std::string("the dynamic shared memory")
+                                            : "static shared variable " + std::to_string(i));
+    }
+  }
+  return "shared memory";
+}
+
+/// The shared-memory span the shadow covers, sized for this launch's program.
+void prepareShadow(Launch &L) {
+  L.sharedBase = L.sharedEnd = nullptr;
+  for (int i = 0; i < L.program->variableCount; ++i) {
+    const abi::Variable &v = L.program->variables[i];
+    const char *lo = static_cast<const char *>(v.address);
+    if (v.kind == abi::kGlobal) {
+      continue;
+    }
+    if (!L.sharedBase || lo < L.sharedBase) {
+      L.sharedBase = lo;
+    }
+    L.sharedEnd = std::max(L.sharedEnd, lo + v.bytes);
+  }
+  if (L.sharedBase && gShadow.size() < size_t(L.sharedEnd - L.sharedBase)) {
+    gShadow.resize(L.sharedEnd - L.sharedBase);
+  }
+}
+
+/// Records thread `thread`'s access of shared bytes [p, p + n) and fails on a hazard
+/// with an access of another thread since epoch `since` (the current one for a plain
+/// access, the issue for a landing cp.async, which `async` says).
+void sharedAccess(const char *p, uint64_t n, bool write, unsigned thread, uint64_t since,
+                  bool async) {
+  Launch &L = *gLaunch;
+  if (!L.racecheck || p < L.sharedBase || p + n > L.sharedEnd) {
+    return;
+  }
+  const unsigned warp = thread / 32;
+  const uint64_t clock = L.warpClocks[warp];
+  // Whether `a`, by another thread of this warp, came before a warp-wide operation.
+  auto warpOrdered = [&](const Access &a) {
+    return !async && a.warp == int32_t(warp) && a.warpClock < clock;
+  };
+  auto report = [&](const char *at, const Access &other, const char *otherWhat) {
+    std::string subject = threadName(thread);
+    std::string text =
+        "racecheck: " +
+        (async ? "a cp.async of " + subject + " writes " + sharedPlace(at) +
+                     " (it lands any time from its issue to its wait)"
+               : subject + (write ? " writes " : " reads ") + sharedPlace(at)) +
+        ", which " + (other.thread < 0 ? "several threads" : threadName(other.thread)) + " " +
+        otherWhat + (async ? " since that issue" : " in the same barrier interval") +
+        ": nothing orders the two (a barrier between them is missing)";
+    fail(text);
+  };
+  ShadowByte *shadow = &gShadow[p - L.sharedBase];
+  for (uint64_t i = 0; i < n; ++i) {
+    ShadowByte &b = shadow[i];
+    if (b.write.epoch >= since && b.write.thread != int32_t(thread) && !warpOrdered(b.write)) {
+      report(p + i, b.write, "wrote");
+    }
+    if (write) {
+      if (b.read.epoch >= since && b.read.thread != int32_t(thread) && !warpOrdered(b.read)) {
+        report(p + i, b.read, "read");
+      }
+      b.write = {gEpoch, clock, int32_t(thread), int32_t(warp)};
+    } else if (b.read.epoch != gEpoch) {
+      b.read = {gEpoch, clock, int32_t(thread), int32_t(warp)};
+    } else {
+      b.read.warpClock = clock;
+      b.read.thread = b.read.thread == int32_t(thread) ? b.read.thread : -1;
+      b.read.warp = b.read.warp == int32_t(warp) ? b.read.warp : -1;
+    }
+  }
+}
+
 void accessImport(void *, const void *args) {
+  const char *p = arg<const char *>(args, 0);
+  uint64_t n = arg<uint64_t>(args, 1);
   int32_t flags = arg<int32_t>(args, 2);
-  checkAccess(arg<const char *>(args, 0), arg<uint64_t>(args, 1),
-              flags == abi::kStore ? "a store" : flags == abi::kLoad ? "a load" : "an atomic");
+  bool shared = checkAccess(p, n, flags == abi::kStore  ? "a store"
+                                  : flags == abi::kLoad ? "a load"
+                                                        : "an atomic");
+  if (shared && (flags == abi::kStore || flags == abi::kLoad)) {
+    sharedAccess(p, n, flags == abi::kStore, gLaunch->current->linear, gEpoch, false);
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -412,6 +547,7 @@ void barrierWait(unsigned id) {
   if (b.arrived == L.live) {
     b.arrived = 0;
     ++b.generation;
+    ++gEpoch;
     return;
   }
   awaitNext(b.generation, "a barrier");
@@ -459,6 +595,9 @@ void meet(const char *op, uint32_t mask, Arrive arrive, Complete complete, Depar
   ++w.arrived;
   ++L.progress;
   if (w.arrived == expected) {
+    if (mask == 0xffffffffu) {
+      ++L.warpClocks[t.warp]; // orders the lanes' shared-memory accesses (racecheck)
+    }
     complete(w);
     w.arrived = 0;
     ++w.generation;
@@ -540,6 +679,10 @@ template <int Count, bool Trans> void ldmatrix(void *result, const void *args) {
         w.address[lane] = address;
       },
       [](WarpMeet &w) {
+        const unsigned warp = gLaunch->current->warp;
+        for (unsigned lane = 0; lane < 8 * Count; ++lane) {
+          sharedAccess(w.address[lane], 16, false, 32 * warp + lane, gEpoch, false);
+        }
         auto element = [&](int m, int row, int col) {
           uint16_t v;
           std::memcpy(&v, w.address[8 * m + row] + 2 * col, 2);
@@ -657,8 +800,10 @@ template <int Kind> void mma(void *result, const void *args) {
 // cp.async
 //===----------------------------------------------------------------------===//
 
+/// The thread's copies of a group land (in the issuing thread: its wait or its exit).
 void land(const std::vector<Copy> &group) {
   for (const Copy &c : group) {
+    sharedAccess(c.dst, c.bytes, true, gLaunch->current->linear, c.issued, true);
     std::memcpy(c.dst, c.src, c.srcBytes);
     std::memset(c.dst + c.srcBytes, 0, c.bytes - c.srcBytes);
   }
@@ -678,7 +823,7 @@ template <int Bytes, bool WithSize> void cpAsync(void *, const void *args) {
   if (srcBytes > 0) {
     checkAccess(src, srcBytes, "a cp.async read");
   }
-  gLaunch->current->copies.open.push_back({dst, src, Bytes, srcBytes});
+  gLaunch->current->copies.open.push_back({dst, src, Bytes, srcBytes, gEpoch});
 }
 
 void cpAsyncCommit(void *, const void *) { gLaunch->current->copies.commit(); }
@@ -1541,6 +1686,8 @@ bool runBlock(Launch &L) {
   for (BarrierState &b : L.barriers) {
     b = BarrierState();
   }
+  L.warpClocks.assign((n + 31) / 32, 0);
+  ++gEpoch;
   L.live = int(n);
   for (unsigned i = 0; i < n; ++i) {
     Thread &t = L.threads[i];
@@ -1580,6 +1727,7 @@ bool runBlock(Launch &L) {
       if (b.arrived > 0 && b.arrived >= L.live) {
         b.arrived = 0;
         ++b.generation;
+        ++gEpoch;
         ++L.progress;
       }
     }
@@ -1739,6 +1887,9 @@ bool launch(const Program &program, const std::string &kernel, const unsigned gr
   L.params = params;
   L.device = &inDeviceMemory;
   const char *timeout = std::getenv("KILN_EMU_TIMEOUT_S");
+  const char *racecheck = std::getenv("KILN_EMU_RACECHECK");
+  L.racecheck = !(racecheck && std::string(racecheck) == "0");
+  prepareShadow(L);
   L.deadline = std::chrono::steady_clock::now() +
                std::chrono::seconds(timeout ? std::atoi(timeout) : 600);
   if (sharedBytes > abi::kMaxDynamicShared) {

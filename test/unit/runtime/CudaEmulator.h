@@ -23,6 +23,13 @@
 //   and the launch fails with the kernel, block, thread and address;
 // - a block whose threads all wait with none able to go on (a barrier some threads never
 //   reach) fails as a deadlock;
+// - racecheck (off with KILN_EMU_RACECHECK=0): two accesses of one shared-memory byte by
+//   different threads, at least one a write, with no barrier between them fail the launch
+//   whichever order the fibers ran them in, naming both threads and the byte. Lanes of
+//   one warp are also ordered by a warp-wide operation of all 32 lanes; a cp.async
+//   write may land any time from its issue to its wait, so it conflicts with another
+//   thread's access anywhere in that span. Plain loads, stores and ldmatrix are
+//   tracked; atomics, TMA and wgmma (which mbarriers order) are not;
 // - sm_90a: an mbarrier phase ends when its expected arrivals and the transaction bytes
 //   announced by arrive.expect_tx are in; a TMA copy (cp.async.bulk.tensor, tile mode)
 //   reads its box through the tensor map the fake cuTensorMapEncodeTiled wrote, zero

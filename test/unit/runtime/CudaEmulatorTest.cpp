@@ -170,6 +170,58 @@ TEST_F(CudaEmulatorTest, DivergentWarpOperationsAreReported) {
       << error;
 }
 
+TEST_F(CudaEmulatorTest, OrderedSharedMemoryHandoffsPassTheRacecheck) {
+  const float x[4] = {5.0f, 6.0f, 7.0f, 8.0f};
+  for (int mode : {0, 3, 5}) {
+    float m = float(mode), out = -1.0f;
+    std::string error;
+    ASSERT_TRUE(run("handoff", 64, {{&m, 4}, {const_cast<float *>(x), 16}, {&out, 4}}, error))
+        << mode << ": " << error;
+    EXPECT_EQ(out, mode == 5 ? 5.0f : 7.0f) << mode;
+  }
+}
+
+TEST_F(CudaEmulatorTest, UnorderedSharedMemoryAccessesAreReportedWhateverTheFiberOrder) {
+  const float x[4] = {5.0f, 6.0f, 7.0f, 8.0f};
+  struct Case {
+    int mode;
+    const char *expected;
+  } cases[] = {
+      {1, "thread (32,0,0) reads byte 0 of static shared variable 0, which thread (0,0,0) "
+          "wrote in the same barrier interval: nothing orders the two"},
+      // The reader went first: caught at the write.
+      {2, "thread (0,0,0) writes byte 0 of static shared variable 0, which thread (32,0,0) "
+          "read in the same barrier interval"},
+      // Lanes of one warp with no warp-wide operation between them.
+      {4, "thread (1,0,0) reads byte 0 of static shared variable 0, which thread (0,0,0) "
+          "wrote in the same barrier interval"},
+      // The read is a barrier after the issue and one before the wait: the copy may land
+      // on either side of it.
+      {6, "a cp.async of thread (0,0,0) writes byte 0 of static shared variable 0 (it lands "
+          "any time from its issue to its wait), which thread (32,0,0) read since that issue"},
+  };
+  for (const Case &c : cases) {
+    float m = float(c.mode), out = -1.0f;
+    std::string error;
+    EXPECT_FALSE(runFailing("handoff", 64, {{&m, 4}, {const_cast<float *>(x), 16}, {&out, 4}},
+                            error))
+        << c.mode;
+    EXPECT_NE(error.find(c.expected), std::string::npos) << c.mode << ": " << error;
+    EXPECT_NE(error.find("racecheck"), std::string::npos) << error;
+  }
+}
+
+TEST_F(CudaEmulatorTest, TheRacecheckCanBeTurnedOff) {
+  const float x[4] = {5.0f, 6.0f, 7.0f, 8.0f};
+  float m = 1.0f, out = -1.0f;
+  std::string error;
+  setenv("KILN_EMU_RACECHECK", "0", 1);
+  bool ok = run("handoff", 64, {{&m, 4}, {const_cast<float *>(x), 16}, {&out, 4}}, error);
+  unsetenv("KILN_EMU_RACECHECK");
+  ASSERT_TRUE(ok) << error;
+  EXPECT_EQ(out, 7.0f); // this fiber order happens to write first
+}
+
 /// The accumulator layout of wgmma m64nNk16 (PTX ISA): thread t, register i.
 int wgmmaRow(int t, int i) { return 16 * (t / 32) + t % 32 / 4 + 8 * (i / 2 % 2); }
 int wgmmaCol(int t, int i) { return 8 * (i / 4) + 2 * (t % 4) + i % 2; }

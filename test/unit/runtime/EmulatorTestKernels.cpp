@@ -134,6 +134,57 @@ void ldmatrixKernel(void **params) {
   }
 }
 
+// Racecheck cases on 64 threads (two warps): one float of shared memory handed from a
+// writer to a reader, ordered or not; the case is the float at params[0], the source
+// (4 floats, for cp.async) params[1], and what the reader read goes to params[2][0].
+//   0: thread 0 stores, barrier, thread 32 loads (ordered);
+//   1: the same without the barrier;
+//   2: thread 32 loads while thread 0 waits at a warp shuffle, then thread 0 stores;
+//   3: lane 0 stores, the warp shuffles, lane 1 loads (ordered by the warp operation);
+//   4: lane 0 stores, lane 1 loads;
+//   5: thread 0 copies with cp.async and waits, barrier, thread 32 loads (ordered);
+//   6: thread 0 issues a cp.async, barrier, thread 32 loads, barrier, thread 0 waits.
+void handoffKernel(void **params) {
+  int mode = int(load(*static_cast<float **>(params[0])));
+  const float *x = *static_cast<float **>(params[1]);
+  float *out = *static_cast<float **>(params[2]);
+  unsigned t = tid();
+  auto *slot = reinterpret_cast<float *>(gShared);
+  const unsigned reader = mode == 3 || mode == 4 ? 1 : 32;
+  if (mode == 2 && t < 32) {
+    shflDown(1.0f, 1);
+  }
+  if (t == 0) {
+    if (mode >= 5) {
+      call<int>(gCpAsync, Operands().set(0, slot).set(1, x).set(2, 16u));
+      call<int>(gCommit, Operands());
+      if (mode == 5) {
+        call<int>(gWait, Operands().set(0, 0u));
+      }
+    } else if (mode != 2) {
+      store(slot, 7.0f);
+    }
+  }
+  if (mode == 0 || mode >= 5) {
+    barrier();
+  }
+  if (mode == 3 && t < 32) {
+    shflDown(1.0f, 1);
+  }
+  if (t == reader) {
+    store(out, load(slot));
+  }
+  if (mode == 6) {
+    barrier();
+    if (t == 0) {
+      call<int>(gWait, Operands().set(0, 0u));
+    }
+  }
+  if (mode == 2 && t == 0) {
+    store(slot, 7.0f);
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // sm_90a: mbarriers, TMA, wgmma (m64n8k16, bf16 -> f32)
 //===----------------------------------------------------------------------===//
@@ -288,7 +339,7 @@ EXPORT const abi::Kernel kiln_emu_kernels[] = {
     {"deadlock", deadlockKernel, 0, 0},   {"divergent", divergentKernel, 0, 0},
     {"copy", copyKernel, 2, 0},           {"ldmatrix", ldmatrixKernel, 1, 0},
     {"wgmma", wgmmaKernel, 1, 0},         {"tma_wgmma", tmaWgmmaKernel, 3, 0},
-    {"wgmma_race", wgmmaRaceKernel, 2, 0},
+    {"wgmma_race", wgmmaRaceKernel, 2, 0}, {"handoff", handoffKernel, 3, 0},
 };
 EXPORT const int32_t kiln_emu_kernel_count = sizeof(kiln_emu_kernels) / sizeof(abi::Kernel);
 EXPORT const abi::Import kiln_emu_imports[] = {
