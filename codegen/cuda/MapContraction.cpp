@@ -725,39 +725,94 @@ std::optional<std::string> checkColumnSlices(ArrayRef<ColumnSlice> slices,
   return std::nullopt;
 }
 
+static bool pairAligned(MemRefType type);
+
+/// The slice's target as the kernel sees it, its leading dims collapsed onto the rows of
+/// an epilogue space of `rank` dims.
+static Value sliceTarget(OpBuilder &b, Location loc, const ColumnSlice &slice,
+                         IRMapping &outer, int64_t rank) {
+  Value target = outer.lookup(slice.target);
+  auto type = cast<MemRefType>(target.getType());
+  int64_t extra = type.getRank() - rank;
+  if (extra <= 0) {
+    return target;
+  }
+  SmallVector<ReassociationIndices> groups(1);
+  for (int64_t d = 0; d <= extra; ++d) {
+    groups[0].push_back(d);
+  }
+  for (int64_t d = extra + 1; d < type.getRank(); ++d) {
+    groups.push_back({d});
+  }
+  return memref::CollapseShapeOp::create(b, loc, target, groups);
+}
+
+/// Column col - offset of the slice and whether col is in its range (unsigned: columns
+/// before it wrap around), with the builder inside an scf.if on the latter.
+static Value enterSlice(OpBuilder &b, Location loc, const ColumnSlice &slice, Value col) {
+  auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  Value rel = arith::SubIOp::create(b, loc, col, c(slice.offset));
+  Value in = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, rel, c(slice.size));
+  auto inside = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(inside.thenBlock());
+  return rel;
+}
+
 void storeColumnSlices(OpBuilder &b, Location loc, ArrayRef<ColumnSlice> slices,
                        IRMapping &outer, const ElementValues &values,
                        ArrayRef<Value> elementAt) {
-  auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
   for (const ColumnSlice &slice : slices) {
-    // Column col - offset of the slice, if the element is in its columns (unsigned:
-    // columns before it wrap around).
-    Value rel = arith::SubIOp::create(b, loc, elementAt.back(), c(slice.offset));
-    Value in = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, rel, c(slice.size));
-    auto inside = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(inside.thenBlock());
-    Value target = outer.lookup(slice.target);
-    auto type = cast<MemRefType>(target.getType());
-    int64_t extra = type.getRank() - static_cast<int64_t>(elementAt.size());
-    if (extra > 0) {
-      // Leading dims onto the space's collapsed rows.
-      SmallVector<ReassociationIndices> groups(1);
-      for (int64_t d = 0; d <= extra; ++d) {
-        groups[0].push_back(d);
-      }
-      for (int64_t d = extra + 1; d < type.getRank(); ++d) {
-        groups.push_back({d});
-      }
-      target = memref::CollapseShapeOp::create(b, loc, target, groups);
-    }
+    Value rel = enterSlice(b, loc, slice, elementAt.back());
+    Value target = sliceTarget(b, loc, slice, outer, elementAt.size());
+    Type want = cast<MemRefType>(target.getType()).getElementType();
     SmallVector<Value> at(elementAt.begin(), elementAt.end());
     at.back() = rel;
     Value v = values.held.lookup(slice.temp);
-    if (v.getType() != type.getElementType()) {
-      v = arith::TruncFOp::create(b, loc, type.getElementType(), v);
+    if (v.getType() != want) {
+      v = arith::TruncFOp::create(b, loc, want, v);
     }
     memref::StoreOp::create(b, loc, v, target, at);
+  }
+}
+
+/// storeColumnSlices for the elements at columns col and col + 1 (col even) of one row:
+/// a slice at an even offset of an even width holds both or neither, and takes them in
+/// one 2-element store.
+static void storeColumnSlicePair(OpBuilder &b, Location loc, ArrayRef<ColumnSlice> slices,
+                                 IRMapping &outer, const ElementValues (&values)[2],
+                                 const SmallVector<Value> (&elementAt)[2]) {
+  for (const ColumnSlice &slice : slices) {
+    if (slice.offset % 2 != 0 || slice.size % 2 != 0) {
+      for (int e = 0; e < 2; ++e) {
+        storeColumnSlices(b, loc, slice, outer, values[e], elementAt[e]);
+      }
+      continue;
+    }
+    OpBuilder::InsertionGuard guard(b);
+    Value rel = enterSlice(b, loc, slice, elementAt[0].back());
+    Value target = sliceTarget(b, loc, slice, outer, elementAt[0].size());
+    auto type = cast<MemRefType>(target.getType());
+    Type want = type.getElementType();
+    SmallVector<Value> at(elementAt[0].begin(), elementAt[0].end());
+    at.back() = rel;
+    Value pair[2];
+    for (int e = 0; e < 2; ++e) {
+      pair[e] = values[e].held.lookup(slice.temp);
+      if (pair[e].getType() != want) {
+        pair[e] = arith::TruncFOp::create(b, loc, want, pair[e]);
+      }
+    }
+    if (!pairAligned(type)) {
+      SmallVector<Value> next(at);
+      next.back() = arith::AddIOp::create(b, loc, rel, arith::ConstantIndexOp::create(b, loc, 1));
+      memref::StoreOp::create(b, loc, pair[0], target, at);
+      memref::StoreOp::create(b, loc, pair[1], target, next);
+      continue;
+    }
+    Value vec = vector::FromElementsOp::create(b, loc, VectorType::get({2}, want), pair);
+    vector::StoreOp::create(b, loc, vec, target, at)
+        .setAlignment(2 * want.getIntOrFloatBitWidth() / 8);
   }
 }
 
@@ -782,6 +837,24 @@ void setBatchCoords(OpBuilder &b, Location loc, const Problem &p, Value batchId,
   }
 }
 
+/// Whether elements (.., j) and (.., j + 1) of `type`, j even, are adjacent in memory and
+/// their pair is aligned to its size: innermost stride 1, every other stride and the
+/// static offset even.
+static bool pairAligned(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
+      strides.back() != 1 || ShapedType::isDynamic(offset) || offset % 2 != 0) {
+    return false;
+  }
+  for (size_t i = 0; i + 1 < strides.size(); ++i) {
+    if (ShapedType::isDynamic(strides[i]) || strides[i] % 2 != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
                   ArrayRef<Value> acc, const AccumulatorLayout &layout) {
   auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
@@ -796,49 +869,109 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
   Value gCol = add(layout.n0, add(layout.warpCol,
                                   arith::MulIOp::create(
                                       b, loc, arith::RemUIOp::create(b, loc, lane, c(4)), c(2))));
+  // A thread holds elements e = 0, 1 (and 2, 3) of a fragment at columns col and col + 1,
+  // col even. Where those are adjacent in a buffer's memory (the columns its innermost
+  // index, or a convolution's pixels with even output rows), both elements' epilogues
+  // run first and the buffer gets one 2-element store (4 bytes for bf16, 8 for f32): the
+  // quad of a row then writes 8 contiguous elements. LLVM pairs two scalar stores by
+  // itself only when no branch (GELU's erf, a guard) separates them. With N odd the
+  // second column of a pair may lie past N: each element is guarded and stored alone.
+  const bool pairs = p.N % 2 == 0 && (!p.conv || p.conv->OW % 2 == 0);
+  auto pairsInMemory = [&](Value target) {
+    if (!p.conv && cast<AffineDimExpr>(cMap.getResults().back()).getPosition() !=
+                       static_cast<unsigned>(p.dimN)) {
+      return false; // the columns are not the innermost index
+    }
+    return pairAligned(cast<MemRefType>(outer.lookup(target).getType()));
+  };
+  // The epilogue of the element at (row, col): its loop coordinates and what it stores.
+  auto runElement = [&](Value row, Value col, Value product, ElementValues &values) {
+    SmallVector<Value> elementAt;
+    if (p.conv) {
+      elementAt = p.conv->outputAt(b, loc, layout.batchId, row, col);
+    } else {
+      // Coordinates of the contraction's output dims, in the accumulator's order.
+      SmallVector<Value> at(p.op.getNumLoops(), c(0));
+      setBatchCoords(b, loc, p, layout.batchId, at);
+      at[p.dimM] = row;
+      at[p.dimN] = col;
+      for (AffineExpr r : cMap.getResults()) {
+        elementAt.push_back(at[cast<AffineDimExpr>(r).getPosition()]);
+      }
+    }
+    for (linalg::GenericOp g : p.producers) {
+      values.producers[g.getDpsInits()[0]] = g;
+    }
+    if (!p.prologue.empty()) {
+      // The accumulator starts from a value per element (a broadcast bias): the
+      // product adds to it.
+      runElementOps(b, loc, p.prologue, outer, values, elementAt);
+      Value start = values.held.lookup(accBuffer);
+      product = arith::AddFOp::create(b, loc, start, product);
+    }
+    values.held[accBuffer] = product;
+    values.lastTarget[accBuffer] = p.op.getDpsInits()[0];
+    runElementOps(b, loc, p.epilogue, outer, values, elementAt);
+    return elementAt;
+  };
   int64_t nt = layout.nt;
   for (int64_t mi = 0; mi < layout.mt; ++mi) {
     for (int64_t nj = 0; nj < nt; ++nj) {
-      for (int64_t e = 0; e < 4; ++e) {
-        Value row = add(gRow, c(mi * 16 + (e / 2) * 8));
-        Value col = add(gCol, c(nj * 8 + e % 2));
-        std::optional<scf::IfOp> guard;
-        OpBuilder::InsertionGuard ig(b);
-        if (layout.guarded) {
-          Value in = arith::AndIOp::create(b, loc, lt(row, c(p.M)), lt(col, c(p.N)));
-          guard = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
-          b.setInsertionPointToStart(guard->thenBlock());
+      for (int64_t h = 0; h < 2; ++h) {
+        Value row = add(gRow, c(mi * 16 + h * 8));
+        Value col = add(gCol, c(nj * 8));
+        auto product = [&](int64_t e) { return acc[(mi * nt + nj) * 4 + h * 2 + e]; };
+        auto guardAt = [&](Value column) -> std::optional<scf::IfOp> {
+          if (!layout.guarded) {
+            return std::nullopt;
+          }
+          Value in = arith::AndIOp::create(b, loc, lt(row, c(p.M)), lt(column, c(p.N)));
+          auto guard = scf::IfOp::create(b, loc, in, /*withElseRegion=*/false);
+          b.setInsertionPointToStart(guard.thenBlock());
+          return guard;
+        };
+        if (!pairs) {
+          for (int64_t e = 0; e < 2; ++e) {
+            OpBuilder::InsertionGuard ig(b);
+            Value column = add(col, c(e));
+            guardAt(column);
+            ElementValues values;
+            SmallVector<Value> elementAt = runElement(row, column, product(e), values);
+            storeElementValues(b, loc, outer, values, elementAt);
+            storeColumnSlices(b, loc, p.slices, outer, values, elementAt);
+          }
+          continue;
         }
-        SmallVector<Value> elementAt; // the epilogue's loop coordinates
-        if (p.conv) {
-          elementAt = p.conv->outputAt(b, loc, layout.batchId, row, col);
-        } else {
-          // Coordinates of the contraction's output dims, in the accumulator's order.
-          SmallVector<Value> at(p.op.getNumLoops(), c(0));
-          setBatchCoords(b, loc, p, layout.batchId, at);
-          at[p.dimM] = row;
-          at[p.dimN] = col;
-          for (AffineExpr r : cMap.getResults()) {
-            elementAt.push_back(at[cast<AffineDimExpr>(r).getPosition()]);
+        OpBuilder::InsertionGuard ig(b);
+        guardAt(col); // N even: col + 1 < N with col
+        ElementValues values[2];
+        SmallVector<Value> elementAt[2];
+        for (int64_t e = 0; e < 2; ++e) {
+          elementAt[e] = runElement(row, add(col, c(e)), product(e), values[e]);
+        }
+        for (auto [root, v0] : values[0].held) {
+          if (root.getDefiningOp<memref::AllocOp>()) {
+            continue; // a kernel temporary: registers only
+          }
+          Value target = values[0].lastTarget.lookup(root);
+          Type want = cast<MemRefType>(target.getType()).getElementType();
+          Value pair[2] = {v0, values[1].held.lookup(root)};
+          for (Value &v : pair) {
+            if (v.getType() != want) {
+              v = arith::TruncFOp::create(b, loc, want, v);
+            }
+          }
+          if (pairsInMemory(target)) {
+            Value vec = vector::FromElementsOp::create(b, loc, VectorType::get({2}, want), pair);
+            auto store = vector::StoreOp::create(b, loc, vec, outer.lookup(target), elementAt[0]);
+            store.setAlignment(2 * want.getIntOrFloatBitWidth() / 8);
+          } else {
+            for (int64_t e = 0; e < 2; ++e) {
+              memref::StoreOp::create(b, loc, pair[e], outer.lookup(target), elementAt[e]);
+            }
           }
         }
-        ElementValues values;
-        for (linalg::GenericOp g : p.producers) {
-          values.producers[g.getDpsInits()[0]] = g;
-        }
-        Value product = acc[(mi * nt + nj) * 4 + e];
-        if (!p.prologue.empty()) {
-          // The accumulator starts from a value per element (a broadcast bias): the
-          // product adds to it.
-          runElementOps(b, loc, p.prologue, outer, values, elementAt);
-          Value start = values.held.lookup(accBuffer);
-          product = arith::AddFOp::create(b, loc, start, product);
-        }
-        values.held[accBuffer] = product;
-        values.lastTarget[accBuffer] = p.op.getDpsInits()[0];
-        runElementOps(b, loc, p.epilogue, outer, values, elementAt);
-        storeElementValues(b, loc, outer, values, elementAt);
-        storeColumnSlices(b, loc, p.slices, outer, values, elementAt);
+        storeColumnSlicePair(b, loc, p.slices, outer, values, elementAt);
       }
     }
   }

@@ -38,6 +38,7 @@
 // RUN: kiln-compile %S/Inputs/qkv.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 -o %t.qkv.kiln
 // RUN: kiln-run --inspect %t.qkv.kiln | FileCheck %s --check-prefix=QKVART
 // RUN: kiln-opt %S/Inputs/qkv.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu' 2>/dev/null | FileCheck %s --check-prefix=QKV32
+// RUN: kiln-opt %S/Inputs/qkv-odd.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=tf32' | FileCheck %s --check-prefix=ODD
 
 // CHECK:       .visible .entry kernel0_fused_contraction(
 // CHECK:       cp.async.cg.shared.global [%{{.+}}], [%{{.+}}], 16, %{{.+}};
@@ -98,15 +99,31 @@
 // QKV-SAME:      %[[K:[a-z0-9]+]]: memref<2x8x16xf32>
 // QKV-SAME:      %[[V:[a-z0-9]+]]: memref<2x8x16xf32>
 // QKV:         nvvm.mma.sync {{.+}}multiplicandAPtxType = #nvvm.mma_type<tf32>
-// Columns 0-15 (col < 16, unsigned), 16-31 (col - 16 < 16), 32-47 (col - 32 < 16).
+// Columns 0-15 (col < 16, unsigned), 16-31 (col - 16 < 16), 32-47 (col - 32 < 16). The
+// slices start at even columns and are of even widths, so the thread's columns col and
+// col + 1 (col even) are in the same one: one 8-byte store per slice.
 // QKV:         %[[QR:.+]] = memref.collapse_shape %[[Q]] {{\[}}[0, 1], [2]] : memref<2x8x16xf32> into memref<16x16xf32>
-// QKV-NEXT:    memref.store %[[X:.+]], %[[QR]][%[[ROW:.+]], %[[COL:[0-9a-z]+]]]
+// QKV-NEXT:    %[[XQ:.+]] = vector.from_elements %[[X0:.+]], %[[X1:.+]] : vector<2xf32>
+// QKV-NEXT:    vector.store %[[XQ]], %[[QR]][%[[ROW:.+]], %[[COL:[0-9a-z]+]]] {alignment = 8 : i64}
 // QKV:         %[[KC:.+]] = arith.subi %[[COL]], %c16 : index
 // QKV:         %[[KR:.+]] = memref.collapse_shape %[[K]]
-// QKV-NEXT:    memref.store %[[X]], %[[KR]][%[[ROW]], %[[KC]]]
+// QKV-NEXT:    %[[XK:.+]] = vector.from_elements %[[X0]], %[[X1]] : vector<2xf32>
+// QKV-NEXT:    vector.store %[[XK]], %[[KR]][%[[ROW]], %[[KC]]] {alignment = 8 : i64}
 // QKV:         %[[VC:.+]] = arith.subi %[[COL]], %c32 : index
 // QKV:         %[[VR:.+]] = memref.collapse_shape %[[V]]
-// QKV-NEXT:    memref.store %[[X]], %[[VR]][%[[ROW]], %[[VC]]]
+// QKV-NEXT:    %[[XV:.+]] = vector.from_elements %[[X0]], %[[X1]] : vector<2xf32>
+// QKV-NEXT:    vector.store %[[XV]], %[[VR]][%[[ROW]], %[[VC]]] {alignment = 8 : i64}
+
+// Slices of widths 13, 13, 14 at columns 0, 13, 26: a pair (col, col + 1) may straddle
+// the first two, which store element by element; the third takes the pair at once.
+// ODD-LABEL: gpu.func @kernel0_fused_contraction(
+// ODD:         nvgpu.device_async_wait %{{.+}} {numGroups = 0 : i32}
+// ODD-NOT:     vector.store {{.+}} memref<16x13xf32>
+// ODD:         memref.store {{.+}} : memref<16x13xf32>
+// ODD-NOT:     vector.store {{.+}} memref<16x13xf32>
+// ODD:         %[[OUT2:.+]] = arith.subi %{{.+}}, %c26 : index
+// ODD:         vector.store %{{.+}}[%{{.+}}, %[[OUT2]]] {alignment = 8 : i64} : memref<16x14xf32>, vector<2xf32>
+// ODD-NOT:     vector.store {{.+}} memref<16x13xf32>
 
 // QKVPTXAS: Compiling entry function 'kernel0_fused_contraction'
 // QKVPTXAS: 0 bytes spill stores, 0 bytes spill loads

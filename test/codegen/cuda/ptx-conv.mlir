@@ -94,7 +94,8 @@
 // GEMM:           vector.store %{{.+}}, %[[SB]]
 // GEMM:           scf.yield
 // The epilogue: bias[f] + acc, rounded to bf16 (the product's type), + residual, relu,
-// stored at (n, f, p / 20, p % 20).
+// for pixels p and p + 1 (p even; the output rows are 20 pixels, even, so both are in row
+// p / 20), stored together at (n, f, p / 20, p % 20) as 8 bytes.
 // GEMM:         scf.if
 // GEMM:           %[[OH:.+]] = arith.divui %{{.+}}, %c20 : index
 // GEMM:           %[[OW:.+]] = arith.remui %{{.+}}, %c20 : index
@@ -103,13 +104,19 @@
 // GEMM:           %[[SUM:.+]] = arith.addf %[[BIAS32]], %{{.+}}#0 : f32
 // GEMM:           memref.load %[[R]][%[[IMG]], %[[F]], %[[OH]], %[[OW]]]
 // GEMM:           arith.truncf %[[SUM]] : f32 to bf16
-// GEMM:           memref.store %{{.+}}, %[[OUT]][%[[IMG]], %[[F]], %[[OH]], %[[OW]]]
+// GEMM:           %[[RELU0:.+]] = arith.select
+// GEMM:           arith.addf %[[BIAS32]], %{{.+}}#1 : f32
+// GEMM:           %[[RELU1:.+]] = arith.select
+// GEMM:           %[[PAIR:.+]] = vector.from_elements %[[RELU0]], %[[RELU1]] : vector<2xf32>
+// GEMM-NEXT:      vector.store %[[PAIR]], %[[OUT]][%[[IMG]], %[[F]], %[[OH]], %[[OW]]] {alignment = 8 : i64}
 
 // PTX-LABEL: .entry kernel2_fused_contraction
 // PTX:         cp.async.cg.shared.global
 // PTX:         st.shared.v4.b32
 // PTX:         ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
 // PTX:         mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// PTX-NOT:     st.global.f32
+// PTX:         st.global.v2.b32
 // PTX-NOT:     call
 
 // PTXAS-NOT: bytes spill stores
@@ -177,7 +184,7 @@
 // RES-NEXT:    arith.truncf %[[XV]] : f32 to bf16
 // RES-NOT:     memref.store {{.+}}, %[[Y]]
 // RES:         nvvm.mma.sync
-// RES:         memref.store %{{.+}}, %[[Y]]
+// RES:         vector.store %{{.+}}, %[[Y]]
 // RES-LABEL: gpu.func @kernel3_fused_contraction(
 // RES-SAME:      %[[N:[a-z0-9]+]]: memref<1x16x8x8xf32>
 // RES-SAME:      %[[Z:[a-z0-9]+]]: memref<1x16x8x8xf32>

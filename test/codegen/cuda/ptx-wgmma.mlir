@@ -60,7 +60,7 @@
 // IR-NEXT:     nvvm.wgmma.wait.group.sync.aligned 1
 // IR:          nvvm.mbarrier.arrive
 // IR:        nvvm.wgmma.wait.group.sync.aligned 0
-// IR:        memref.store
+// IR:        vector.store {{.+}} {alignment = 4 : i64} : memref<2048x4096xbf16>, vector<2xbf16>
 
 // The producer and consumer branches may come in either order.
 // CHECK:       .extern .shared .align 1024 .b8 kiln_smem_1024[];
