@@ -511,6 +511,8 @@ void sharedAccess(const char *p, uint64_t n, bool write, unsigned thread, uint64
   }
 }
 
+void checkNoWgmmaReads(const char *dst, uint64_t bytes, const char *op);
+
 void accessImport(void *, const void *args) {
   const char *p = arg<const char *>(args, 0);
   uint64_t n = arg<uint64_t>(args, 1);
@@ -518,6 +520,9 @@ void accessImport(void *, const void *args) {
   bool shared = checkAccess(p, n, flags == abi::kStore  ? "a store"
                                   : flags == abi::kLoad ? "a load"
                                                         : "an atomic");
+  if (shared && (flags & abi::kStore) && !gLaunch->wgmmaReads.empty()) {
+    checkNoWgmmaReads(p, n, flags == abi::kStore ? "a store" : "an atomic");
+  }
   if (shared && (flags == abi::kStore || flags == abi::kLoad)) {
     sharedAccess(p, n, flags == abi::kStore, gLaunch->current->linear, gEpoch, false);
   }
@@ -999,10 +1004,11 @@ void wgmmaWait(void *, const void *args) {
   });
 }
 
-/// Fails when [dst, dst + bytes) overlaps shared memory that a wgmma reads which
-/// neither this thread nor all of the wgmma's threads have retired (WgmmaReads): on a
-/// GPU the copy may land while the tensor cores still read it.
-void checkNoWgmmaReads(const char *dst, uint64_t bytes) {
+/// Fails when `op` (a TMA copy or a plain store) writes [dst, dst + bytes) over shared
+/// memory that a wgmma reads which neither this thread nor all of the wgmma's threads
+/// have retired (WgmmaReads): on a GPU the write may land while the tensor cores still
+/// read it.
+void checkNoWgmmaReads(const char *dst, uint64_t bytes, const char *op) {
   const Thread &self = *gLaunch->current;
   for (const auto &[id, reads] : gLaunch->wgmmaReads) {
     if (reads.group == self.linear / 128 && reads.retiredBy.test(self.linear % 128)) {
@@ -1010,7 +1016,7 @@ void checkNoWgmmaReads(const char *dst, uint64_t bytes) {
     }
     for (const auto &span : reads.spans) {
       if (dst < span.second && span.first < dst + bytes) {
-        fail("cp.async.bulk.tensor overwrites shared memory that wgmma.mma_async number " +
+        fail(std::string(op) + " overwrites shared memory that wgmma.mma_async number " +
              std::to_string(id) +
              " of the block still reads (not retired by wgmma.wait_group, here or in all its "
              "threads): release a stage only after the wgmma reading it retires");
@@ -1061,7 +1067,7 @@ template <int Rank> void tmaLoad(void *, const void *args) {
     fail("cp.async.bulk.tensor: the destination is not " + std::to_string(c.bytes) +
          " bytes of shared memory at a 128-byte aligned address");
   }
-  checkNoWgmmaReads(dst, c.bytes);
+  checkNoWgmmaReads(dst, c.bytes, "cp.async.bulk.tensor");
   c.dst = dst;
   mbarrierAt(barrier, "cp.async.bulk.tensor").copies.push_back(c);
 }

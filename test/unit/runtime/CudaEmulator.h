@@ -40,10 +40,10 @@
 //   the PTX ISA, swizzled by address bits) and returns the m64nNk16 accumulator layout;
 //   setmaxnreg and the fences check their operands and do nothing else.
 //   wgmma computes when issued, but the shared memory it read stays claimed until
-//   wgmma.wait_group retires it: a TMA copy into it before then is a fault (the race of
-//   a stage released too early).
-// What it does not model: plain stores into shared memory an unretired wgmma reads,
-// multicast and clusters, timing, and memory ordering between blocks.
+//   wgmma.wait_group retires it: a TMA copy or a store into it before then is a fault
+//   (the race of a stage released too early).
+// What it does not model: multicast and clusters, timing, and memory ordering between
+// blocks.
 //
 //===----------------------------------------------------------------------------===//
 #ifndef KILN_TEST_UNIT_RUNTIME_CUDAEMULATOR_H

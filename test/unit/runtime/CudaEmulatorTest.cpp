@@ -347,6 +347,13 @@ TEST_F(CudaEmulatorTest, ATmaCopyOverSharedMemoryAnUnretiredWgmmaReadsIsReported
   // After wgmma.wait_group 0 the same copy is fine.
   mode[0] = 1.0f;
   EXPECT_TRUE(run("wgmma_race", 128, {a.buffer(), {mode.data(), 4}}, error)) << error;
+  // A plain store is a write like any other.
+  mode[0] = 2.0f;
+  EXPECT_FALSE(runFailing("wgmma_race", 128, {a.buffer(), {mode.data(), 4}}, error));
+  EXPECT_NE(error.find("thread (0,0,0): a store overwrites shared memory that "
+                       "wgmma.mma_async number 0 of the block still reads"),
+            std::string::npos)
+      << error;
 }
 
 TEST_F(CudaEmulatorTest, APtxModuleMustMatchTheEmulatedKernels) {

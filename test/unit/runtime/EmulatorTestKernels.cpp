@@ -303,14 +303,16 @@ void tmaWgmmaKernel(void **params) {
 
 // A stage released too early: the warpgroup's wgmma reads the A box, and thread 0 copies
 // a new box over it with TMA (map: params[0]) before (mode 0) or after (mode 1)
-// wgmma.wait_group retires the wgmma; the mode is the float at params[1].
+// wgmma.wait_group retires the wgmma, or stores into it before (mode 2); the mode is the
+// float at params[1].
 void wgmmaRaceKernel(void **params) {
   const void *mapA = *static_cast<void **>(params[0]);
   const float *mode = *static_cast<float **>(params[1]);
   unsigned t = tid();
   auto *a = reinterpret_cast<uint16_t *>(gShared90);
   void *bar = gShared90 + 9216;
-  bool waitFirst = load(mode) != 0.0f;
+  const float m = load(mode);
+  bool waitFirst = m == 1.0f;
   if (t == 0) {
     mbarrierInit(bar, 1);
   }
@@ -320,6 +322,13 @@ void wgmmaRaceKernel(void **params) {
   call<int>(gWgmmaCommit, Operands());
   if (waitFirst) {
     call<int>(gWgmmaWait, Operands().set(0, uint64_t(0)));
+  }
+  if (m == 2.0f) {
+    if (t == 0) {
+      store<uint16_t>(a + 8, 0);
+    }
+    call<int>(gWgmmaWait, Operands().set(0, uint64_t(0)));
+    return;
   }
   if (t == 0) {
     arriveExpectTx(bar, 64 * 64 * 2);
