@@ -94,6 +94,9 @@ struct ElementValues {
   /// Kernel temporaries over another iteration space (a bias converted to f32 before its
   /// broadcast): the op that computes them, evaluated where they are read.
   llvm::DenseMap<mlir::Value, mlir::linalg::GenericOp> producers;
+  /// Inputs already loaded at this element (one load for a pair of elements), by the
+  /// operand and its indexing map: read instead of loading them again.
+  llvm::DenseMap<std::pair<mlir::Value, mlir::AffineMap>, mlir::Value> loaded;
 };
 
 /// `g` computes a kernel temporary of its own that ops over another iteration space read

@@ -636,6 +636,8 @@ void runElementOps(OpBuilder &b, Location loc, ArrayRef<linalg::GenericOp> ops,
                              indicesAt(b, loc, g.getMatchingIndexingMap(in), elementAt));
       } else if (!isa<MemRefType>(in->get().getType())) {
         v = outer.lookup(in->get()); // a scalar (a fill value)
+      } else if (Value ahead = values.loaded.lookup({in->get(), g.getMatchingIndexingMap(in)})) {
+        v = ahead;
       } else {
         v = memref::LoadOp::create(b, loc, outer.lookup(in->get()),
                                    indicesAt(b, loc, g.getMatchingIndexingMap(in), elementAt));
@@ -877,15 +879,16 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
   // itself only when no branch (GELU's erf, a guard) separates them. With N odd the
   // second column of a pair may lie past N: each element is guarded and stored alone.
   const bool pairs = p.N % 2 == 0 && (!p.conv || p.conv->OW % 2 == 0);
+  // The column (a convolution's pixel: ow with OW even) is the last loop of the
+  // epilogue's space.
+  const bool columnsLast =
+      p.conv || cast<AffineDimExpr>(cMap.getResults().back()).getPosition() ==
+                    static_cast<unsigned>(p.dimN);
   auto pairsInMemory = [&](Value target) {
-    if (!p.conv && cast<AffineDimExpr>(cMap.getResults().back()).getPosition() !=
-                       static_cast<unsigned>(p.dimN)) {
-      return false; // the columns are not the innermost index
-    }
-    return pairAligned(cast<MemRefType>(outer.lookup(target).getType()));
+    return columnsLast && pairAligned(cast<MemRefType>(outer.lookup(target).getType()));
   };
-  // The epilogue of the element at (row, col): its loop coordinates and what it stores.
-  auto runElement = [&](Value row, Value col, Value product, ElementValues &values) {
+  // The loop coordinates of the element at (row, col).
+  auto coordinates = [&](Value row, Value col) {
     SmallVector<Value> elementAt;
     if (p.conv) {
       elementAt = p.conv->outputAt(b, loc, layout.batchId, row, col);
@@ -899,6 +902,10 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
         elementAt.push_back(at[cast<AffineDimExpr>(r).getPosition()]);
       }
     }
+    return elementAt;
+  };
+  // The epilogue of the element at `elementAt`: what it stores goes to `values`.
+  auto runElement = [&](ArrayRef<Value> elementAt, Value product, ElementValues &values) {
     for (linalg::GenericOp g : p.producers) {
       values.producers[g.getDpsInits()[0]] = g;
     }
@@ -912,7 +919,43 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
     values.held[accBuffer] = product;
     values.lastTarget[accBuffer] = p.op.getDpsInits()[0];
     runElementOps(b, loc, p.epilogue, outer, values, elementAt);
-    return elementAt;
+  };
+  // The inputs the pair's epilogues read at their own column (a residual, a bias per
+  // column), adjacent in memory: one 2-element load for both, like the store. The
+  // column is the last loop of the epilogue's space where pairs are stored (pairsInMemory).
+  auto preloadPairs = [&](ElementValues (&values)[2], const SmallVector<Value> (&at)[2]) {
+    const unsigned column = at[0].size() - 1;
+    for (ArrayRef<linalg::GenericOp> ops : {ArrayRef(p.prologue), ArrayRef(p.epilogue)}) {
+      for (linalg::GenericOp g : ops) {
+        for (OpOperand *in : g.getDpsInputOperands()) {
+          AffineMap map = g.getMatchingIndexingMap(in);
+          if (!isa<MemRefType>(in->get().getType()) || map.getNumResults() == 0 ||
+              values[0].loaded.contains({in->get(), map}) ||
+              map.getResults().back() != getAffineDimExpr(column, map.getContext()) ||
+              llvm::any_of(map.getResults().drop_back(), [&](AffineExpr r) {
+                return r.isFunctionOfDim(column);
+              })) {
+            continue;
+          }
+          // Kernel temporaries (the accumulator, what producers compute) live in
+          // registers, not memory.
+          Value buffer = outer.lookupOrNull(in->get());
+          if (!buffer || viewRoot(in->get()).getDefiningOp<memref::AllocOp>() ||
+              !pairAligned(cast<MemRefType>(buffer.getType()))) {
+            continue;
+          }
+          auto type = cast<MemRefType>(buffer.getType());
+          Type elem = type.getElementType();
+          auto load = vector::LoadOp::create(b, loc, VectorType::get({2}, elem), buffer,
+                                             indicesAt(b, loc, map, at[0]));
+          load.setAlignment(2 * elem.getIntOrFloatBitWidth() / 8);
+          for (int64_t e = 0; e < 2; ++e) {
+            values[e].loaded[{in->get(), map}] =
+                vector::ExtractOp::create(b, loc, load, ArrayRef<int64_t>{e});
+          }
+        }
+      }
+    }
   };
   int64_t nt = layout.nt;
   for (int64_t mi = 0; mi < layout.mt; ++mi) {
@@ -936,7 +979,8 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
             Value column = add(col, c(e));
             guardAt(column);
             ElementValues values;
-            SmallVector<Value> elementAt = runElement(row, column, product(e), values);
+            SmallVector<Value> elementAt = coordinates(row, column);
+            runElement(elementAt, product(e), values);
             storeElementValues(b, loc, outer, values, elementAt);
             storeColumnSlices(b, loc, p.slices, outer, values, elementAt);
           }
@@ -947,7 +991,13 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
         ElementValues values[2];
         SmallVector<Value> elementAt[2];
         for (int64_t e = 0; e < 2; ++e) {
-          elementAt[e] = runElement(row, add(col, c(e)), product(e), values[e]);
+          elementAt[e] = coordinates(row, add(col, c(e)));
+        }
+        if (columnsLast) {
+          preloadPairs(values, elementAt);
+        }
+        for (int64_t e = 0; e < 2; ++e) {
+          runElement(elementAt[e], product(e), values[e]);
         }
         for (auto [root, v0] : values[0].held) {
           if (root.getDefiningOp<memref::AllocOp>()) {

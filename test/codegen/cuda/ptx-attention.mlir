@@ -137,7 +137,8 @@
 // TF32-DAG:     %[[B:.+]] = arith.divui %[[Z]], %c3 : index
 // TF32:         nvgpu.device_async_copy %[[Q]][%[[B]], %[[H]],
 // TF32:         nvvm.mma.sync {{.+}}multiplicandAPtxType = #nvvm.mma_type<tf32>
-// TF32:         memref.load %[[M]][%[[B]], %c0, %c0, %{{.+}}]
+// The mask for the thread's two key columns in one 8-byte load.
+// TF32:         vector.load %[[M]][%[[B]], %c0, %c0, %{{.+}}] {alignment = 8 : i64} : memref<2x1x1x100xf32>, vector<2xf32>
 // TF32-LABEL: gpu.func @kernel4_softmax(
 
 // All 7 kernels without spills.

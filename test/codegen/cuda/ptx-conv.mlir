@@ -95,14 +95,15 @@
 // GEMM:           scf.yield
 // The epilogue: bias[f] + acc, rounded to bf16 (the product's type), + residual, relu,
 // for pixels p and p + 1 (p even; the output rows are 20 pixels, even, so both are in row
-// p / 20), stored together at (n, f, p / 20, p % 20) as 8 bytes.
+// p / 20): their residuals are one 8-byte load, their results one 8-byte store at
+// (n, f, p / 20, p % 20).
 // GEMM:         scf.if
 // GEMM:           %[[OH:.+]] = arith.divui %{{.+}}, %c20 : index
 // GEMM:           %[[OW:.+]] = arith.remui %{{.+}}, %c20 : index
-// GEMM:           %[[BIAS:.+]] = memref.load %[[B]][%[[F:.+]]] : memref<32xbf16>
+// GEMM:           vector.load %[[R]][%[[IMG]], %[[F:.+]], %[[OH]], %[[OW]]] {alignment = 8 : i64} : memref<2x32x20x20xf32>, vector<2xf32>
+// GEMM:           %[[BIAS:.+]] = memref.load %[[B]][%[[F]]] : memref<32xbf16>
 // GEMM:           %[[BIAS32:.+]] = arith.extf %[[BIAS]] : bf16 to f32
 // GEMM:           %[[SUM:.+]] = arith.addf %[[BIAS32]], %{{.+}}#0 : f32
-// GEMM:           memref.load %[[R]][%[[IMG]], %[[F]], %[[OH]], %[[OW]]]
 // GEMM:           arith.truncf %[[SUM]] : f32 to bf16
 // GEMM:           %[[RELU0:.+]] = arith.select
 // GEMM:           arith.addf %[[BIAS32]], %{{.+}}#1 : f32
