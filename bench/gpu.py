@@ -236,9 +236,9 @@ def numerics_cases():
     # conv-input-prologues), one whose temporary shares the output buffer, and a relu
     # computed at every tap of a depthwise window kernel.
     # qkv_*: horizontally fused Q/K/V projections, three column-slice outputs (bf16 on
-    # wgmma on sm_90a, tf32 on mma.sync). attention_mask_tf32 / attn_mask_cores_f32: an
-    # attention at tf32 and fp32, run as its products ([2, 3] batches on grid z) and its
-    # softmax, not the flash kernel.
+    # wgmma on sm_90a, tf32 on mma.sync). attention_mask_tf32: the flash kernel at tf32
+    # (m16n8k8). attn_mask_cores_f32: an attention at fp32, run as its products ([2, 3]
+    # batches on grid z) and its softmax, not the flash kernel.
     for name, path in (("conv_block_b2", "conv-block.mlir"), ("conv_stem", "conv-stem.mlir"),
                        ("conv_windows", "windows.mlir"),
                        ("conv_block_b2_tf32", "conv-block.mlir"),
@@ -270,13 +270,16 @@ def gemm_cases():
 def attention_cases():
     """Sequence 4096, head dims 64 and 128 (4 x 16 and 4 x 8 heads); FLOPs of the two
     products. Q, K, V and the result in bf16, as SDPA reads and writes them (the flash
-    kernel's cp.async path); the f32-input form (converted as loaded) beside it."""
+    kernel's cp.async path); the f32-input form (converted as loaded) beside it; and f32
+    in and out at --precision=tf32 (the flash kernel on m16n8k8) against SDPA in f32."""
     cases = []
     for h, d in ((16, 64), (8, 128)):
         flops = 4 * 4 * h * 4096 * 4096 * d
         cases.append(("attention_s4096_d%d" % d, attention_model,
                       (4, 4096, h, d, False, "bf16"), flops))
         cases.append(("attention_s4096_d%d_f32io" % d, attention_model, (4, 4096, h, d),
+                      flops))
+        cases.append(("attention_s4096_d%d_tf32" % d, attention_model, (4, 4096, h, d),
                       flops))
     return cases
 
@@ -434,9 +437,10 @@ def prepare(args):
         # The default block shape, then (bf16 in and out) KILN_CUDA_ATTENTION_TILE=
         # warps,keys variants and the K/V loads without cp.async (what the pipeline gains).
         variants = [(None, None)]
-        if not name.endswith("_f32io"):
+        if not name.endswith(("_f32io", "_tf32")):
             variants += [(tile.replace(",", "_"), {"KILN_CUDA_ATTENTION_TILE": tile})
                          for tile in ATTENTION_TILES]
+        if not name.endswith("_f32io"):
             variants.append(("nopipe", {"KILN_CUDA_ATTENTION_PIPELINE": "0"}))
         for variant, env in variants:
             vname = name if variant is None else "%s@%s" % (name, variant)
@@ -991,10 +995,14 @@ def run(args):
 
     for c in manifest.get("attention", []):
         bsz, seq, heads, d = c["shape"]
-        q, k, v = (torch.randn(bsz, heads, seq, d, device="cuda", dtype=torch.bfloat16)
+        tf32 = "tf32" in c["name"]
+        q, k, v = (torch.randn(bsz, heads, seq, d, device="cuda",
+                               dtype=torch.float32 if tf32 else torch.bfloat16)
                    for _ in range(3))
+        torch.backends.cuda.matmul.allow_tf32 = tf32
         ref_us, spread = torch_us(lambda: F.scaled_dot_product_attention(q, k, v), runs=20)
-        rows.append(flops_row(kr, art, c, ref_us, spread, "sdpa"))
+        torch.backends.cuda.matmul.allow_tf32 = False
+        rows.append(flops_row(kr, art, c, ref_us, spread, "sdpa f32" if tf32 else "sdpa"))
         del q, k, v
         torch.cuda.empty_cache()
     log("bandwidth, GEMM and attention rows done (%.0f s)" % (time.time() - start))

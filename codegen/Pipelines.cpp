@@ -94,9 +94,11 @@ static void addGraphPasses(OpPassManager &pm, bool fusion, const std::string &re
   if (fusion) {
     // Without general prologues (CUDA), a convolution still takes the elementwise ops on
     // its input: both convolution kernels gather the input element by element.
+    // The CUDA flash kernel holds head dims that are multiples of 16 up to 128.
     pm.addPass(createFusePass(FusePassOptions{report, contractionPrologues,
                                               /*convInputPrologues=*/!contractionPrologues,
-                                              attention}));
+                                              attention,
+                                              /*attentionHeadDims=*/cudaKernels ? 128 : 0}));
   }
   pm.addPass(createOutlineKernelsPass());
 }
@@ -148,9 +150,10 @@ LogicalResult buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &op
   // memory (cp.async, TMA): a cast or transpose before a product runs as its own kernel
   // or in its producer's epilogue. A convolution's input is gathered instead, so the
   // elementwise ops feeding only it (the cast of a residual stream to bf16) join it.
-  // The flash-attention kernel multiplies in bf16 or fp16: at fp32 and tf32 an attention
-  // runs as its batched products (CUDA cores, or tf32 tensor cores) and its softmax.
-  bool attention = options.precision == "bf16" || options.precision == "fp16";
+  // The flash-attention kernel multiplies in bf16, fp16 or tf32: at fp32 an attention
+  // runs as its batched products and its softmax on the CUDA cores.
+  bool attention = options.precision == "bf16" || options.precision == "fp16" ||
+                   options.precision == "tf32";
   // Layer norms over several dims become one over their product, softmaxes over another
   // axis run over the last (the row kernel reduces one last loop).
   addGraphPasses(pm, options.fusion, options.fusionReport, options.precision,

@@ -201,8 +201,12 @@ def FusePass : Pass<"kiln-fuse", "::mlir::ModuleOp"> {
            "compute them as they read it">,
     Option<"attention", "attention", "bool", /*default=*/"true",
            "Form attention groups (one flash-attention kernel each); false for a target "
-           "without an attention kernel at the model's precision (CUDA at fp32 and tf32: "
-           "the attention then runs as its products and its softmax)">];
+           "without an attention kernel at the model's precision (CUDA at fp32: the "
+           "attention then runs as its products and its softmax)">,
+    Option<"attentionHeadDims", "attention-head-dims", "int64_t", /*default=*/"0",
+           "With attention: form a group only where both head dims (of Q and of V) are "
+           "multiples of 16 up to this (the CUDA flash kernel holds them in registers: "
+           "128); others run as their products and softmax. 0: any head dim (CPU)">];
   let dependentDialects = ["::kiln::KilnDialect"];
 }
 

@@ -38,6 +38,14 @@
 // products, with f32 accumulation) or already 16-bit; 8 elements along the head dim are
 // one 16- or 32-byte load when it is the innermost dim of the operand, else gathered.
 //
+// At --precision=tf32 the tiles stay f32 (rows padded by 4 words, 16-byte chunks of 4
+// elements, cp.async when K and V are contiguous and aligned) and both products run as
+// mma.sync.m16n8k8 tf32: Q and K fragments by ldmatrix as for 16-bit types (an 8 x 8
+// b16 matrix is 8 x 4 words); P's accumulators hold columns 2t and 2t + 1 of each 8
+// keys where the A fragment wants t and t + 4, so the keys of each block of 8 are taken
+// in the order 0, 2, 4, 6, 1, 3, 5, 7 and V's B fragments (rows 2t and 2t + 1) are read
+// as single words. Head dim 128 takes 32-key blocks where 64 do not fit.
+//
 //===----------------------------------------------------------------------------===//
 #include "codegen/cuda/Contraction.h"
 
@@ -59,8 +67,8 @@ using namespace mlir;
 namespace kiln::cuda {
 namespace {
 
-constexpr int64_t kPad = 8;   // elements (16 bytes) of padding per shared-memory row
-constexpr int64_t kChunk = 8; // elements per 16-byte shared-memory store
+constexpr int64_t kRowPadBytes = 16; // padding per shared-memory row
+constexpr int64_t kChunkBytes = 16;  // one shared-memory store, one cp.async
 
 /// One operand as the kernel sees it: logical dim k (batch..., rows, cols for Q and V;
 /// batch..., cols, rows for K^T, whose rows are keys) is dim perm[k] of `value`.
@@ -95,7 +103,10 @@ struct Attention {
   Value out, mask; // the output (the last argument) and the additive mask, or null
   SmallVector<int64_t> outPerm; // physical dim i of `out` is logical dim outPerm[i]
   double scale = 1.0, maskScale = 1.0;
-  Type elem; // bf16 or f16: the products' operands
+  Type elem; // bf16 or f16: the products' operands; f32 with tf32 products
+  /// Elements of `elem` in a row's padding and in a 16-byte chunk.
+  int64_t pad() const { return kRowPadBytes * 8 / elem.getIntOrFloatBitWidth(); }
+  int64_t chunk() const { return kChunkBytes * 8 / elem.getIntOrFloatBitWidth(); }
 };
 
 class AttentionEmitter : private Attention {
@@ -134,7 +145,7 @@ private:
   /// that not every thread has is guarded.
   void forEachChunk(int64_t rows, int64_t cols,
                     llvm::function_ref<void(Value r, Value col)> body) {
-    int64_t chunksPerRow = cols / kChunk;
+    int64_t chunksPerRow = cols / chunk();
     int64_t chunks = rows * chunksPerRow;
     for (int64_t i = 0; i < (chunks + cfg.threads() - 1) / cfg.threads(); ++i) {
       Value chunk = add(tid, c(i * cfg.threads()));
@@ -143,7 +154,7 @@ private:
         auto whole = scf::IfOp::create(b, loc, lt(chunk, chunks), /*withElseRegion=*/false);
         b.setInsertionPointToStart(whole.thenBlock());
       }
-      body(div(chunk, chunksPerRow), mul(rem(chunk, chunksPerRow), kChunk));
+      body(div(chunk, chunksPerRow), mul(rem(chunk, chunksPerRow), this->chunk()));
     }
   }
 
@@ -182,8 +193,8 @@ void AttentionEmitter::loadTile(const Operand &o, Value smem, Value row0, int64_
                                 int64_t cols, int64_t rowBound) {
   auto srcType = cast<MemRefType>(o.value.getType());
   Type srcElem = srcType.getElementType();
-  auto chunkType = VectorType::get({kChunk}, elem);
-  auto srcChunkType = VectorType::get({kChunk}, srcElem);
+  auto chunkType = VectorType::get({chunk()}, elem);
+  auto srcChunkType = VectorType::get({chunk()}, srcElem);
   forEachChunk(rows, cols, [&](Value r, Value col) {
     Value row = add(row0, r);
     auto inBounds = scf::IfOp::create(b, loc, TypeRange{chunkType}, lt(row, rowBound),
@@ -203,7 +214,7 @@ void AttentionEmitter::loadTile(const Operand &o, Value smem, Value row0, int64_
         x = load;
       } else {
         SmallVector<Value> elems;
-        for (int64_t e = 0; e < kChunk; ++e) {
+        for (int64_t e = 0; e < chunk(); ++e) {
           logical[o.colDim] = add(col, c(e));
           elems.push_back(memref::LoadOp::create(b, loc, o.value, physical(o.perm, logical)));
         }
@@ -211,7 +222,7 @@ void AttentionEmitter::loadTile(const Operand &o, Value smem, Value row0, int64_
       }
       if (srcElem != elem) {
         if (!srcElem.isF32()) {
-          x = arith::ExtFOp::create(b, loc, VectorType::get({kChunk}, b.getF32Type()), x);
+          x = arith::ExtFOp::create(b, loc, VectorType::get({chunk()}, b.getF32Type()), x);
         }
         x = arith::TruncFOp::create(b, loc, chunkType, x);
       }
@@ -234,9 +245,9 @@ void AttentionEmitter::asyncTile(const Operand &o, Value smem, Value stage, Valu
     logical.resize(batch.size() + 2);
     logical[o.rowDim] = minIdx(row, rowBound - 1);
     logical[o.colDim] = col;
-    Value srcElements = arith::SelectOp::create(b, loc, lt(row, rowBound), c(kChunk), c(0));
+    Value srcElements = arith::SelectOp::create(b, loc, lt(row, rowBound), c(chunk()), c(0));
     nvgpu::DeviceAsyncCopyOp::create(b, loc, smem, ValueRange{stage, r, col}, o.value,
-                                     physical(o.perm, logical), b.getIndexAttr(kChunk),
+                                     physical(o.perm, logical), b.getIndexAttr(chunk()),
                                      srcElements, /*bypassL1=*/b.getUnitAttr());
   });
 }
@@ -246,6 +257,7 @@ void AttentionEmitter::emit(Value smemBase) {
   auto wg = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   int64_t eb = elem.getIntOrFloatBitWidth() / 8;
   int64_t rows = cfg.rows(), keys = cfg.keys;
+  const int64_t kPad = pad();
   auto qType = MemRefType::get({rows, d + kPad}, elem, MemRefLayoutAttrInterface{}, wg);
   // K and V: [stages][keys][d + pad] when pipelined, else [keys][d + pad].
   int64_t stages = cfg.stages();
@@ -282,12 +294,18 @@ void AttentionEmitter::emit(Value smemBase) {
   // Q: shared memory, then this warp's 16 rows as A fragments for every 16 of D.
   loadTile(q, qs, q0, rows, d, sq);
   gpu::BarrierOp::create(b, loc);
+  // A k-step of the products: 16 elements (m16n8k16), 8 for tf32 (m16n8k8); ldmatrix's
+  // 8 x 16-byte matrices hold half a step's columns.
+  const bool tf32 = elem.isF32();
+  const int64_t kStep = tf32 ? 8 : 16;
   Value laneRow = rem(lane, 16);
   Value laneHalf = mul(div(lane, 16), 8);
+  Value laneCol = mul(div(lane, 16), kStep / 2);
   Value warpRow = mul(warp, 16);
   SmallVector<SmallVector<Value>> qFrag;
-  for (int64_t kk = 0; kk < d / 16; ++kk) {
-    qFrag.push_back(ldmatrixX4(b, loc, qs, {add(warpRow, laneRow), add(c(kk * 16), laneHalf)},
+  for (int64_t kk = 0; kk < d / kStep; ++kk) {
+    qFrag.push_back(ldmatrixX4(b, loc, qs,
+                               {add(warpRow, laneRow), add(c(kk * kStep), laneCol)},
                                /*transpose=*/false, elem));
   }
 
@@ -350,17 +368,19 @@ void AttentionEmitter::emit(Value smemBase) {
 
     // S = Q K^T over D: K is [key][d] in shared memory, the layout of a K-contiguous B.
     SmallVector<Value> s(sTiles * 4, zero);
-    for (int64_t kk = 0; kk < d / 16; ++kk) {
+    for (int64_t kk = 0; kk < d / kStep; ++kk) {
       for (int64_t pj = 0; pj < sTiles / 2; ++pj) {
-        // Matrices (n0-7,k0-7) (n0-7,k8-15) (n8-15,k0-7) (n8-15,k8-15).
+        // Matrices (n0-7, first half of the step) (n0-7, second half) (n8-15, first)
+        // (n8-15, second): for tf32 the b0, b1 of m16n8k8 (k = t and t + 4).
         Value n = add(c(pj * 16), add(rem(lane, 8), laneHalf));
-        Value kcol = add(c(kk * 16), mul(rem(div(lane, 8), 2), 8));
+        Value kcol = add(c(kk * kStep), mul(rem(div(lane, 8), 2), kStep / 2));
         SmallVector<Value> r = ldmatrixX4(b, loc, ks, at(n, kcol), false, elem);
         for (int64_t h = 0; h < 2; ++h) {
           int64_t nj = 2 * pj + h;
+          ArrayRef<Value> acc = ArrayRef<Value>(s).slice(nj * 4, 4);
           SmallVector<Value> out =
-              mma16816(b, loc, elem, qFrag[kk], {r[2 * h], r[2 * h + 1]},
-                       ArrayRef<Value>(s).slice(nj * 4, 4));
+              tf32 ? mmaTf32(b, loc, qFrag[kk], {r[2 * h], r[2 * h + 1]}, acc)
+                   : mma16816(b, loc, elem, qFrag[kk], {r[2 * h], r[2 * h + 1]}, acc);
           std::copy(out.begin(), out.end(), s.begin() + nj * 4);
         }
       }
@@ -427,7 +447,30 @@ void AttentionEmitter::emit(Value smemBase) {
     }
     // O += P V over this block's keys: P's accumulators are the A fragments; V is
     // [key][dv] in shared memory, read transposed.
-    for (int64_t kk = 0; kk < keys / 16; ++kk) {
+    for (int64_t kk = 0; tf32 && kk < sTiles; ++kk) {
+      // m16n8k8 tf32 per 8 keys. Its A fragment holds columns t and t + 4 (t = lane %
+      // 4) where the accumulators hold 2t and 2t + 1: taking the block's keys in the order
+      // 0, 2, 4, 6, 1, 3, 5, 7 (A column t is key 2t, column t + 4 key 2t + 1) makes the
+      // accumulators the A fragment as they are, and B's rows t and t + 4 are then V's
+      // rows 2t and 2t + 1, read as single words (ldmatrix cannot transpose 32-bit
+      // elements; with rows of d + 4 words the 32 lanes hit 32 banks).
+      auto bits = [&](Value x) {
+        return arith::BitcastOp::create(b, loc, b.getI32Type(), x).getResult();
+      };
+      SmallVector<Value> aFrag{bits(s[kk * 4]), bits(s[kk * 4 + 2]), bits(s[kk * 4 + 1]),
+                               bits(s[kk * 4 + 3])};
+      Value key = add(c(kk * 8), colPair);
+      Value key1 = add(key, c(1));
+      for (int64_t t = 0; t < oTiles; ++t) {
+        Value col = add(c(t * 8), div(lane, 4));
+        Value b0 = memref::LoadOp::create(b, loc, vs, at(key, col));
+        Value b1 = memref::LoadOp::create(b, loc, vs, at(key1, col));
+        SmallVector<Value> out =
+            mmaTf32(b, loc, aFrag, {bits(b0), bits(b1)}, ArrayRef<Value>(o).slice(t * 4, 4));
+        std::copy(out.begin(), out.end(), o.begin() + t * 4);
+      }
+    }
+    for (int64_t kk = 0; !tf32 && kk < keys / 16; ++kk) {
       SmallVector<Value> pFrag;
       for (int64_t half = 0; half < 2; ++half) {
         int64_t nj = 2 * kk + half;
@@ -515,9 +558,11 @@ FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRe
     elem = BFloat16Type::get(fn.getContext());
   } else if (precision && precision.getValue() == "fp16") {
     elem = Float16Type::get(fn.getContext());
+  } else if (precision && precision.getValue() == "tf32") {
+    elem = Float32Type::get(fn.getContext()); // tf32 tensor cores (m16n8k8)
   } else {
-    return refuse("its products are f32 and the kernel runs them on bf16 or f16 tensor cores "
-                  "(compile with --precision=bf16 or --precision=fp16, or --target=cpu)");
+    return refuse("its products are f32 and the kernel runs them on tensor cores (compile "
+                  "with --precision=tf32, bf16 or fp16, or --target=cpu)");
   }
 
   Attention em;
@@ -623,11 +668,12 @@ FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRe
   // 128 query rows per block halve the K and V traffic per product where the registers
   // allow it (head dims up to 64: 128 registers a thread, by ptxas -v); 64 rows above.
   Config cfg;
-  if (em.d <= 64 && em.dv <= 64) {
+  if (em.d <= 64 && em.dv <= 64 && !elem.isF32()) {
     cfg.warps = 8;
   }
   // KILN_CUDA_ATTENTION_TILE=warps,keys overrides the block shape (bench/gpu.py tunes it).
-  if (const char *env = std::getenv("KILN_CUDA_ATTENTION_TILE"); env && *env) {
+  const char *tileEnv = std::getenv("KILN_CUDA_ATTENTION_TILE");
+  if (const char *env = tileEnv; env && *env) {
     Config o;
     if (std::sscanf(env, "%ld,%ld", &o.warps, &o.keys) != 2 || o.warps < 1 || o.warps > 8 ||
         o.keys < 16 || o.keys > 128 || o.keys % 16 != 0) {
@@ -649,8 +695,19 @@ FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRe
   cfg.pipelined = copyable(em.k) && copyable(em.v) &&
                   !(pipelineEnv && std::string_view(pipelineEnv) == "0");
   int64_t eb = elem.getIntOrFloatBitWidth() / 8;
-  int64_t smem = (cfg.rows() * (em.d + kPad) +
-                  cfg.stages() * cfg.keys * (em.d + kPad + em.dv + kPad)) * eb;
+  auto smemBytes = [&] {
+    return (cfg.rows() * (em.d + em.pad()) +
+            cfg.stages() * cfg.keys * (em.d + em.pad() + em.dv + em.pad())) *
+           eb;
+  };
+  // f32 tiles (tf32) take twice the bytes: a head dim of 128 fits sm_80 in blocks of 32
+  // keys, sm_86 and sm_89 in blocks of 16 (unless KILN_CUDA_ATTENTION_TILE asked for a
+  // shape).
+  while (elem.isF32() && !(tileEnv && *tileEnv) && smemBytes() > maxSharedBytes(arch) &&
+         cfg.keys > 16) {
+    cfg.keys /= 2;
+  }
+  int64_t smem = smemBytes();
   if (smem > maxSharedBytes(arch)) {
     return refuse("its tiles need " + Twine(smem) + " bytes of shared memory");
   }
@@ -677,7 +734,13 @@ FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRe
   }
   OpBuilder b(fn.getContext());
   IRMapping outer;
-  createKernel(b, cfg.threads(), {}, outer);
+  gpu::GPUFuncOp kernel = createKernel(b, cfg.threads(), {}, outer);
+  if (elem.isF32()) {
+    // tf32 fragments take twice the registers: without a floor on blocks per SM, ptxas
+    // caps the sm_90a kernel at 128 registers and spills (head dim 64). Shared memory
+    // allows two blocks at most anyway.
+    kernel->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
+  }
   Location loc = fn.getLoc();
   // The kernel's arguments in place of the function's.
   for (Operand *o : {&em.q, &em.k, &em.v}) {

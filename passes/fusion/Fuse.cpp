@@ -633,6 +633,22 @@ struct FusePass : public impl::FusePassBase<FusePass> {
     }
   }
 
+  /// Whether the attention around `softmax` has head dims the target's kernel takes
+  /// (attention-head-dims): Q's (the scores' reduction) and V's (the result's columns).
+  bool headDimsFit(SoftmaxOp softmax) {
+    if (attentionHeadDims == 0) {
+      return true;
+    }
+    std::optional<fusion::AttentionGroup> a = fusion::matchAttentionGroup(softmax);
+    if (!a) {
+      return false;
+    }
+    auto q = cast<RankedTensorType>(a->qk.getLhs().getType());
+    int64_t d = a->qk.getTransposeA() ? q.getDimSize(q.getRank() - 2) : q.getShape().back();
+    int64_t dv = cast<RankedTensorType>(a->pv.getType()).getShape().back();
+    return d % 16 == 0 && dv % 16 == 0 && d <= attentionHeadDims && dv <= attentionHeadDims;
+  }
+
   void fuseBlock(Block &block, StringRef function,
                  std::vector<fusion::FusionReport> &reports) {
     fuseSiblings(block);
@@ -646,7 +662,8 @@ struct FusePass : public impl::FusePassBase<FusePass> {
     };
     for (Operation &op : block) {
       if (auto softmax = dyn_cast<SoftmaxOp>(op); softmax && attention) {
-        if (std::optional<Group> group = matchAttention(softmax, taken)) {
+        if (std::optional<Group> group = matchAttention(softmax, taken);
+            group && headDimsFit(softmax)) {
           record(std::move(*group));
         }
       }

@@ -1,8 +1,11 @@
 // RUN: kiln-opt %s --kiln-fuse --split-input-file | FileCheck %s
-// attention=false (the CUDA pipeline at fp32 and tf32): no attention group anywhere; the
+// attention=false (the CUDA pipeline at fp32): no attention group anywhere; the
 // scores product takes its scaling as an epilogue, the softmax and the second product
 // are their own kernels.
 // RUN: kiln-opt %s '--kiln-fuse=attention=false' --split-input-file | FileCheck %s --check-prefix=OFF --implicit-check-not="kiln.fusion attention"
+// attention-head-dims=128 (the CUDA pipeline): a group only where the head dims of Q and
+// of V are multiples of 16 up to 128, which the flash kernel holds in registers.
+// RUN: kiln-opt %s '--kiln-fuse=attention-head-dims=128' --split-input-file | FileCheck %s --check-prefix=HD
 // --kiln-fuse, attention groups: matmul (scores) -> scaling by scalar constants and at
 // most one additive mask -> softmax over the last axis -> matmul by the values, with the
 // transposes that feed only its operands and the transpose after it. Every case also runs compiled (fused and
@@ -16,6 +19,8 @@
 // OFF:           kiln.div
 // OFF:         kiln.softmax
 // OFF:         kiln.matmul
+// HD-LABEL: func.func @mha(
+// HD:         kiln.fusion attention
 // CHECK-LABEL: func.func @mha(
 // CHECK-SAME:    %[[Q:[^:]+]]: tensor<1x32x2x16xf32>, %[[K:[^:]+]]: tensor<1x32x2x16xf32>, %[[V:[^:]+]]: tensor<1x32x2x16xf32>
 // CHECK:         %[[R:.+]] = kiln.fusion attention (%[[Q]], %[[K]], %[[V]]
@@ -48,6 +53,12 @@ func.func @mha(%q: tensor<1x32x2x16xf32>, %k: tensor<1x32x2x16xf32>, %v: tensor<
 // Heads already batched ([BH, S, D]), keys multiplied transposed (transpose_b), the
 // scale a product written constant-first, cross-attention (24 queries, 40 keys) and a
 // value width other than the key width.
+// Head dims 16 and 8: V's is no multiple of 16.
+// HD-LABEL: func.func @cross_transpose_b(
+// HD-NOT:     kiln.fusion attention
+// HD:         kiln.softmax
+// HD-NOT:     kiln.fusion attention
+// HD-LABEL: func.func @unscaled(
 // CHECK-LABEL: func.func @cross_transpose_b(
 // CHECK:         kiln.fusion attention
 // CHECK:           kiln.matmul {{.*}} transpose_b

@@ -38,18 +38,34 @@
 // RUN: kiln-opt %S/../../tools/Inputs/attention-128x4x64.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=F32IN --implicit-check-not=nvgpu.device_async
 // RUN: env KILN_CUDA_ATTENTION_PIPELINE=0 kiln-opt %S/Inputs/self-attention.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=NOPIPE
 //
-// Without --precision, and at tf32, no attention group is formed (the flash kernel
-// multiplies in bf16 or fp16; kiln-fuse attention=false): the attention runs as its
-// products (on CUDA cores with a warning, or on tensor cores in tf32), its softmax (a row
-// kernel) and the heads' transposes. With the mask broadcast over heads, the epilogue
-// keeps batch and heads apart, so the [2, 3] products run as 6 batch indices of grid z
-// (z / 3, z % 3).
+// At tf32 the flash kernel runs both products as mma.sync.m16n8k8 on f32 tiles: K and V
+// (f32 function arguments with contiguous 128-byte rows) arrive by 16-byte cp.async (4
+// elements) into rows of 32 + 4 words; V's B fragments are single-word shared loads.
+// RUN: kiln-opt %S/Inputs/attention-mask.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=tf32' | FileCheck %s --check-prefix=TF32F
+// RUN: kiln-compile %S/Inputs/attention-mask.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 --emit=ptx -o %t.tf32f.ptx
+// RUN: FileCheck %s --check-prefix=TF32FPTX --input-file=%t.tf32f.ptx
+// RUN: %ptxas -arch=sm_80 -v %t.tf32f.ptx -o %t.tf32f.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+// RUN: kiln-compile %S/Inputs/attention-d128.mlir --target=cuda --cuda-arch=sm_90a --precision=tf32 --emit=ptx -o %t.tf32d128.ptx
+// RUN: %ptxas -arch=sm_90a -v %t.tf32d128.ptx -o %t.tf32d128.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+// RUN: kiln-compile %S/Inputs/attention-mask.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 -o %t.tf32f.kiln
+// RUN: kiln-run --inspect %t.tf32f.kiln | FileCheck %s --check-prefix=TF32FART
+// Head dim 128 on sm_80: f32 tiles of 64 keys need 168960 bytes, over its 163 KiB, so
+// the key blocks are 32.
+// RUN: kiln-compile %S/Inputs/attention-d128.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 -o %t.tf32d128.kiln
+// RUN: kiln-run --inspect %t.tf32d128.kiln | FileCheck %s --check-prefix=TF32D128
+//
+// Without --precision, and for head dims the flash kernel does not hold (24: no multiple
+// of 16; kiln-fuse attention-head-dims=128), no attention group is formed: the attention
+// runs as its products (on CUDA cores with a warning, or on tensor cores in tf32), its
+// softmax (a row kernel) and the heads' transposes. With the mask broadcast over heads,
+// the epilogue keeps batch and heads apart, so the [2, 3] products run as 6 batch indices
+// of grid z (z / 3, z % 3).
 // RUN: kiln-compile %S/../../tools/Inputs/attention-128x4x64.mlir --target=cuda --cuda-arch=sm_80 -o %t.f32.kiln 2>&1 | FileCheck %s --check-prefix=F32 --implicit-check-not=error
 // RUN: kiln-run --inspect %t.f32.kiln | FileCheck %s --check-prefix=F32ART
-// RUN: kiln-opt %S/Inputs/attention-mask.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=tf32' | FileCheck %s --check-prefix=TF32
-// RUN: kiln-compile %S/Inputs/attention-mask.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 --emit=ptx -o %t.tf32.ptx
+// RUN: kiln-opt %S/Inputs/attention-mask-d24.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=tf32' | FileCheck %s --check-prefix=TF32
+// RUN: kiln-compile %S/Inputs/attention-mask-d24.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 --emit=ptx -o %t.tf32.ptx
 // RUN: %ptxas -arch=sm_80 -v %t.tf32.ptx -o %t.tf32.cubin 2>&1 | FileCheck %s --check-prefix=TF32PTXAS --implicit-check-not=warning
-// RUN: kiln-compile %S/Inputs/attention-mask.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 -o %t.tf32.kiln
+// RUN: kiln-compile %S/Inputs/attention-mask-d24.mlir --target=cuda --cuda-arch=sm_80 --precision=tf32 -o %t.tf32.kiln
 // RUN: kiln-run --inspect %t.tf32.kiln | FileCheck %s --check-prefix=TF32ART
 //
 // Refusal: a tile the kernel cannot build.
@@ -128,9 +144,37 @@
 // F32ART:      kernel3_fused_contraction 'scores (MatMul), scale (Div)'
 // F32ART:      kernel4_softmax 'softmax (Softmax)'
 
+// TF32F-LABEL: gpu.func @kernel0_fused_attention(
+// TF32F-SAME:      memref<2x100x3x32xf32>
+// TF32F:         nvgpu.device_async_copy %{{.+}}, 4, %{{.+}} {bypassL1} : memref<2x100x3x32xf32> to memref<2x64x36xf32, #gpu.address_space<workgroup>>
+// TF32F:         scf.for
+// TF32F:           nvgpu.device_async_wait
+// TF32F-NEXT:      gpu.barrier
+// TF32F:           nvvm.mma.sync {{.+}}multiplicandAPtxType = #nvvm.mma_type<tf32>{{.+}}shape = #nvvm.shape<m = 16, n = 8, k = 8>
+// TF32F:           math.exp2
+// The second product: P's accumulators as they are, V's rows 2t and 2t + 1 as words.
+// TF32F:           %[[B0:.+]] = memref.load %{{.+}} : memref<2x64x36xf32, #gpu.address_space<workgroup>>
+// TF32F-NEXT:      %[[B1:.+]] = memref.load %{{.+}} : memref<2x64x36xf32, #gpu.address_space<workgroup>>
+// TF32F-NEXT:      %[[W0:.+]] = arith.bitcast %[[B0]] : f32 to i32
+// TF32F-NEXT:      %[[W1:.+]] = arith.bitcast %[[B1]] : f32 to i32
+// TF32F-NEXT:      nvvm.mma.sync A[{{.+}}]  B[%[[W0]], %[[W1]]] {{.+}}multiplicandAPtxType = #nvvm.mma_type<tf32>{{.+}}shape = #nvvm.shape<m = 16, n = 8, k = 8>
+
+// TF32FPTX:     .entry kernel0_fused_attention
+// TF32FPTX:     cp.async.cg.shared.global {{.+}}, 16
+// TF32FPTX:     mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32
+// TF32FPTX-NOT: mma.sync.aligned.m16n8k16
+
+// 6 batch indices x 2 tiles of 64 queries, one kernel; shared (64 + 2 x 2 x 64) x 36 x 4.
+// TF32FART:      kernels: 1
+// TF32FART-NEXT: kernel0_fused_attention '' grid 12x1x1 block 128x1x1 shared 46080
+
+// (64 + 2 x 2 x 32) x 132 x 4.
+// TF32D128:      kernels: 1
+// TF32D128-NEXT: kernel0_fused_attention '' grid {{.+}} block 128x1x1 shared 101376
+
 // TF32-LABEL: gpu.func @kernel3_fused_contraction(
-// TF32-SAME:      %[[Q:[a-z0-9]+]]: memref<2x3x100x32xf32>
-// TF32-SAME:      %[[K:[a-z0-9]+]]: memref<2x3x32x100xf32>
+// TF32-SAME:      %[[Q:[a-z0-9]+]]: memref<2x3x100x24xf32>
+// TF32-SAME:      %[[K:[a-z0-9]+]]: memref<2x3x24x100xf32>
 // TF32-SAME:      %[[M:[a-z0-9]+]]: memref<2x1x1x100xf32>
 // TF32:         %[[Z:.+]] = gpu.block_id  z
 // TF32-DAG:     %[[H:.+]] = arith.remui %[[Z]], %c3 : index
