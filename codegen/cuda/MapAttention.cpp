@@ -736,9 +736,10 @@ FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRe
   IRMapping outer;
   gpu::GPUFuncOp kernel = createKernel(b, cfg.threads(), {}, outer);
   if (elem.isF32()) {
-    // tf32 fragments take twice the registers: without a floor on blocks per SM, ptxas
-    // caps the sm_90a kernel at 128 registers and spills (head dim 64). Shared memory
-    // allows two blocks at most anyway.
+    // tf32 fragments take twice the registers. `.minnctapersm 1` tells ptxas that one
+    // resident block per SM is enough, so it does not trade registers for occupancy
+    // (without it, it capped the sm_90a kernel of head dim 64 at 128 registers and
+    // spilled); at that head dim shared memory allows two blocks anyway.
     kernel->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
   }
   Location loc = fn.getLoc();
