@@ -687,6 +687,21 @@ std::optional<std::string> checkElementOps(ArrayRef<linalg::GenericOp> ops,
   return std::nullopt;
 }
 
+/// `v` in the element type `want` of the buffer it is stored to (rounded when narrower).
+static Value storedAs(OpBuilder &b, Location loc, Value v, Type want) {
+  return v.getType() == want ? v : arith::TruncFOp::create(b, loc, want, v).getResult();
+}
+
+/// Elements (.., j) and (.., j + 1) of `buffer` at `idx` (j even; pairAligned) in one
+/// store of their size.
+static void storePair(OpBuilder &b, Location loc, ArrayRef<Value> pair, Value buffer,
+                      ValueRange idx) {
+  Type elem = pair[0].getType();
+  Value vec = vector::FromElementsOp::create(b, loc, VectorType::get({2}, elem), pair);
+  vector::StoreOp::create(b, loc, vec, buffer, idx)
+      .setAlignment(2 * elem.getIntOrFloatBitWidth() / 8);
+}
+
 void storeElementValues(OpBuilder &b, Location loc, IRMapping &outer, ElementValues &values,
                         ArrayRef<Value> elementAt) {
   // Every buffer outside the kernel's temporaries gets its last value.
@@ -695,10 +710,7 @@ void storeElementValues(OpBuilder &b, Location loc, IRMapping &outer, ElementVal
       continue;
     }
     Value target = values.lastTarget.lookup(root);
-    Type want = cast<MemRefType>(target.getType()).getElementType();
-    if (v.getType() != want) {
-      v = arith::TruncFOp::create(b, loc, want, v);
-    }
+    v = storedAs(b, loc, v, cast<MemRefType>(target.getType()).getElementType());
     memref::StoreOp::create(b, loc, v, outer.lookup(target), elementAt);
   }
 }
@@ -770,11 +782,8 @@ void storeColumnSlices(OpBuilder &b, Location loc, ArrayRef<ColumnSlice> slices,
     Type want = cast<MemRefType>(target.getType()).getElementType();
     SmallVector<Value> at(elementAt.begin(), elementAt.end());
     at.back() = rel;
-    Value v = values.held.lookup(slice.temp);
-    if (v.getType() != want) {
-      v = arith::TruncFOp::create(b, loc, want, v);
-    }
-    memref::StoreOp::create(b, loc, v, target, at);
+    memref::StoreOp::create(b, loc, storedAs(b, loc, values.held.lookup(slice.temp), want),
+                            target, at);
   }
 }
 
@@ -800,10 +809,7 @@ static void storeColumnSlicePair(OpBuilder &b, Location loc, ArrayRef<ColumnSlic
     at.back() = rel;
     Value pair[2];
     for (int e = 0; e < 2; ++e) {
-      pair[e] = values[e].held.lookup(slice.temp);
-      if (pair[e].getType() != want) {
-        pair[e] = arith::TruncFOp::create(b, loc, want, pair[e]);
-      }
+      pair[e] = storedAs(b, loc, values[e].held.lookup(slice.temp), want);
     }
     if (!pairAligned(type)) {
       SmallVector<Value> next(at);
@@ -812,9 +818,7 @@ static void storeColumnSlicePair(OpBuilder &b, Location loc, ArrayRef<ColumnSlic
       memref::StoreOp::create(b, loc, pair[1], target, next);
       continue;
     }
-    Value vec = vector::FromElementsOp::create(b, loc, VectorType::get({2}, want), pair);
-    vector::StoreOp::create(b, loc, vec, target, at)
-        .setAlignment(2 * want.getIntOrFloatBitWidth() / 8);
+    storePair(b, loc, pair, target, at);
   }
 }
 
@@ -1005,16 +1009,10 @@ void emitEpilogue(OpBuilder &b, Location loc, Problem &p, IRMapping &outer,
           }
           Value target = values[0].lastTarget.lookup(root);
           Type want = cast<MemRefType>(target.getType()).getElementType();
-          Value pair[2] = {v0, values[1].held.lookup(root)};
-          for (Value &v : pair) {
-            if (v.getType() != want) {
-              v = arith::TruncFOp::create(b, loc, want, v);
-            }
-          }
+          Value pair[2] = {storedAs(b, loc, v0, want),
+                           storedAs(b, loc, values[1].held.lookup(root), want)};
           if (pairsInMemory(target)) {
-            Value vec = vector::FromElementsOp::create(b, loc, VectorType::get({2}, want), pair);
-            auto store = vector::StoreOp::create(b, loc, vec, outer.lookup(target), elementAt[0]);
-            store.setAlignment(2 * want.getIntOrFloatBitWidth() / 8);
+            storePair(b, loc, pair, outer.lookup(target), elementAt[0]);
           } else {
             for (int64_t e = 0; e < 2; ++e) {
               memref::StoreOp::create(b, loc, pair[e], outer.lookup(target), elementAt[e]);
