@@ -48,8 +48,11 @@
 //
 //===----------------------------------------------------------------------------===//
 #include "codegen/cuda/Contraction.h"
+#include "codegen/cuda/Hopper.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -95,6 +98,16 @@ struct Config {
   int64_t stages() const { return pipelined ? 2 : 1; }
 };
 
+/// The sm_90a kernel (emitWgmma): a producer warpgroup and `consumers` warpgroups of 64
+/// query rows each, `keys` keys per block, K and V in a ring of `stages` stages.
+struct WgConfig {
+  int64_t consumers = 2;
+  int64_t keys = 128;
+  int64_t stages = 2;
+  int64_t rows() const { return 64 * consumers; }
+  int64_t threads() const { return hopper::kWarpgroup * (consumers + 1); }
+};
+
 /// The attention of one kernel: logical batch shape, sizes, operands, scales.
 struct Attention {
   SmallVector<int64_t> batchShape;
@@ -107,6 +120,15 @@ struct Attention {
   /// Elements of `elem` in a row's padding and in a 16-byte chunk.
   int64_t pad() const { return kRowPadBytes * 8 / elem.getIntOrFloatBitWidth(); }
   int64_t chunk() const { return kChunkBytes * 8 / elem.getIntOrFloatBitWidth(); }
+  /// The kernel's arguments (`outer`: the function's to the kernel's) in place of the
+  /// function's.
+  void useKernelArguments(const IRMapping &outer) {
+    for (Operand *o : {&q, &k, &v}) {
+      o->value = outer.lookup(o->value);
+    }
+    out = outer.lookup(out);
+    mask = mask ? outer.lookup(mask) : Value();
+  }
 };
 
 class AttentionEmitter : private Attention {
@@ -115,6 +137,16 @@ public:
       : Attention(a), b(b), loc(loc), cfg(cfg) {}
 
   void emit(Value smemBase);
+
+  /// The sm_90a kernel: Q, K and V by TMA (128-byte swizzle, boxes of 64 columns),
+  /// S = Q K^T by wgmma from shared memory, O += P V by wgmma with P in registers.
+  /// `smem` is the 1024-byte aligned dynamic shared memory, `maps` the tensor maps of
+  /// Q, K and V (wgmmaTensorMaps).
+  void emitWgmma(Value smem, ValueRange maps, const WgConfig &wc);
+
+  /// Per operand (Q, K, V) of emitWgmma, its plan tensor map record.
+  static SmallVector<SmallVector<int64_t>> wgmmaTensorMaps(const Attention &a,
+                                                           const WgConfig &wc);
 
 private:
   Value c(int64_t x) { return arith::ConstantIndexOp::create(b, loc, x); }
@@ -182,12 +214,148 @@ private:
     return x;
   }
 
+  /// Block -> (batch index, query tile of `rows` rows), the query tiles of one batch
+  /// index adjacent so that the blocks of a wave share its K and V in L2: sets `batch`,
+  /// returns the tile's first query row.
+  Value blockCoords(int64_t rows);
+
+  /// The loop state before the first key block: m[2] (the running row maxima) at the
+  /// lowest finite float, l[2] (this thread's partial row sums) at 0.
+  SmallVector<Value> softmaxInit() {
+    Value lowest = cf(std::numeric_limits<float>::lowest());
+    Value zero = cf(0.0);
+    return {lowest, lowest, zero, zero};
+  }
+
+  /// The online softmax over one block of `keys` keys from `k0`, on this thread's scores
+  /// `s` (m16n8 accumulators, keys / 8 tiles of 4: tile nj, element e is row gRow + 8
+  /// (e / 2), key k0 + 8 nj + colPair + e % 2): scale and mask them in the log2 domain
+  /// (keys past the end -> -inf), turn them into P = exp2(s - m'); `corr` receives
+  /// exp2(m - m') per row, by which O is to be rescaled. Returns {m'[2], l'[2]} from
+  /// `state` = {m[2], l[2]}.
+  SmallVector<Value> softmaxStep(MutableArrayRef<Value> s, Value k0, int64_t keys,
+                                 ArrayRef<Value> state, SmallVector<Value> &corr);
+
+  /// O / l through the output's permutation, rows past the end skipped: `l` this
+  /// thread's two partial row sums, `o` its dv / 8 accumulator tiles of 4.
+  void storeOutput(ArrayRef<Value> l, ArrayRef<Value> o);
+
   OpBuilder &b;
   Location loc;
   const Config &cfg;
   Value tid, lane, warp;
   SmallVector<Value> batch; // logical batch coordinates of this block
+  // This thread's first row (global query index; it holds that row and the one 8 below)
+  // and its column pair (2 (lane % 4)) within each 8 columns of an accumulator tile.
+  Value gRow, colPair;
 };
+
+Value AttentionEmitter::blockCoords(int64_t rows) {
+  int64_t qTiles = (sq + rows - 1) / rows;
+  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value q0 = mul(rem(bid, qTiles), rows);
+  Value linear = div(bid, qTiles);
+  batch.assign(batchShape.size(), Value());
+  for (int64_t i = static_cast<int64_t>(batchShape.size()) - 1; i >= 0; --i) {
+    batch[i] = i == 0 ? linear : rem(linear, batchShape[i]);
+    if (i > 0) {
+      linear = div(linear, batchShape[i]);
+    }
+  }
+  return q0;
+}
+
+SmallVector<Value> AttentionEmitter::softmaxStep(MutableArrayRef<Value> s, Value k0,
+                                                 int64_t keys, ArrayRef<Value> state,
+                                                 SmallVector<Value> &corr) {
+  const double log2e = 1.4426950408889634;
+  const int64_t sTiles = keys / 8;
+  Value negInf = cf(-std::numeric_limits<float>::infinity());
+  Value zero = cf(0.0);
+  Value scaled = cf(scale * log2e);
+  SmallVector<Value> rowMax{negInf, negInf};
+  for (int64_t nj = 0; nj < sTiles; ++nj) {
+    for (int64_t e = 0; e < 4; ++e) {
+      Value &x = s[nj * 4 + e];
+      x = arith::MulFOp::create(b, loc, x, scaled);
+      Value key = add(k0, add(c(nj * 8 + e % 2), colPair));
+      if (mask) {
+        Value row = add(gRow, c((e / 2) * 8));
+        auto maskType = cast<MemRefType>(mask.getType());
+        int64_t maskRank = maskType.getRank(), rank = batchShape.size() + 2;
+        SmallVector<Value> idx;
+        for (int64_t i = 0; i < maskRank; ++i) {
+          int64_t j = i + rank - maskRank;
+          if (maskType.getDimSize(i) == 1) {
+            idx.push_back(c(0));
+          } else if (j < rank - 2) {
+            idx.push_back(batch[j]);
+          } else {
+            idx.push_back(j == rank - 2 ? minIdx(row, sq - 1) : minIdx(key, sk - 1));
+          }
+        }
+        Value m = memref::LoadOp::create(b, loc, mask, idx);
+        if (!m.getType().isF32()) {
+          m = arith::ExtFOp::create(b, loc, b.getF32Type(), m);
+        }
+        x = arith::AddFOp::create(b, loc, x,
+                                  arith::MulFOp::create(b, loc, m, cf(maskScale * log2e)));
+      }
+      if (sk % keys != 0) {
+        x = arith::SelectOp::create(b, loc, lt(key, sk), x, negInf);
+      }
+      rowMax[e / 2] = fmax(rowMax[e / 2], x);
+    }
+  }
+  SmallVector<Value> mNew(2), rowSum{zero, zero};
+  corr.assign(2, Value());
+  for (int64_t h = 0; h < 2; ++h) {
+    mNew[h] = fmax(state[h], quadReduce(rowMax[h], /*isMax=*/true));
+    corr[h] = math::Exp2Op::create(b, loc, arith::SubFOp::create(b, loc, state[h], mNew[h]));
+  }
+  for (int64_t nj = 0; nj < sTiles; ++nj) {
+    for (int64_t e = 0; e < 4; ++e) {
+      Value &x = s[nj * 4 + e];
+      x = math::Exp2Op::create(b, loc, arith::SubFOp::create(b, loc, x, mNew[e / 2]));
+      rowSum[e / 2] = arith::AddFOp::create(b, loc, rowSum[e / 2], x);
+    }
+  }
+  SmallVector<Value> next(mNew);
+  for (int64_t h = 0; h < 2; ++h) {
+    next.push_back(arith::AddFOp::create(
+        b, loc, arith::MulFOp::create(b, loc, state[2 + h], corr[h]), rowSum[h]));
+  }
+  return next;
+}
+
+void AttentionEmitter::storeOutput(ArrayRef<Value> l, ArrayRef<Value> o) {
+  Type outElem = cast<MemRefType>(out.getType()).getElementType();
+  Value one = cf(1.0);
+  const int64_t oTiles = dv / 8;
+  for (int64_t h = 0; h < 2; ++h) {
+    Value inv = arith::DivFOp::create(b, loc, one, quadReduce(l[h], /*isMax=*/false));
+    Value row = add(gRow, c(h * 8));
+    auto guard = scf::IfOp::create(b, loc, lt(row, sq), /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(guard.thenBlock());
+    for (int64_t t = 0; t < oTiles; ++t) {
+      for (int64_t e = 0; e < 2; ++e) {
+        Value x = arith::MulFOp::create(b, loc, o[t * 4 + h * 2 + e], inv);
+        if (outElem != x.getType()) {
+          x = arith::TruncFOp::create(b, loc, outElem, x);
+        }
+        SmallVector<Value> logical(batch.begin(), batch.end());
+        logical.push_back(row);
+        logical.push_back(add(colPair, c(t * 8 + e)));
+        SmallVector<Value> idx(outPerm.size());
+        for (size_t i = 0; i < outPerm.size(); ++i) {
+          idx[i] = logical[outPerm[i]];
+        }
+        memref::StoreOp::create(b, loc, x, out, idx);
+      }
+    }
+  }
+}
 
 void AttentionEmitter::loadTile(const Operand &o, Value smem, Value row0, int64_t rows,
                                 int64_t cols, int64_t rowBound) {
@@ -277,19 +445,7 @@ void AttentionEmitter::emit(Value smemBase) {
   tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   lane = rem(tid, 32);
   warp = div(tid, 32);
-  // Block -> (batch index, query tile), the query tiles of one batch index adjacent so
-  // that the blocks of a wave share its K and V in L2.
-  int64_t qTiles = (sq + rows - 1) / rows;
-  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  Value q0 = mul(rem(bid, qTiles), rows);
-  Value linear = div(bid, qTiles);
-  batch.assign(batchShape.size(), Value());
-  for (int64_t i = static_cast<int64_t>(batchShape.size()) - 1; i >= 0; --i) {
-    batch[i] = i == 0 ? linear : rem(linear, batchShape[i]);
-    if (i > 0) {
-      linear = div(linear, batchShape[i]);
-    }
-  }
+  Value q0 = blockCoords(rows);
 
   // Q: shared memory, then this warp's 16 rows as A fragments for every 16 of D.
   loadTile(q, qs, q0, rows, d, sq);
@@ -310,16 +466,13 @@ void AttentionEmitter::emit(Value smemBase) {
   }
 
   // This thread's two rows (lane / 4 and 8 more) and its column pair within 8.
-  Value gRow = add(q0, add(warpRow, div(lane, 4)));
-  Value colPair = mul(rem(lane, 4), 2);
-  const double log2e = 1.4426950408889634;
+  gRow = add(q0, add(warpRow, div(lane, 4)));
+  colPair = mul(rem(lane, 4), 2);
   int64_t sTiles = keys / 8, oTiles = dv / 8;
   int64_t kBlocks = (sk + keys - 1) / keys;
-  Value lowest = cf(std::numeric_limits<float>::lowest());
-  Value negInf = cf(-std::numeric_limits<float>::infinity());
   Value zero = cf(0.0);
   // Loop state: m[2], l[2] (this thread's partial row sums), O accumulators.
-  SmallVector<Value> init{lowest, lowest, zero, zero};
+  SmallVector<Value> init = softmaxInit();
   init.append(oTiles * 4, zero);
   // Pipelined: block 0's copies go first; each iteration then waits for its block,
   // and once every warp is past the barrier (done with the previous block, whose stage
@@ -386,59 +539,8 @@ void AttentionEmitter::emit(Value smemBase) {
       }
     }
 
-    // Scores in the log2 domain: scale, mask, keys past the end.
-    Value scaled = cf(scale * log2e);
-    SmallVector<Value> rowMax{negInf, negInf};
-    for (int64_t nj = 0; nj < sTiles; ++nj) {
-      for (int64_t e = 0; e < 4; ++e) {
-        Value &x = s[nj * 4 + e];
-        x = arith::MulFOp::create(b, loc, x, scaled);
-        Value key = add(k0, add(c(nj * 8 + e % 2), colPair));
-        if (mask) {
-          Value row = add(gRow, c((e / 2) * 8));
-          auto maskType = cast<MemRefType>(mask.getType());
-          int64_t maskRank = maskType.getRank(), rank = batchShape.size() + 2;
-          SmallVector<Value> idx;
-          for (int64_t i = 0; i < maskRank; ++i) {
-            int64_t j = i + rank - maskRank;
-            if (maskType.getDimSize(i) == 1) {
-              idx.push_back(c(0));
-            } else if (j < rank - 2) {
-              idx.push_back(batch[j]);
-            } else {
-              idx.push_back(j == rank - 2 ? minIdx(row, sq - 1) : minIdx(key, sk - 1));
-            }
-          }
-          Value m = memref::LoadOp::create(b, loc, mask, idx);
-          if (!m.getType().isF32()) {
-            m = arith::ExtFOp::create(b, loc, b.getF32Type(), m);
-          }
-          x = arith::AddFOp::create(b, loc, x,
-                                    arith::MulFOp::create(b, loc, m, cf(maskScale * log2e)));
-        }
-        if (sk % keys != 0) {
-          x = arith::SelectOp::create(b, loc, lt(key, sk), x, negInf);
-        }
-        rowMax[e / 2] = fmax(rowMax[e / 2], x);
-      }
-    }
-    SmallVector<Value> mNew(2), corr(2), rowSum{zero, zero};
-    for (int64_t h = 0; h < 2; ++h) {
-      mNew[h] = fmax(state[h], quadReduce(rowMax[h], /*isMax=*/true));
-      corr[h] = math::Exp2Op::create(b, loc, arith::SubFOp::create(b, loc, state[h], mNew[h]));
-    }
-    for (int64_t nj = 0; nj < sTiles; ++nj) {
-      for (int64_t e = 0; e < 4; ++e) {
-        Value &x = s[nj * 4 + e];
-        x = math::Exp2Op::create(b, loc, arith::SubFOp::create(b, loc, x, mNew[e / 2]));
-        rowSum[e / 2] = arith::AddFOp::create(b, loc, rowSum[e / 2], x);
-      }
-    }
-    SmallVector<Value> next(mNew);
-    for (int64_t h = 0; h < 2; ++h) {
-      next.push_back(arith::AddFOp::create(
-          b, loc, arith::MulFOp::create(b, loc, state[2 + h], corr[h]), rowSum[h]));
-    }
+    SmallVector<Value> corr;
+    SmallVector<Value> next = softmaxStep(s, k0, keys, ArrayRef<Value>(state).take_front(4), corr);
     SmallVector<Value> o(state.begin() + 4, state.end());
     for (int64_t t = 0; t < oTiles; ++t) {
       for (int64_t e = 0; e < 4; ++e) {
@@ -494,40 +596,357 @@ void AttentionEmitter::emit(Value smemBase) {
     scf::YieldOp::create(b, loc, next);
   }
 
-  // O / l, through the output's permutation, rows past the end skipped.
   SmallVector<Value> fin(loop.getResults().begin(), loop.getResults().end());
-  Type outElem = cast<MemRefType>(out.getType()).getElementType();
-  Value one = cf(1.0);
-  for (int64_t h = 0; h < 2; ++h) {
-    Value l = quadReduce(fin[2 + h], /*isMax=*/false);
-    Value inv = arith::DivFOp::create(b, loc, one, l);
-    Value row = add(gRow, c(h * 8));
-    auto guard = scf::IfOp::create(b, loc, lt(row, sq), /*withElseRegion=*/false);
+  storeOutput({fin[2], fin[3]}, ArrayRef<Value>(fin).drop_front(4));
+}
+
+/// Operand `o`'s TMA box per memref dim: 64 columns (one 128-byte swizzled row of 16-bit
+/// elements), `rows` rows, 1 along the batch dims.
+SmallVector<int64_t> tmaBox(const Operand &o, int64_t rows) {
+  SmallVector<int64_t> box(o.perm.size(), 1);
+  box[o.perm[o.colDim]] = 64;
+  box[o.perm[o.rowDim]] = rows;
+  return box;
+}
+
+SmallVector<SmallVector<int64_t>> AttentionEmitter::wgmmaTensorMaps(const Attention &a,
+                                                                   const WgConfig &wc) {
+  SmallVector<SmallVector<int64_t>> records;
+  for (auto [o, rows] : {std::pair{&a.q, wc.rows()}, {&a.k, wc.keys}, {&a.v, wc.keys}}) {
+    records.push_back(hopper::tensorMapRecord(cast<BlockArgument>(o->value).getArgNumber(),
+                                              cast<MemRefType>(o->value.getType()), a.elem,
+                                              tmaBox(*o, rows)));
+  }
+  return records;
+}
+
+void AttentionEmitter::emitWgmma(Value smem, ValueRange maps, const WgConfig &wc) {
+  using hopper::kRowBytes;
+  using hopper::kWarpgroup;
+  MLIRContext *ctx = b.getContext();
+  auto i32 = [&](int64_t v) -> Value {
+    return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+  };
+  auto toI32 = [&](Value x) -> Value {
+    return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), x);
+  };
+  auto eqIdx = [&](Value x, int64_t y) -> Value {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, c(y));
+  };
+  auto smemAt = [&](Value bytes) -> Value {
+    return LLVM::GEPOp::create(b, loc, LLVM::LLVMPointerType::get(ctx, 3), b.getI8Type(), smem,
+                               ValueRange{bytes});
+  };
+  const int64_t rows = wc.rows(), keys = wc.keys;
+  const int64_t eb = elem.getIntOrFloatBitWidth() / 8;
+  // Shared memory: Q [d / 64][rows][64], then per stage K [d / 64][keys][64] and V
+  // [dv / 64][keys][64] (each a stack of 64-column TMA boxes, 1024-byte aligned), then the
+  // mbarriers: Q's, `full` and `empty` per stage.
+  const int64_t qBytes = rows * d * eb, kBytes = keys * d * eb;
+  const int64_t stageBytes = kBytes + keys * dv * eb;
+  const int64_t barriers = qBytes + wc.stages * stageBytes;
+  auto qFull = [&] { return smemAt(i32(barriers)); };
+  auto barrierAt = [&](int64_t first, Value stage) {
+    return smemAt(arith::AddIOp::create(b, loc, i32(first),
+                                        arith::MulIOp::create(b, loc, stage, i32(8))));
+  };
+  auto fullBarrier = [&](Value stage) { return barrierAt(barriers + 8, stage); };
+  auto emptyBarrier = [&](Value stage) { return barrierAt(barriers + 8 + 8 * wc.stages, stage); };
+  // Key block -> {stage, phase parity} as i32.
+  auto stageAndPhase = [&](Value kb) -> std::pair<Value, Value> {
+    return {toI32(rem(kb, wc.stages)),
+            arith::AndIOp::create(b, loc, toI32(div(kb, wc.stages)), i32(1))};
+  };
+  const int64_t kBlocks = (sk + keys - 1) / keys;
+
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  lane = rem(tid, 32);
+  Value q0 = blockCoords(rows);
+
+  // Thread 0 initializes the barriers: Q's and `full` expect the producer's one arrival
+  // (plus their TMA bytes), `empty` one arrival per consumer thread.
+  {
+    auto init = scf::IfOp::create(b, loc, eqIdx(tid, 0), /*withElseRegion=*/false);
     OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(guard.thenBlock());
-    for (int64_t t = 0; t < oTiles; ++t) {
-      for (int64_t e = 0; e < 2; ++e) {
-        Value x = arith::MulFOp::create(b, loc, fin[4 + t * 4 + h * 2 + e], inv);
-        if (outElem != x.getType()) {
-          x = arith::TruncFOp::create(b, loc, outElem, x);
-        }
-        SmallVector<Value> logical(batch.begin(), batch.end());
-        logical.push_back(row);
-        logical.push_back(add(colPair, c(t * 8 + e)));
-        SmallVector<Value> idx(outPerm.size());
-        for (size_t i = 0; i < outPerm.size(); ++i) {
-          idx[i] = logical[outPerm[i]];
-        }
-        memref::StoreOp::create(b, loc, x, out, idx);
+    b.setInsertionPointToStart(init.thenBlock());
+    NVVM::MBarrierInitOp::create(b, loc, qFull(), i32(1), Value());
+    for (int64_t st = 0; st < wc.stages; ++st) {
+      NVVM::MBarrierInitOp::create(b, loc, fullBarrier(i32(st)), i32(1), Value());
+      NVVM::MBarrierInitOp::create(b, loc, emptyBarrier(i32(st)),
+                                   i32(wc.consumers * kWarpgroup), Value());
+    }
+    NVVM::FenceMbarrierInitOp::create(b, loc);
+  }
+  gpu::BarrierOp::create(b, loc);
+
+  Value warpgroup = div(tid, kWarpgroup);
+  auto role = scf::IfOp::create(b, loc, eqIdx(warpgroup, 0), /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard roleGuard(b);
+
+  // The producer: one thread issues Q's boxes once, then K's and V's per key block into
+  // the ring, each stage once the consumers have released it.
+  b.setInsertionPointToStart(role.thenBlock());
+  NVVM::SetMaxRegisterOp::create(b, loc, 40, NVVM::SetMaxRegisterAction::decrease);
+  {
+    auto one = scf::IfOp::create(b, loc, eqIdx(tid, 0), /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(one.thenBlock());
+    SmallVector<Value> descs;
+    for (Value map : maps) {
+      descs.push_back(hopper::acquireTensorMap(b, loc, map));
+    }
+    // Box coordinates, innermost dim first: batch indices, the first row, the column.
+    auto coords = [&](const Operand &o, Value row0, int64_t col0) {
+      SmallVector<Value> logical;
+      for (Value x : batch) {
+        logical.push_back(toI32(x));
       }
+      logical.resize(batch.size() + 2);
+      logical[o.rowDim] = row0;
+      logical[o.colDim] = i32(col0);
+      SmallVector<Value> idx = physical(o.perm, logical);
+      std::reverse(idx.begin(), idx.end());
+      return idx;
+    };
+    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), qFull(), i32(qBytes),
+                                           NVVM::MemScopeKind::CTA, false, Value());
+    for (int64_t h = 0; h < d / 64; ++h) {
+      hopper::tmaLoad(b, loc, descs[0], smemAt(i32(h * rows * kRowBytes)),
+                      coords(q, toI32(q0), 64 * h), qFull());
+    }
+    auto loop = scf::ForOp::create(b, loc, c(0), c(kBlocks), c(1));
+    b.setInsertionPointToStart(loop.getBody());
+    Value kb = loop.getInductionVar();
+    auto [stage, phase] = stageAndPhase(kb);
+    // A fresh barrier counts its (nonexistent) previous phase as complete, so the first
+    // round's wait on parity 1 passes at once.
+    NVVM::MBarrierTryWaitParityOp::create(b, loc, emptyBarrier(stage),
+                                          arith::XOrIOp::create(b, loc, phase, i32(1)),
+                                          i32(hopper::kWaitTicks));
+    Value full = fullBarrier(stage);
+    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full, i32(stageBytes),
+                                           NVVM::MemScopeKind::CTA, false, Value());
+    Value base = arith::AddIOp::create(b, loc, i32(qBytes),
+                                       arith::MulIOp::create(b, loc, stage, i32(stageBytes)));
+    Value row0 = toI32(mul(kb, keys));
+    for (int64_t h = 0; h < d / 64; ++h) {
+      Value at = arith::AddIOp::create(b, loc, base, i32(h * keys * kRowBytes));
+      hopper::tmaLoad(b, loc, descs[1], smemAt(at), coords(k, row0, 64 * h), full);
+    }
+    for (int64_t h = 0; h < dv / 64; ++h) {
+      Value at = arith::AddIOp::create(b, loc, base, i32(kBytes + h * keys * kRowBytes));
+      hopper::tmaLoad(b, loc, descs[2], smemAt(at), coords(v, row0, 64 * h), full);
     }
   }
+
+  // The consumers: warpgroup 1 + c owns query rows 64 c .. 64 c + 63 of the tile; warp w
+  // of it rows 16 w .. 16 w + 15, in the m16n8 accumulator layout of mma.sync.
+  b.setInsertionPointToStart(role.elseBlock());
+  NVVM::SetMaxRegisterOp::create(b, loc, wc.consumers > 1 ? 232 : 240,
+                                 NVVM::SetMaxRegisterAction::increase);
+  NVVM::MBarrierTryWaitParityOp::create(b, loc, qFull(), i32(0), i32(hopper::kWaitTicks));
+  Value consumer = arith::SubIOp::create(b, loc, warpgroup, c(1));
+  warp = rem(div(tid, 32), 4);
+  gRow = add(q0, add(mul(consumer, 64), add(mul(warp, 16), div(lane, 4))));
+  colPair = mul(rem(lane, 4), 2);
+  Value smem32 = LLVM::PtrToIntOp::create(b, loc, b.getI32Type(), smem);
+  Value qAddr = arith::AddIOp::create(b, loc, smem32, toI32(mul(consumer, 64 * kRowBytes)));
+  auto structOf = [&](int64_t n) {
+    return LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(n, b.getF32Type()));
+  };
+  auto sType = structOf(keys / 2), oType = structOf(dv / 2);
+  SmallVector<Value> init = softmaxInit();
+  init.push_back(LLVM::ZeroOp::create(b, loc, oType));
+  NVVM::WGMMATypes type = elem.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
+  auto loop = scf::ForOp::create(b, loc, c(0), c(kBlocks), c(1), init);
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value kb = loop.getInductionVar();
+    SmallVector<Value> state(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
+    auto [stage, phase] = stageAndPhase(kb);
+    NVVM::MBarrierTryWaitParityOp::create(b, loc, fullBarrier(stage), phase,
+                                          i32(hopper::kWaitTicks));
+    Value kAddr = arith::AddIOp::create(
+        b, loc, smem32,
+        arith::AddIOp::create(b, loc, i32(qBytes),
+                              arith::MulIOp::create(b, loc, stage, i32(stageBytes))));
+    Value vAddr = arith::AddIOp::create(b, loc, kAddr, i32(kBytes));
+    auto plus = [&](Value x, int64_t bytes) -> Value {
+      return arith::AddIOp::create(b, loc, x, i32(bytes));
+    };
+
+    // S = Q K^T: both K-major in 128-byte rows; 16 of D a step (32 bytes along the
+    // swizzled row), the next 64 columns in the next box.
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    Value sAcc = LLVM::ZeroOp::create(b, loc, sType);
+    for (int64_t kk = 0; kk < d / 16; ++kk) {
+      int64_t inRow = (kk % 4) * 32;
+      Value descA = hopper::matrixDescriptor(b, loc, plus(qAddr, (kk / 4) * rows * kRowBytes + inRow),
+                                             16, hopper::kAtomBytes);
+      Value descB = hopper::matrixDescriptor(b, loc, plus(kAddr, (kk / 4) * keys * kRowBytes + inRow),
+                                             16, hopper::kAtomBytes);
+      sAcc = NVVM::WgmmaMmaAsyncOp::create(
+          b, loc, sType, sAcc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, keys, 16), type,
+          type, NVVM::WGMMATypes::f32,
+          kk == 0 ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
+          NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
+          NVVM::MMALayout::col, nullptr);
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    SmallVector<Value> s;
+    for (int64_t i = 0; i < keys / 2; ++i) {
+      s.push_back(LLVM::ExtractValueOp::create(b, loc, sAcc, ArrayRef<int64_t>{i}));
+    }
+    SmallVector<Value> corr;
+    SmallVector<Value> next = softmaxStep(s, mul(kb, keys), keys,
+                                          ArrayRef<Value>(state).take_front(4), corr);
+    // O = O corr, element by element of the accumulator struct.
+    Value o = state[4];
+    for (int64_t i = 0; i < dv / 2; ++i) {
+      Value x = LLVM::ExtractValueOp::create(b, loc, o, ArrayRef<int64_t>{i});
+      x = arith::MulFOp::create(b, loc, x, corr[(i % 4) / 2]);
+      o = LLVM::InsertValueOp::create(b, loc, o, x, ArrayRef<int64_t>{i});
+    }
+    // O += P V: P's accumulators of two adjacent key tiles are the A fragment of a k16
+    // step (as for mma.sync), all packed before the fence, so that no register a wgmma
+    // reads is written after it (else ptxas inserts a warpgroup.arrive per wgmma, C7519);
+    // V is N-major (dv contiguous): 16 keys a step (16 rows), its 64-column boxes keys
+    // rows apart.
+    SmallVector<SmallVector<Value>> pFrags(keys / 16);
+    for (int64_t kk = 0; kk < keys / 16; ++kk) {
+      for (int64_t half = 0; half < 2; ++half) {
+        int64_t nj = 2 * kk + half;
+        pFrags[kk].push_back(packPair(b, loc, s[nj * 4], s[nj * 4 + 1], elem));
+        pFrags[kk].push_back(packPair(b, loc, s[nj * 4 + 2], s[nj * 4 + 3], elem));
+      }
+    }
+    SmallVector<Value> descs;
+    for (int64_t kk = 0; kk < keys / 16; ++kk) {
+      descs.push_back(hopper::matrixDescriptor(b, loc, plus(vAddr, kk * 16 * kRowBytes),
+                                               keys * kRowBytes, hopper::kAtomBytes));
+    }
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    for (int64_t kk = 0; kk < keys / 16; ++kk) {
+      o = hopper::wgmmaRegisterA(b, loc, o, pFrags[kk], descs[kk], dv, elem, /*transB=*/true);
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    // Both products of this block have retired: its stage goes back to the producer.
+    NVVM::MBarrierArriveOp::create(b, loc, b.getI64Type(), emptyBarrier(stage), Value());
+    next.push_back(o);
+    scf::YieldOp::create(b, loc, next);
+  }
+  SmallVector<Value> oVals;
+  for (int64_t i = 0; i < dv / 2; ++i) {
+    oVals.push_back(LLVM::ExtractValueOp::create(b, loc, loop.getResult(4), ArrayRef<int64_t>{i}));
+  }
+  storeOutput({loop.getResult(2), loop.getResult(3)}, oVals);
+}
+
+/// Erases the body of `fn` (the attention op by op, bufferized), which the kernel
+/// replaces: none of it is cloned into the kernel.
+void eraseBody(func::FuncOp fn) {
+  Block &entry = fn.getBody().front();
+  SmallVector<Operation *> body;
+  for (Operation &op : entry.without_terminator()) {
+    op.dropAllReferences();
+    body.push_back(&op);
+  }
+  for (Operation *op : llvm::reverse(body)) {
+    op->dropAllUses();
+    op->erase();
+  }
+}
+
+/// The dynamic shared memory of emitWgmma: Q, the ring of K and V stages, 1 + 2 stages
+/// mbarriers.
+int64_t wgmmaSharedBytes(const Attention &a, const WgConfig &wc) {
+  int64_t eb = a.elem.getIntOrFloatBitWidth() / 8;
+  return (wc.rows() * a.d + wc.stages * wc.keys * (a.d + a.dv)) * eb + 8 * (1 + 2 * wc.stages);
+}
+
+/// Why the sm_90a kernel (emitWgmma) cannot take attention `a`, if it cannot; else its
+/// block shape in `wc` (KILN_CUDA_ATTENTION_TILE=warps,keys where set: 4 or 8 consumer
+/// warps, 64 to 256 keys in multiples of 64).
+std::optional<std::string> wgmmaUnfit(const Attention &a, StringRef arch, func::FuncOp fn,
+                                      const char *tileEnv, WgConfig &wc) {
+  if (arch != "sm_90a") {
+    return "it needs --cuda-arch=sm_90a, not " + arch.str();
+  }
+  if (a.elem.isF32()) {
+    return std::string("tf32 products run on mma.sync (wgmma reads a tf32 B K-major only, "
+                       "and V is N-major)");
+  }
+  if ((a.d != 64 && a.d != 128) || (a.dv != 64 && a.dv != 128)) {
+    return "its head dims are " + std::to_string(a.d) + " and " + std::to_string(a.dv) +
+           " (the wgmma kernel takes 64 or 128: whole 128-byte swizzled rows)";
+  }
+  int64_t rank = a.outPerm.size();
+  for (auto [o, name] : {std::pair{&a.q, "Q"}, {&a.k, "K"}, {&a.v, "V"}}) {
+    auto arg = dyn_cast<BlockArgument>(o->value);
+    if (!arg || arg.getOwner() != &fn.getBody().front()) {
+      return std::string(name) + " is not a buffer of the plan (TMA reads bindings)";
+    }
+    if (o->perm[o->colDim] != rank - 1) {
+      return std::string(name) + "'s head dim is not its innermost dim";
+    }
+    if (std::optional<std::string> why =
+            hopper::tmaUnreadable(cast<MemRefType>(o->value.getType()), a.elem)) {
+      return std::string(name) + ": " + *why;
+    }
+  }
+  wc.consumers = a.sq > 64 ? 2 : 1;
+  if (tileEnv && *tileEnv) {
+    long warps = 0, keys = 0;
+    if (std::sscanf(tileEnv, "%ld,%ld", &warps, &keys) != 2 || (warps != 4 && warps != 8) ||
+        keys < 64 || keys > 256 || keys % 64 != 0) {
+      return "KILN_CUDA_ATTENTION_TILE='" + std::string(tileEnv) +
+             "' is not a wgmma block shape (4 or 8 warps, 64 to 256 keys in multiples of 64)";
+    }
+    wc.consumers = warps / 4;
+    wc.keys = keys;
+  }
+  int64_t bytes = wgmmaSharedBytes(a, wc);
+  if (bytes > maxSharedBytes(arch)) {
+    return "its tiles need " + std::to_string(bytes) + " bytes of shared memory";
+  }
+  return std::nullopt;
+}
+
+/// Creates the sm_90a kernel of `em` in place of `fn` (wgmmaUnfit passed).
+FailureOr<Launch> launchWgmma(func::FuncOp fn, Attention em, const WgConfig &wc, int64_t items,
+                              const CreateKernelFn &createKernel,
+                              SmallVectorImpl<SmallVector<int64_t>> &tensorMaps) {
+  // The tensor maps name the function's arguments (the plan's bindings).
+  SmallVector<SmallVector<int64_t>> maps = AttentionEmitter::wgmmaTensorMaps(em, wc);
+  eraseBody(fn);
+  OpBuilder b(fn.getContext());
+  IRMapping outer;
+  // Each tensor map arrives as a pointer to its 128-byte CUtensorMap in global memory.
+  auto mapType = MemRefType::get({16}, b.getI64Type());
+  gpu::GPUFuncOp kernel = createKernel(b, wc.threads(), {mapType, mapType, mapType}, outer);
+  // setmaxnreg needs a register budget fixed at entry: one block per SM.
+  kernel->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
+  Location loc = fn.getLoc();
+  em.useKernelArguments(outer);
+  Value smem = hopper::alignedSharedMemory(b, loc, kernel);
+  Config unused;
+  AttentionEmitter(b, loc, unused, em)
+      .emitWgmma(smem, kernel.getArguments().take_back(3), wc);
+  gpu::ReturnOp::create(b, loc);
+  fn.erase();
+  tensorMaps.append(maps.begin(), maps.end());
+  int64_t grid = items * ((em.sq + wc.rows() - 1) / wc.rows());
+  return Launch{grid, 1, 1, wc.threads(), 1, 1, wgmmaSharedBytes(em, wc)};
 }
 
 } // namespace
 
 FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRef arch,
-                               const CreateKernelFn &createKernel) {
+                               const CreateKernelFn &createKernel,
+                               SmallVectorImpl<SmallVector<int64_t>> &tensorMaps) {
   auto refuse = [&](const Twine &why) {
     return fn.emitError("kiln-cuda-map-kernels: kernel ")
            << who << " is an attention the CUDA flash-attention kernel cannot take: " << why;
@@ -665,6 +1084,35 @@ FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRe
     o->align = rowsAligned(o->value, eb) ? 16 : eb;
   }
 
+  int64_t items = 1;
+  for (int64_t s : batchShape) {
+    items *= s;
+  }
+  // KILN_CUDA_ATTENTION=mma-sync|wgmma picks the kernel (bench/gpu.py compares them); by
+  // default sm_90a gets TMA + wgmma wherever Q, K and V allow it.
+  StringRef kernelChoice = "auto";
+  if (const char *env = std::getenv("KILN_CUDA_ATTENTION"); env && *env) {
+    kernelChoice = env;
+    if (kernelChoice != "mma-sync" && kernelChoice != "wgmma") {
+      return refuse(Twine("KILN_CUDA_ATTENTION='") + env + "' is neither mma-sync nor wgmma");
+    }
+  }
+  const char *tileEnv = std::getenv("KILN_CUDA_ATTENTION_TILE");
+  if (kernelChoice != "mma-sync") {
+    WgConfig wc;
+    std::optional<std::string> whyNot = wgmmaUnfit(em, arch, fn, tileEnv, wc);
+    if (!whyNot && items * ((em.sq + wc.rows() - 1) / wc.rows()) >
+                       std::numeric_limits<int32_t>::max()) {
+      whyNot = "its grid is larger than CUDA allows";
+    }
+    if (whyNot && kernelChoice == "wgmma") {
+      return refuse("KILN_CUDA_ATTENTION=wgmma but " + *whyNot);
+    }
+    if (!whyNot) {
+      return launchWgmma(fn, em, wc, items, createKernel, tensorMaps);
+    }
+  }
+
   // 128 query rows per block halve the K and V traffic per product where the registers
   // allow it (head dims up to 64: 128 registers a thread, by ptxas -v); 64 rows above.
   Config cfg;
@@ -672,7 +1120,6 @@ FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRe
     cfg.warps = 8;
   }
   // KILN_CUDA_ATTENTION_TILE=warps,keys overrides the block shape (bench/gpu.py tunes it).
-  const char *tileEnv = std::getenv("KILN_CUDA_ATTENTION_TILE");
   if (const char *env = tileEnv; env && *env) {
     Config o;
     if (std::sscanf(env, "%ld,%ld", &o.warps, &o.keys) != 2 || o.warps < 1 || o.warps > 8 ||
@@ -711,27 +1158,12 @@ FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRe
   if (smem > maxSharedBytes(arch)) {
     return refuse("its tiles need " + Twine(smem) + " bytes of shared memory");
   }
-  int64_t items = 1;
-  for (int64_t s : batchShape) {
-    items *= s;
-  }
   int64_t grid = items * ((em.sq + cfg.rows() - 1) / cfg.rows());
   if (grid > std::numeric_limits<int32_t>::max()) {
     return refuse("its grid is larger than CUDA allows");
   }
 
-  // The body (the attention op by op, bufferized) is what the kernel replaces; none of
-  // it is cloned into the kernel.
-  Block &entry = fn.getBody().front();
-  SmallVector<Operation *> body;
-  for (Operation &op : entry.without_terminator()) {
-    op.dropAllReferences();
-    body.push_back(&op);
-  }
-  for (Operation *op : llvm::reverse(body)) {
-    op->dropAllUses();
-    op->erase();
-  }
+  eraseBody(fn);
   OpBuilder b(fn.getContext());
   IRMapping outer;
   gpu::GPUFuncOp kernel = createKernel(b, cfg.threads(), {}, outer);
@@ -743,12 +1175,7 @@ FailureOr<Launch> mapAttention(func::FuncOp fn, const std::string &who, StringRe
     kernel->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
   }
   Location loc = fn.getLoc();
-  // The kernel's arguments in place of the function's.
-  for (Operand *o : {&em.q, &em.k, &em.v}) {
-    o->value = outer.lookup(o->value);
-  }
-  em.out = outer.lookup(em.out);
-  em.mask = em.mask ? outer.lookup(em.mask) : Value();
+  em.useKernelArguments(outer);
   auto dynType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                                  MemRefLayoutAttrInterface{},
                                  gpu::AddressSpaceAttr::get(fn.getContext(),

@@ -847,7 +847,8 @@ public:
                           [&](OpBuilder &b, int64_t block, TypeRange extraArgs,
                               IRMapping &outer) {
                             return createKernel(b, fn, block, outer, extraArgs);
-                          });
+                          },
+                          tensorMaps[fn.getSymName()]);
     }
     std::string who = fn.getSymName().str() + " (" + label(fn) + ")";
     CreateKernelFn create = [&](OpBuilder &b, int64_t block, TypeRange extraArgs,

@@ -127,9 +127,13 @@ mlir::FailureOr<Launch> mapConvolution(mlir::func::FuncOp fn, const std::string 
 inline constexpr llvm::StringLiteral kAttentionDescAttr = "kiln.cuda.attention";
 
 /// Maps an attention kernel (described by kAttentionDescAttr) to one flash-attention
-/// kernel on mma.sync (sm_80 and later). Errors name the kernel by `who`.
-mlir::FailureOr<Launch> mapAttention(mlir::func::FuncOp fn, const std::string &who,
-                                     llvm::StringRef arch, const CreateKernelFn &createKernel);
+/// kernel: on sm_90a TMA + wgmma where Q, K and V allow it (`tensorMaps` then receives
+/// its tensor maps, as mapContraction's), else mma.sync (sm_80 and later). Errors name
+/// the kernel by `who`.
+mlir::FailureOr<Launch>
+mapAttention(mlir::func::FuncOp fn, const std::string &who, llvm::StringRef arch,
+             const CreateKernelFn &createKernel,
+             llvm::SmallVectorImpl<llvm::SmallVector<int64_t>> &tensorMaps);
 
 } // namespace kiln::cuda
 

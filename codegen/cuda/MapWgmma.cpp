@@ -26,6 +26,7 @@
 //
 //===----------------------------------------------------------------------------===//
 #include "codegen/cuda/Contraction.h"
+#include "codegen/cuda/Hopper.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -42,13 +43,12 @@ using namespace mlir;
 namespace kiln::cuda {
 namespace {
 
-constexpr int64_t kBK = 64;          // k-tile: 64 16-bit elements, one 128-byte swizzle row
-constexpr int64_t kRowBytes = 128;   // bytes per smem row of every box (the swizzle width)
-constexpr int64_t kAtomBytes = 1024; // 8 swizzled rows: the pattern's period
-constexpr int64_t kWarpgroup = 128;
-constexpr int32_t kWaitTicks = 0x989680; // mbarrier.try_wait suspend-time hint, ns
-constexpr int64_t kDtypeF16 = 2, kDtypeBF16 = 3; // kilnDType
-constexpr llvm::StringLiteral kSmemSymbol = "kiln_smem_1024";
+using hopper::kAtomBytes;
+using hopper::kRowBytes;
+using hopper::kWaitTicks;
+using hopper::kWarpgroup;
+
+constexpr int64_t kBK = 64; // k-tile: 64 16-bit elements, one 128-byte swizzle row
 
 /// Block tile bm x bn (bm = 64 per consumer warpgroup), `stages` ring stages.
 struct WgTiles {
@@ -79,7 +79,6 @@ public:
 private:
   Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
   Value i32(int64_t v) { return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v); }
-  Value i64(int64_t v) { return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v); }
   Value toI32(Value index) {
     return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), index);
   }
@@ -108,15 +107,8 @@ private:
   void producer();
   void consumer();
 
-  /// A wgmma matrix descriptor for the 128-byte-swizzled operand at shared address
-  /// `addr` (i32): start address, leading and stride byte offsets (>> 4 each), swizzle
-  /// mode 1 (128 bytes) in bits 62-63.
   Value descriptor(Value addr, int64_t lbo, int64_t sbo) {
-    int64_t fixed = ((lbo >> 4) << 16) | ((sbo >> 4) << 32) | (int64_t(1) << 62);
-    Value start = arith::ShRUIOp::create(
-        b, loc, arith::ExtUIOp::create(b, loc, b.getI64Type(), addr), i64(4));
-    start = arith::AndIOp::create(b, loc, start, i64(0x3FFF));
-    return arith::OrIOp::create(b, loc, start, i64(fixed));
+    return hopper::matrixDescriptor(b, loc, addr, lbo, sbo);
   }
 
   OpBuilder &b;
@@ -170,13 +162,7 @@ void WgmmaEmitter::producer() {
   // the copy engine reads them through the tensormap proxy, so acquire them first.
   SmallVector<Value> descs;
   for (Value map : maps) {
-    Value desc = arith::IndexCastUIOp::create(
-        b, loc, b.getI64Type(), memref::ExtractAlignedPointerAsIndexOp::create(b, loc, map));
-    desc = LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()), desc);
-    NVVM::FenceProxyAcquireOp::create(
-        b, loc, NVVM::MemScopeKindAttr::get(b.getContext(), NVVM::MemScopeKind::SYS), desc,
-        i32(128));
-    descs.push_back(desc);
+    descs.push_back(hopper::acquireTensorMap(b, loc, map));
   }
   auto loop = scf::ForOp::create(b, loc, c(0), c(kTiles), c(1));
   b.setInsertionPointToStart(loop.getBody());
@@ -206,14 +192,7 @@ void WgmmaEmitter::producer() {
                                  : i32(0);
       coords.push_back(loop == p.dimN ? inner : v);
     }
-    Value desc = descs[operand];
-    // The shared::cluster form (address space 7): without a cluster it is this block's
-    // shared memory. (LLVM 22 selects the shared::cta form for sm_100 only.)
-    Value cluster = LLVM::AddrSpaceCastOp::create(
-        b, loc, LLVM::LLVMPointerType::get(b.getContext(), 7), dst);
-    NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-        b, loc, cluster, desc, coords, full, ValueRange{}, Value(), Value(),
-        NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false, nullptr, Value());
+    hopper::tmaLoad(b, loc, descs[operand], dst, coords, full);
   };
   load(0, smemAt(stageBase), nI);
   Value bBase = add(stageBase, i32(t.aBytes()));
@@ -314,27 +293,14 @@ std::optional<TmaOperand> tmaOperand(func::FuncOp fn, linalg::LinalgOp op, OpOpe
 
 /// The plan record of operand `o`'s tensor map: the tile's box along each dim.
 SmallVector<int64_t> tensorMapRecord(const Problem &p, const WgTiles &t, const TmaOperand &o) {
-  int64_t eb = p.elem.getIntOrFloatBitWidth() / 8;
-  SmallVector<int64_t> strides;
-  int64_t offset = 0;
-  (void)o.type.getStridesAndOffset(strides, offset);
-  int64_t rank = o.type.getRank();
-  SmallVector<int64_t> r{o.binding, offset * eb, p.elem.isBF16() ? kDtypeBF16 : kDtypeF16,
-                         kRowBytes, rank};
-  for (int64_t d = rank - 1; d >= 0; --d) {
-    r.push_back(o.type.getDimSize(d));
+  SmallVector<int64_t> box;
+  for (int64_t loop : o.loops) {
+    box.push_back(loop == p.dimK   ? kBK
+                  : loop == p.dimM ? t.bm
+                  : loop == p.dimN ? (p.bKContiguous ? t.bn : 64)
+                                   : 1);
   }
-  for (int64_t d = rank - 2; d >= 0; --d) {
-    r.push_back(strides[d] * eb);
-  }
-  for (int64_t d = rank - 1; d >= 0; --d) {
-    int64_t loop = o.loops[d];
-    r.push_back(loop == p.dimK   ? kBK
-                : loop == p.dimM ? t.bm
-                : loop == p.dimN ? (p.bKContiguous ? t.bn : 64)
-                                 : 1);
-  }
-  return r;
+  return hopper::tensorMapRecord(o.binding, o.type, p.elem, box);
 }
 
 } // namespace
@@ -409,16 +375,7 @@ FailureOr<Launch> mapWgmma(func::FuncOp fn, Problem &p, const CreateKernelFn &cr
   gfn->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
   Location loc = fn.getLoc();
 
-  auto gpuModule = gfn->getParentOfType<gpu::GPUModuleOp>();
-  if (!gpuModule.lookupSymbol(kSmemSymbol)) {
-    OpBuilder mb(ctx);
-    mb.setInsertionPointToStart(gpuModule.getBody());
-    LLVM::GlobalOp::create(mb, loc, LLVM::LLVMArrayType::get(mb.getI8Type(), 0),
-                           /*isConstant=*/false, LLVM::Linkage::External, kSmemSymbol,
-                           Attribute(), /*alignment=*/1024, /*addrSpace=*/3);
-  }
-  Value smem = LLVM::AddressOfOp::create(b, loc, LLVM::LLVMPointerType::get(ctx, 3),
-                                         kSmemSymbol);
+  Value smem = hopper::alignedSharedMemory(b, loc, gfn);
   unsigned first = gfn.getNumArguments() - 2;
   TmaOperand operands[2] = {*a, *bOp};
   WgmmaEmitter(b, loc, p, t, outer, operands, gfn.getArguments().drop_front(first)).emit(smem);

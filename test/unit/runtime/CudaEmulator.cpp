@@ -191,10 +191,12 @@ struct WarpgroupMeet {
   int arrived = 0;
   uint64_t generation = 0;
   const char *op = nullptr;
-  uint64_t operands[3] = {0, 0, 0}; // descriptors of A and B, the immediates
+  uint64_t operands[3] = {0, 0, 0}; // descriptors of A (0 from registers) and B, the immediates
   // 128 fragments in and out: a thread that has its result may arrive at the next
-  // wgmma before the others have read theirs.
+  // wgmma before the others have read theirs. aRegs: A's 4 registers per thread, when
+  // A comes from registers.
   std::vector<float> in, out;
+  std::vector<uint32_t> aRegs;
 };
 
 /// The shared memory [lo, hi) of A and B that a wgmma reads, until wgmma.wait_group
@@ -1136,15 +1138,18 @@ const char *operandAddress(const MatrixDescriptor &d, bool mnMajor, uint64_t mn,
   return p;
 }
 
-/// wgmma.mma_async.sync.aligned.m64n<N>k16.f32.<Type>.<Type> (Type 0: bf16, 1: f16) with
-/// both operands in shared memory. Operands: the N / 2 accumulators, the descriptors of
-/// A and B, scale-d, imm-scale-a, imm-scale-b, imm-trans-a, imm-trans-b. It runs when the
+/// wgmma.mma_async.sync.aligned.m64n<N>k16.f32.<Type>.<Type> (Type 0: bf16, 1: f16),
+/// with both operands in shared memory or (RegA) A in registers. Operands: the N / 2
+/// accumulators; the descriptors of A and B, or A's 4 registers and B's descriptor;
+/// scale-d, imm-scale-a, imm-scale-b, [imm-trans-a,] imm-trans-b. It runs when the
 /// warpgroup's 128 threads have issued it: the result is there at once, and the shared
 /// memory it read stays claimed until wgmma.wait_group retires its group, so a TMA copy
-/// into it before then fails (checkNoWgmmaReads). Thread l of
-/// warp w holds D[16 w + l / 4 + 8 (i / 2 % 2)][8 (i / 4) + 2 (l % 4) + i % 2] in
-/// register i.
-template <int N, int Type> void wgmma(void *result, const void *args) {
+/// into it before then fails (checkNoWgmmaReads). Thread l of warp w holds
+/// D[16 w + l / 4 + 8 (i / 2 % 2)][8 (i / 4) + 2 (l % 4) + i % 2] in register i; from
+/// registers, A is mma.sync's m16k16 fragment per warp: register j of thread l of warp w
+/// holds A[16 w + l / 4 + 8 (j % 2)][2 (l % 4) + 8 (j / 2) + h] in its half h (low
+/// first).
+template <int N, int Type, bool RegA> void wgmma(void *result, const void *args) {
   constexpr int R = N / 2;
   Launch &L = *gLaunch;
   Thread &self = *L.current;
@@ -1153,15 +1158,23 @@ template <int N, int Type> void wgmma(void *result, const void *args) {
     fail("wgmma.mma_async: the thread's warpgroup is not 128 threads of the block");
   }
   WarpgroupMeet &w = L.warpgroups[group];
-  const char *op = Type == 0 ? "wgmma.mma_async.bf16" : "wgmma.mma_async.f16";
-  uint64_t operands[3] = {arg<uint64_t>(args, R), arg<uint64_t>(args, R + 1), 0};
-  for (int i = 0; i < 5; ++i) {
-    operands[2] |= uint64_t(arg<uint32_t>(args, R + 2 + i) & 0xff) << (8 * i);
+  const char *op = Type == 0 ? (RegA ? "wgmma.mma_async.bf16 (A in registers)"
+                                     : "wgmma.mma_async.bf16")
+                             : (RegA ? "wgmma.mma_async.f16 (A in registers)"
+                                     : "wgmma.mma_async.f16");
+  // Descriptors and immediates (scale-d, scale-a, scale-b, trans-a, trans-b), which
+  // every thread of the warpgroup must issue alike.
+  constexpr int kImm = RegA ? R + 5 : R + 2;
+  uint64_t operands[3] = {RegA ? 0 : arg<uint64_t>(args, R), arg<uint64_t>(args, kImm - 1), 0};
+  for (int i = 0, j = 0; i < 5; ++i) {
+    uint64_t imm = RegA && i == 3 ? 0 : arg<uint32_t>(args, kImm + j++) & 0xff;
+    operands[2] |= imm << (8 * i);
   }
   if (w.arrived == 0) {
     w.op = op;
     std::copy(operands, operands + 3, w.operands);
     w.in.resize(128 * R);
+    w.aRegs.resize(128 * 4);
   } else if (std::strcmp(w.op, op) != 0 || !std::equal(operands, operands + 3, w.operands)) {
     fail("threads of warpgroup " + std::to_string(group) +
          " issue wgmma.mma_async with different types, descriptors or immediates");
@@ -1174,6 +1187,9 @@ template <int N, int Type> void wgmma(void *result, const void *args) {
   for (int i = 0; i < R; ++i) {
     w.in[member * R + i] = arg<float>(args, i);
   }
+  for (int j = 0; RegA && j < 4; ++j) {
+    w.aRegs[member * 4 + j] = arg<uint32_t>(args, R + j);
+  }
   ++w.arrived;
   ++L.progress;
   if (w.arrived == 128) {
@@ -1181,24 +1197,39 @@ template <int N, int Type> void wgmma(void *result, const void *args) {
     const float scaleA = (operands[2] >> 8 & 0xff) == 0xff ? -1.0f : 1.0f;
     const float scaleB = (operands[2] >> 16 & 0xff) == 0xff ? -1.0f : 1.0f;
     const bool transA = operands[2] >> 24 & 1, transB = operands[2] >> 32 & 1;
-    MatrixDescriptor da = decodeDescriptor(operands[0], "A");
     MatrixDescriptor db = decodeDescriptor(operands[1], "B");
-    auto value = [](const char *p) {
+    auto fromBits = [](uint32_t bits) { return Type == 0 ? fromBf16(bits) : fromF16(bits); };
+    auto value = [&](const char *p) {
       uint16_t bits;
       std::memcpy(&bits, p, 2);
-      return Type == 0 ? fromBf16(bits) : fromF16(bits);
+      return fromBits(bits);
     };
     std::vector<double> a(64 * 16), b(16 * N);
     // The bytes each operand spans, for the TMA copies that must not overwrite them
-    // until the wgmma is retired.
-    std::pair<const char *, const char *> spanA{da.start, da.start}, spanB{db.start, db.start};
+    // until the wgmma is retired (none for A in registers).
+    std::pair<const char *, const char *> spanA{nullptr, nullptr}, spanB{db.start, db.start};
     auto read = [&](std::pair<const char *, const char *> &span, const char *p) {
       span = {std::min(span.first, p), std::max(span.second, p + 2)};
       return value(p);
     };
-    for (int m = 0; m < 64; ++m) {
-      for (int k = 0; k < 16; ++k) {
-        a[m * 16 + k] = scaleA * read(spanA, operandAddress(da, transA, m, k, 2));
+    if (RegA) {
+      for (unsigned t = 0; t < 128; ++t) {
+        unsigned warp = t / 32, lane = t % 32;
+        for (int j = 0; j < 4; ++j) {
+          uint32_t bits = w.aRegs[t * 4 + j];
+          int m = int(16 * warp + lane / 4 + 8 * (j % 2));
+          int k = 2 * int(lane % 4) + 8 * (j / 2);
+          a[m * 16 + k] = scaleA * fromBits(bits & 0xffff);
+          a[m * 16 + k + 1] = scaleA * fromBits(bits >> 16);
+        }
+      }
+    } else {
+      MatrixDescriptor da = decodeDescriptor(operands[0], "A");
+      spanA = {da.start, da.start};
+      for (int m = 0; m < 64; ++m) {
+        for (int k = 0; k < 16; ++k) {
+          a[m * 16 + k] = scaleA * read(spanA, operandAddress(da, transA, m, k, 2));
+        }
       }
     }
     for (int k = 0; k < 16; ++k) {
@@ -1234,7 +1265,8 @@ template <int N, int Type> void wgmma(void *result, const void *args) {
   }
 }
 
-/// The asm text MLIR writes for wgmma.mma_async m64n<n>k16 with f32 accumulators.
+/// The asm text MLIR writes for wgmma.mma_async m64n<n>k16 with f32 accumulators, and
+/// the one kiln writes for A in registers (codegen/cuda/Hopper.cpp, wgmmaRegisterA).
 std::string wgmmaText(int n, const char *type) {
   std::string regs;
   for (int i = 0; i < n / 2; ++i) {
@@ -1247,9 +1279,23 @@ std::string wgmmaText(int n, const char *type) {
          ", " + reg(5) + ",  " + reg(6) + ";\n}\n";
 }
 
+std::string wgmmaRegAText(int n, const char *type) {
+  std::string regs;
+  for (int i = 0; i < n / 2; ++i) {
+    regs += (i ? ", $" : "$") + std::to_string(i);
+  }
+  auto reg = [&](int i) { return "$" + std::to_string(n + i); };
+  return "asm:{\n.reg .pred p;\nsetp.ne.b32 p, " + reg(5) +
+         ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(n) + "k16.f32." + type + "." +
+         type + " {" + regs + "}, {" + reg(0) + ", " + reg(1) + ", " + reg(2) + ", " + reg(3) +
+         "}, " + reg(4) + ", p, " + reg(6) + ", " + reg(7) + ", " + reg(8) + ";\n}\n";
+}
+
 template <int... I> void addWgmma(std::map<std::string, abi::ImportFn> &t, std::integer_sequence<int, I...>) {
-  ((t[wgmmaText(8 * (I + 1), "bf16")] = wgmma<8 * (I + 1), 0>), ...);
-  ((t[wgmmaText(8 * (I + 1), "f16")] = wgmma<8 * (I + 1), 1>), ...);
+  ((t[wgmmaText(8 * (I + 1), "bf16")] = wgmma<8 * (I + 1), 0, false>), ...);
+  ((t[wgmmaText(8 * (I + 1), "f16")] = wgmma<8 * (I + 1), 1, false>), ...);
+  ((t[wgmmaRegAText(8 * (I + 1), "bf16")] = wgmma<8 * (I + 1), 0, true>), ...);
+  ((t[wgmmaRegAText(8 * (I + 1), "f16")] = wgmma<8 * (I + 1), 1, true>), ...);
 }
 
 /// setmaxnreg moves registers between warpgroups; the host has none to move. PTX wants

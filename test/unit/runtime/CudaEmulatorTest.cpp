@@ -44,6 +44,10 @@ protected:
     ASSERT_TRUE(program) << error;
   }
 
+  /// Runs `kernel` (the wgmma or wgmma_rega test kernel: one warpgroup, D = 1 + A B over
+  /// m64n8k16) and checks each thread's 4 accumulators.
+  void expectWgmmaProduct(const char *kernel);
+
   /// Runs `kernel` on one block of `threads` threads with the given device buffers
   /// (address, bytes) as parameters.
   bool run(const char *kernel, unsigned threads,
@@ -226,10 +230,10 @@ TEST_F(CudaEmulatorTest, TheRacecheckCanBeTurnedOff) {
 int wgmmaRow(int t, int i) { return 16 * (t / 32) + t % 32 / 4 + 8 * (i / 2 % 2); }
 int wgmmaCol(int t, int i) { return 8 * (i / 4) + 2 * (t % 4) + i % 2; }
 
-TEST_F(CudaEmulatorTest, WgmmaReadsTheCanonicalLayoutsAndHasThePtxFragmentLayout) {
+void CudaEmulatorTest::expectWgmmaProduct(const char *kernel) {
   std::vector<float> out(4 * 128, -1.0f);
   std::string error;
-  ASSERT_TRUE(run("wgmma", 128, {{out.data(), 4 * out.size()}}, error)) << error;
+  ASSERT_TRUE(run(kernel, 128, {{out.data(), 4 * out.size()}}, error)) << error;
   for (int t = 0; t < 128; ++t) {
     for (int i = 0; i < 4; ++i) {
       int m = wgmmaRow(t, i), n = wgmmaCol(t, i);
@@ -240,6 +244,14 @@ TEST_F(CudaEmulatorTest, WgmmaReadsTheCanonicalLayoutsAndHasThePtxFragmentLayout
       EXPECT_EQ(out[4 * t + i], expected) << "thread " << t << " register " << i;
     }
   }
+}
+
+TEST_F(CudaEmulatorTest, WgmmaReadsTheCanonicalLayoutsAndHasThePtxFragmentLayout) {
+  expectWgmmaProduct("wgmma");
+}
+
+TEST_F(CudaEmulatorTest, WgmmaTakesAFromRegistersInTheMmaSyncFragmentLayout) {
+  expectWgmmaProduct("wgmma_rega");
 }
 
 /// bf16 bits of a small integer.

@@ -17,13 +17,13 @@ namespace abi = kiln::runtime::emu;
 namespace {
 
 void *gAccess, *gTid, *gBarrier, *gShflDown, *gShflIdx, *gCpAsync, *gCommit, *gWait, *gLdmatrix,
-    *gLdmatrixTrans, *gMbarrierInit, *gArriveExpectTx, *gWaitParity, *gTma2d, *gWgmma,
+    *gLdmatrixTrans, *gMbarrierInit, *gArriveExpectTx, *gWaitParity, *gTma2d, *gWgmma, *gWgmmaRegA,
     *gWgmmaCommit, *gWgmmaWait;
 alignas(128) unsigned char gShared[1024];
 alignas(1024) unsigned char gShared90[16384]; // the sm_90a kernels': 1024-byte swizzle period
 
 struct Operands {
-  alignas(16) unsigned char bytes[16 * 11];
+  alignas(16) unsigned char bytes[16 * 13];
   template <typename T> Operands &set(int i, T v) {
     std::memcpy(bytes + 16 * i, &v, sizeof(T));
     return *this;
@@ -242,6 +242,37 @@ void wgmmaKernel(void **params) {
   }
 }
 
+// The same product with A from registers (the form kiln's sm_90a attention issues for
+// P V): thread l of warp w packs A[16 w + l / 4 + 8 (j % 2)][2 (l % 4) + 8 (j / 2) + h]
+// into half h of register j, mma.sync's m16k16 fragment.
+void wgmmaRegAKernel(void **params) {
+  float *out = *static_cast<float **>(params[0]);
+  unsigned t = tid();
+  auto *b = reinterpret_cast<uint16_t *>(gShared90 + 2048);
+  if (t < 128) {
+    int k = int(t) / 8, n = int(t) % 8;
+    store<uint16_t>(b + (n * 2 + k % 8 * 16 + k / 8 * 128) / 2, bf16(wgmmaB(k, n)));
+  }
+  barrier();
+  int w = int(t) / 32, l = int(t) % 32;
+  Operands in;
+  for (int i = 0; i < 4; ++i) {
+    in.set(i, 1.0f);
+  }
+  for (int j = 0; j < 4; ++j) {
+    int m = 16 * w + l / 4 + 8 * (j % 2), k = 2 * (l % 4) + 8 * (j / 2);
+    in.set(4 + j, uint32_t(bf16(wgmmaA(m, k))) | uint32_t(bf16(wgmmaA(m, k + 1))) << 16);
+  }
+  in.set(8, descriptor(b, 128, 256, 0)).set(9, 1).set(10, 1).set(11, 1).set(12, 1);
+  alignas(16) unsigned char acc[16];
+  reinterpret_cast<abi::ImportFn>(gWgmmaRegA)(acc, in.bytes);
+  for (int i = 0; i < 4; ++i) {
+    float x;
+    std::memcpy(&x, acc + 4 * i, 4);
+    store(out + 4 * t + i, x);
+  }
+}
+
 void mbarrierInit(void *bar, uint32_t count) {
   call<int>(gMbarrierInit, Operands().set(0, bar).set(1, count));
 }
@@ -349,6 +380,7 @@ EXPORT const abi::Kernel kiln_emu_kernels[] = {
     {"copy", copyKernel, 2, 0},           {"ldmatrix", ldmatrixKernel, 1, 0},
     {"wgmma", wgmmaKernel, 1, 0},         {"tma_wgmma", tmaWgmmaKernel, 3, 0},
     {"wgmma_race", wgmmaRaceKernel, 2, 0}, {"handoff", handoffKernel, 3, 0},
+    {"wgmma_rega", wgmmaRegAKernel, 1, 0},
 };
 EXPORT const int32_t kiln_emu_kernel_count = sizeof(kiln_emu_kernels) / sizeof(abi::Kernel);
 EXPORT const abi::Import kiln_emu_imports[] = {
@@ -371,6 +403,10 @@ EXPORT const abi::Import kiln_emu_imports[] = {
     {"asm:{\n.reg .pred p;\nsetp.ne.b32 p, $10, 0;\nwgmma.mma_async.sync.aligned.m64n8k16.f32."
      "bf16.bf16 {$0, $1, $2, $3}, $8, $9, p, $11,  $12, $13,  $14;\n}\n",
      &gWgmma},
+    // codegen/cuda/Hopper.cpp's wgmmaRegisterA at n = 8.
+    {"asm:{\n.reg .pred p;\nsetp.ne.b32 p, $13, 0;\nwgmma.mma_async.sync.aligned.m64n8k16.f32."
+     "bf16.bf16 {$0, $1, $2, $3}, {$8, $9, $10, $11}, $12, p, $14, $15, $16;\n}\n",
+     &gWgmmaRegA},
     {"llvm.nvvm.wgmma.commit_group.sync.aligned", &gWgmmaCommit},
     {"llvm.nvvm.wgmma.wait_group.sync.aligned", &gWgmmaWait},
 };
