@@ -257,6 +257,15 @@ def numerics_cases():
 GEMM_VARIANTS = [("mma-sync", {"KILN_CUDA_GEMM": "mma-sync"})]
 
 
+def variant_env(name):
+    """The environment a numerics case `name` (base@variant) is compiled under: the
+    mma.sync variant of a GEMM or an attention on sm_90a, where the default is wgmma."""
+    base, _, variant = name.partition("@")
+    if variant != "mma-sync":
+        return {}
+    return dict(GEMM_VARIANTS)["mma-sync"] if base.startswith("gemm") else MMA_SYNC_ATTENTION
+
+
 def gemm_cases():
     return [("gemm_bf16_4096", matmul_model, (4096, 4096, 4096, "bf16", False), 2 * 4096**3),
             ("gemm_bf16_8192", matmul_model, (8192, 8192, 8192, "bf16", False), 2 * 8192**3),
@@ -284,9 +293,14 @@ def attention_cases():
     return cases
 
 
-# Block shapes timed besides the default (8 warps and 64 keys for head dims up to 64,
-# else 4 warps): warps of 16 query rows, keys per step.
+# Block shapes timed besides the default (KILN_CUDA_ATTENTION_TILE=warps,keys). The
+# mma.sync kernel (8 warps and 64 keys for head dims up to 64, else 4 warps): warps of 16
+# query rows, keys per step. The sm_90a TMA + wgmma kernel (bf16 Q, K and V; default 8
+# consumer warps, 128 keys, 3 stages): 4 or 8 consumer warps, keys a multiple of 64,
+# stages.
 ATTENTION_TILES = ["4,64", "8,32", "4,128"]
+WGMMA_ATTENTION_TILES = ["4,128", "8,64", "8,128,2"]
+MMA_SYNC_ATTENTION = {"KILN_CUDA_ATTENTION": "mma-sync"}
 
 
 # Compile flags per case family: kiln's attention groups are f32 graphs whose products
@@ -414,10 +428,13 @@ def prepare(args):
                  "type": "f16" if name.startswith(("gemm", "attention", "conv", "qkv")) or
                          "tf32" in name else "f32" if not a else a[2]}
         manifest["numerics"].append(entry)
-        # On sm_90a the GEMMs get the TMA + wgmma kernel; check the mma.sync one too.
-        for variant, env in GEMM_VARIANTS if name.startswith("gemm") else ():
-            vart, verr = build(name + "@" + variant, fn(*a), env=env)
-            manifest["numerics"].append(dict(entry, name=name + "@" + variant, artifact=vart,
+        # On sm_90a the GEMMs and the bf16-io attentions get the TMA + wgmma kernels;
+        # check the mma.sync ones too.
+        checked = name.startswith("gemm") or (name.startswith("attention") and "bf16io" in name)
+        for variant in ["mma-sync"] if checked else []:
+            vname = name + "@" + variant
+            vart, verr = build(vname, fn(*a), env=variant_env(vname))
+            manifest["numerics"].append(dict(entry, name=vname, artifact=vart,
                                              error=verr or cerr))
     for name, fn, a, flops in gemm_cases() if "gemm" in sections else ():
         art, err = build(name, fn(*a))
@@ -434,14 +451,24 @@ def prepare(args):
             manifest["gemm"].append({"name": vname, "artifact": art, "error": err,
                                      "flops": flops, "mnk": list(a[:3]), "epilogue": a[4]})
     for name, fn, a, flops in attention_cases() if "attention" in sections else ():
-        # The default block shape, then (bf16 in and out) KILN_CUDA_ATTENTION_TILE=
-        # warps,keys variants and the K/V loads without cp.async (what the pipeline gains).
+        # The default kernel and block shape, then (bf16 in and out) KILN_CUDA_ATTENTION_
+        # TILE=warps,keys variants and the K/V loads without cp.async (what the pipeline
+        # gains). On sm_90a bf16 attention takes the TMA + wgmma kernel: its tiles, then
+        # the mma.sync kernel's (@mma-sync...) beside it.
         variants = [(None, None)]
-        if not name.endswith(("_f32io", "_tf32")):
+        hopper = args.arch == "sm_90a" and not name.endswith(("_f32io", "_tf32"))
+        mma = dict(MMA_SYNC_ATTENTION) if hopper else {}
+        if hopper:
             variants += [(tile.replace(",", "_"), {"KILN_CUDA_ATTENTION_TILE": tile})
+                         for tile in WGMMA_ATTENTION_TILES]
+            variants.append(("mma-sync", mma))
+        if not name.endswith(("_f32io", "_tf32")):
+            variants += [(("mma-sync_" if hopper else "") + tile.replace(",", "_"),
+                          dict(mma, KILN_CUDA_ATTENTION_TILE=tile))
                          for tile in ATTENTION_TILES]
         if not name.endswith("_f32io"):
-            variants.append(("nopipe", {"KILN_CUDA_ATTENTION_PIPELINE": "0"}))
+            variants.append((("mma-sync_" if hopper else "") + "nopipe",
+                             dict(mma, KILN_CUDA_ATTENTION_PIPELINE="0")))
         for variant, env in variants:
             vname = name if variant is None else "%s@%s" % (name, variant)
             art, err = build(vname, fn(*a), env=env)
@@ -638,7 +665,6 @@ def emulate(args):
     fake = os.path.join(build, "lib", "libkiln-fake-cuda.so")
     if not os.path.exists(fake):
         sys.exit("emulate: no %s (build the tests: ninja -C %s)" % (fake, build))
-    variants = dict(GEMM_VARIANTS)
     work = tempfile.mkdtemp(prefix="kiln-emulate-")  # not under --art: it is carried
     failed = 0
     for c in manifest["numerics"]:
@@ -646,13 +672,13 @@ def emulate(args):
             log("%-36s not compiled: %s" % (c["name"], c["error"]))
             failed += 1
             continue
-        base, _, variant = c["name"].partition("@")
+        base = c["name"].partition("@")[0]
         kernels = os.path.join(work, c["name"] + ".so")
         t0 = time.time()
         r = sh([os.path.join(build, "bin", "kiln-compile"),
                 os.path.join(art, "models", base + ".mlir"), "--target=cuda",
                 "--cuda-arch=" + manifest["arch"], "--emit=emulator", "-o", kernels] +
-               flags_for(base), env=dict(os.environ, **variants.get(variant, {})))
+               flags_for(base), env=dict(os.environ, **variant_env(c["name"])))
         if r.returncode == 0:
             r = sh([os.path.join(build, "bin", "kiln-run"), os.path.join(art, c["artifact"]),
                     "--device=cuda"] + numerics_flags(art, c),

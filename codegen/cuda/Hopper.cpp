@@ -111,10 +111,11 @@ std::optional<std::string> tmaUnreadable(MemRefType type, Type elem) {
 }
 
 Value wgmmaRegisterA(OpBuilder &b, Location loc, Value acc, ValueRange a, Value descB,
-                     int64_t n, Type elem, bool transB) {
+                     Value scaleD, int64_t n, Type elem, bool transB) {
   // $0 .. $(r-1): the accumulators out, tied to inputs $r .. $(2r-1); then A's four
-  // registers, B's descriptor and the immediates scale-d, scale-a, scale-b, trans-b (the
-  // form MLIR writes for the shared-memory one, which the emulator matches by its text).
+  // registers, B's descriptor, scale-d (a register) and the immediates scale-a, scale-b,
+  // trans-b (the form MLIR writes for the shared-memory one, which the emulator matches
+  // by its text).
   const int64_t r = n / 2;
   auto reg = [](int64_t i) { return "$" + std::to_string(i); };
   std::string outs, constraints;
@@ -125,7 +126,7 @@ Value wgmmaRegisterA(OpBuilder &b, Location loc, Value acc, ValueRange a, Value 
   for (int64_t i = 0; i < r; ++i) {
     constraints += std::to_string(i) + ",";
   }
-  constraints += "r,r,r,r,l,n,n,n,n";
+  constraints += "r,r,r,r,l,r,n,n,n";
   const char *type = elem.isBF16() ? "bf16" : "f16";
   std::string text = "{\n.reg .pred p;\nsetp.ne.b32 p, " + reg(2 * r + 5) +
                      ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(n) + "k16.f32." +
@@ -144,7 +145,8 @@ Value wgmmaRegisterA(OpBuilder &b, Location loc, Value acc, ValueRange a, Value 
     operands.push_back(x);
   }
   operands.push_back(descB);
-  for (int64_t imm : {1, 1, 1, transB ? 1 : 0}) {
+  operands.push_back(scaleD);
+  for (int64_t imm : {1, 1, transB ? 1 : 0}) {
     operands.push_back(i32(b, loc, imm));
   }
   return LLVM::InlineAsmOp::create(b, loc, acc.getType(), operands, text, constraints,

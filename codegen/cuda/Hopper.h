@@ -54,13 +54,13 @@ llvm::SmallVector<int64_t> tensorMapRecord(unsigned binding, mlir::MemRefType ty
 std::optional<std::string> tmaUnreadable(mlir::MemRefType type, mlir::Type elem);
 
 /// wgmma.mma_async m64n<n>k16 with f32 accumulators `acc` (an LLVM struct of n / 2 f32,
-/// read and written), A from registers (`a`: 4 x i32, each two `elem` values, the
-/// m16k16 fragment of mma.sync per warp) and B from shared memory through descriptor
-/// `descB`, N-major when `transB`. Inline PTX: MLIR 22's nvvm.wgmma.mma_async takes A
-/// from shared memory only. Returns the new accumulator struct.
+/// read where `scaleD` (i32) is nonzero, and written), A from registers (`a`: 4 x i32,
+/// each two `elem` values, the m16k16 fragment of mma.sync per warp) and B from shared
+/// memory through descriptor `descB`, N-major when `transB`. Inline PTX: MLIR 22's
+/// nvvm.wgmma.mma_async takes A from shared memory only. Returns the new accumulators.
 mlir::Value wgmmaRegisterA(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
-                           mlir::ValueRange a, mlir::Value descB, int64_t n, mlir::Type elem,
-                           bool transB);
+                           mlir::ValueRange a, mlir::Value descB, mlir::Value scaleD, int64_t n,
+                           mlir::Type elem, bool transB);
 
 } // namespace kiln::cuda::hopper
 

@@ -1,4 +1,4 @@
-//===- MapAttention.cpp - attention as one flash-style kernel (mma.sync) ---===//
+//===- MapAttention.cpp - attention as one flash-style kernel ---------------===//
 //
 // A kernel outlined from an attention group (kiln-fuse) computes, per batch index
 // (batch and heads),
@@ -45,6 +45,28 @@
 // keys where the A fragment wants t and t + 4, so the keys of each block of 8 are taken
 // in the order 0, 2, 4, 6, 1, 3, 5, 7 and V's B fragments (rows 2t and 2t + 1) are read
 // as single words. Head dim 128 takes 32-key blocks where 64 do not fit.
+//
+// On sm_90a, where Q, K and V are 16-bit tensors TMA can read with head dims 64 or 128
+// (emitWgmma; KILN_CUDA_ATTENTION=mma-sync keeps the kernel above), in the manner of
+// FlashAttention-3 (without its ping-pong scheduling of the two consumers):
+//
+//   one block per (batch index, 64 C query rows): a producer warpgroup and C consumer
+//   warpgroups (C = 2, or 1 for 64 queries or fewer);
+//   the producer's thread 0 issues Q's TMA boxes (64 columns x 64 C rows, 128-byte
+//   swizzle) once, then per block of 128 keys K's and V's into a ring of three stages
+//   (two where three do not fit), each stage once its `empty` mbarrier says the
+//   consumers are done with it;
+//   consumer c, per key block kb: waits for its S (and block kb - 1's P V) to retire and
+//   releases block kb - 1's stage; runs the online softmax of the mma.sync kernel on the
+//   accumulators (a wgmma m64nN accumulator is the m16n8 layout, warp by warp); issues
+//   O = O c + P V as wgmma.m64n{dv}k16 with P in registers (two adjacent key tiles of
+//   accumulators are a k16 A fragment) and V N-major from shared memory, then right
+//   behind it, once block kb + 1's stage is full, S = Q K^T of block kb + 1 as
+//   wgmma.m64n128k16 from shared memory (both K-major): the tensor cores run the two
+//   back to back while the warpgroup waits.
+//
+// setmaxnreg moves registers from the producer (40) to the consumers (232, or 240 with
+// one). The TMA descriptors (one per operand, plan tensor_maps) follow the bindings.
 //
 //===----------------------------------------------------------------------------===//
 #include "codegen/cuda/Contraction.h"
@@ -103,7 +125,7 @@ struct Config {
 struct WgConfig {
   int64_t consumers = 2;
   int64_t keys = 128;
-  int64_t stages = 2;
+  int64_t stages = 3;
   int64_t rows() const { return 64 * consumers; }
   int64_t threads() const { return hopper::kWarpgroup * (consumers + 1); }
 };
@@ -755,49 +777,77 @@ void AttentionEmitter::emitWgmma(Value smem, ValueRange maps, const WgConfig &wc
     return LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(n, b.getF32Type()));
   };
   auto sType = structOf(keys / 2), oType = structOf(dv / 2);
-  SmallVector<Value> init = softmaxInit();
-  init.push_back(LLVM::ZeroOp::create(b, loc, oType));
   NVVM::WGMMATypes type = elem.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
-  auto loop = scf::ForOp::create(b, loc, c(0), c(kBlocks), c(1), init);
-  {
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(loop.getBody());
-    Value kb = loop.getInductionVar();
-    SmallVector<Value> state(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
-    auto [stage, phase] = stageAndPhase(kb);
-    NVVM::MBarrierTryWaitParityOp::create(b, loc, fullBarrier(stage), phase,
-                                          i32(hopper::kWaitTicks));
+  auto plus = [&](Value x, int64_t bytes) -> Value {
+    return arith::AddIOp::create(b, loc, x, i32(bytes));
+  };
+  // Shared addresses of the K and V tiles in `stage`.
+  auto stageAddrs = [&](Value stage) -> std::pair<Value, Value> {
     Value kAddr = arith::AddIOp::create(
         b, loc, smem32,
         arith::AddIOp::create(b, loc, i32(qBytes),
                               arith::MulIOp::create(b, loc, stage, i32(stageBytes))));
-    Value vAddr = arith::AddIOp::create(b, loc, kAddr, i32(kBytes));
-    auto plus = [&](Value x, int64_t bytes) -> Value {
-      return arith::AddIOp::create(b, loc, x, i32(bytes));
-    };
-
-    // S = Q K^T: both K-major in 128-byte rows; 16 of D a step (32 bytes along the
-    // swizzled row), the next 64 columns in the next box.
+    return {kAddr, plus(kAddr, kBytes)};
+  };
+  // S = Q K^T of key block `kb` once its stage is full, issued and committed as one
+  // group (not waited for): both K-major in 128-byte rows; 16 of D a step (32 bytes along
+  // the swizzled row), the next 64 columns in the next box.
+  auto issueScores = [&](Value kb) -> Value {
+    auto [stage, phase] = stageAndPhase(kb);
+    NVVM::MBarrierTryWaitParityOp::create(b, loc, fullBarrier(stage), phase,
+                                          i32(hopper::kWaitTicks));
+    Value kAddr = stageAddrs(stage).first;
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    Value sAcc = LLVM::ZeroOp::create(b, loc, sType);
+    // The first step ignores the accumulator (scale-d 0): undefined, not zeros, whose
+    // moves into the registers while the previous P V runs would serialize the wgmmas
+    // (ptxas C7515).
+    Value acc = LLVM::UndefOp::create(b, loc, sType);
     for (int64_t kk = 0; kk < d / 16; ++kk) {
       int64_t inRow = (kk % 4) * 32;
-      Value descA = hopper::matrixDescriptor(b, loc, plus(qAddr, (kk / 4) * rows * kRowBytes + inRow),
-                                             16, hopper::kAtomBytes);
-      Value descB = hopper::matrixDescriptor(b, loc, plus(kAddr, (kk / 4) * keys * kRowBytes + inRow),
-                                             16, hopper::kAtomBytes);
-      sAcc = NVVM::WgmmaMmaAsyncOp::create(
-          b, loc, sType, sAcc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, keys, 16), type,
+      Value descA = hopper::matrixDescriptor(
+          b, loc, plus(qAddr, (kk / 4) * rows * kRowBytes + inRow), 16, hopper::kAtomBytes);
+      Value descB = hopper::matrixDescriptor(
+          b, loc, plus(kAddr, (kk / 4) * keys * kRowBytes + inRow), 16, hopper::kAtomBytes);
+      acc = NVVM::WgmmaMmaAsyncOp::create(
+          b, loc, sType, acc, descA, descB, NVVM::MMAShapeAttr::get(ctx, 64, keys, 16), type,
           type, NVVM::WGMMATypes::f32,
           kk == 0 ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
           NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
           NVVM::MMALayout::col, nullptr);
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    return acc;
+  };
+
+  // The loop carries m[2], l[2], O and the next block's S, issued at the end of the
+  // previous iteration right behind its P V, so that the tensor cores run both back to
+  // back while this warpgroup waits (the other consumer's softmax fills the gap).
+  // O starts undefined, not as zeros: block 0's P V ignores it (scale-d 0). Zeros would
+  // be moved into its registers while block 0's S runs, which serializes the wgmmas
+  // (ptxas C7515).
+  SmallVector<Value> init = softmaxInit();
+  init.push_back(LLVM::UndefOp::create(b, loc, oType));
+  init.push_back(issueScores(c(0)));
+  auto loop = scf::ForOp::create(b, loc, c(0), c(kBlocks), c(1), init);
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value kb = loop.getInductionVar();
+    SmallVector<Value> state(loop.getRegionIterArgs().begin(), loop.getRegionIterArgs().end());
+    // This block's S and the previous block's P V have retired: the previous block's
+    // stage goes back to the producer.
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    {
+      auto release = scf::IfOp::create(
+          b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, kb, c(0)), false);
+      OpBuilder::InsertionGuard g2(b);
+      b.setInsertionPointToStart(release.thenBlock());
+      Value prev = toI32(rem(add(kb, c(wc.stages - 1)), wc.stages));
+      NVVM::MBarrierArriveOp::create(b, loc, b.getI64Type(), emptyBarrier(prev), Value());
+    }
     SmallVector<Value> s;
     for (int64_t i = 0; i < keys / 2; ++i) {
-      s.push_back(LLVM::ExtractValueOp::create(b, loc, sAcc, ArrayRef<int64_t>{i}));
+      s.push_back(LLVM::ExtractValueOp::create(b, loc, state[5], ArrayRef<int64_t>{i}));
     }
     SmallVector<Value> corr;
     SmallVector<Value> next = softmaxStep(s, mul(kb, keys), keys,
@@ -822,22 +872,36 @@ void AttentionEmitter::emitWgmma(Value smem, ValueRange maps, const WgConfig &wc
         pFrags[kk].push_back(packPair(b, loc, s[nj * 4 + 2], s[nj * 4 + 3], elem));
       }
     }
+    Value vAddr = stageAddrs(stageAndPhase(kb).first).second;
     SmallVector<Value> descs;
     for (int64_t kk = 0; kk < keys / 16; ++kk) {
       descs.push_back(hopper::matrixDescriptor(b, loc, plus(vAddr, kk * 16 * kRowBytes),
                                                keys * kRowBytes, hopper::kAtomBytes));
     }
+    Value accumulate = arith::ExtUIOp::create(
+        b, loc, b.getI32Type(), arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, kb, c(0)));
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     for (int64_t kk = 0; kk < keys / 16; ++kk) {
-      o = hopper::wgmmaRegisterA(b, loc, o, pFrags[kk], descs[kk], dv, elem, /*transB=*/true);
+      o = hopper::wgmmaRegisterA(b, loc, o, pFrags[kk], descs[kk], kk == 0 ? accumulate : i32(1), dv,
+                                 elem, /*transB=*/true);
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
-    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-    // Both products of this block have retired: its stage goes back to the producer.
-    NVVM::MBarrierArriveOp::create(b, loc, b.getI64Type(), emptyBarrier(stage), Value());
     next.push_back(o);
+    // The next block's S, behind this P V.
+    Value nextKb = add(kb, c(1));
+    auto more = scf::IfOp::create(b, loc, TypeRange{sType}, lt(nextKb, kBlocks),
+                                  /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard g2(b);
+      b.setInsertionPointToStart(more.thenBlock());
+      scf::YieldOp::create(b, loc, issueScores(nextKb));
+      b.setInsertionPointToStart(more.elseBlock());
+      scf::YieldOp::create(b, loc, ValueRange{LLVM::UndefOp::create(b, loc, sType)});
+    }
+    next.push_back(more.getResult(0));
     scf::YieldOp::create(b, loc, next);
   }
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
   SmallVector<Value> oVals;
   for (int64_t i = 0; i < dv / 2; ++i) {
     oVals.push_back(LLVM::ExtractValueOp::create(b, loc, loop.getResult(4), ArrayRef<int64_t>{i}));
@@ -868,8 +932,8 @@ int64_t wgmmaSharedBytes(const Attention &a, const WgConfig &wc) {
 }
 
 /// Why the sm_90a kernel (emitWgmma) cannot take attention `a`, if it cannot; else its
-/// block shape in `wc` (KILN_CUDA_ATTENTION_TILE=warps,keys where set: 4 or 8 consumer
-/// warps, 64 to 256 keys in multiples of 64).
+/// block shape in `wc` (KILN_CUDA_ATTENTION_TILE=warps,keys[,stages] where set: 4 or 8
+/// consumer warps, 64 to 256 keys in multiples of 64, 2 to 4 stages).
 std::optional<std::string> wgmmaUnfit(const Attention &a, StringRef arch, func::FuncOp fn,
                                       const char *tileEnv, WgConfig &wc) {
   if (arch != "sm_90a") {
@@ -898,15 +962,24 @@ std::optional<std::string> wgmmaUnfit(const Attention &a, StringRef arch, func::
     }
   }
   wc.consumers = a.sq > 64 ? 2 : 1;
+  long stages = 0;
   if (tileEnv && *tileEnv) {
     long warps = 0, keys = 0;
-    if (std::sscanf(tileEnv, "%ld,%ld", &warps, &keys) != 2 || (warps != 4 && warps != 8) ||
-        keys < 64 || keys > 256 || keys % 64 != 0) {
+    int n = std::sscanf(tileEnv, "%ld,%ld,%ld", &warps, &keys, &stages);
+    if (n < 2 || (warps != 4 && warps != 8) || keys < 64 || keys > 256 || keys % 64 != 0 ||
+        (n == 3 && (stages < 2 || stages > 4))) {
       return "KILN_CUDA_ATTENTION_TILE='" + std::string(tileEnv) +
-             "' is not a wgmma block shape (4 or 8 warps, 64 to 256 keys in multiples of 64)";
+             "' is not a wgmma block shape (4 or 8 warps, 64 to 256 keys in multiples of "
+             "64[, 2 to 4 stages])";
     }
     wc.consumers = warps / 4;
     wc.keys = keys;
+  }
+  // Three stages where they fit (head dim 128 and 128 keys: 224 KiB), else two: the
+  // stage of block kb is released once its P V retires, early in block kb + 1's step.
+  wc.stages = stages ? stages : 3;
+  if (!stages && wgmmaSharedBytes(a, wc) > maxSharedBytes(arch)) {
+    wc.stages = 2;
   }
   int64_t bytes = wgmmaSharedBytes(a, wc);
   if (bytes > maxSharedBytes(arch)) {
