@@ -1005,8 +1005,8 @@ FailureOr<Launch> launchWgmma(func::FuncOp fn, Attention em, const WgConfig &wc,
   Location loc = fn.getLoc();
   em.useKernelArguments(outer);
   Value smem = hopper::alignedSharedMemory(b, loc, kernel);
-  Config unused;
-  AttentionEmitter(b, loc, unused, em)
+  Config mmaSync; // the mma.sync kernel's shape, which emitWgmma does not read
+  AttentionEmitter(b, loc, mmaSync, em)
       .emitWgmma(smem, kernel.getArguments().take_back(3), wc);
   gpu::ReturnOp::create(b, loc);
   fn.erase();
