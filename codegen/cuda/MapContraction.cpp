@@ -26,10 +26,12 @@
 //
 // Convolutions (mapConvolution) run on the same kernel as an implicit GEMM: the weight is
 // A ([F, C*KH*KW], copied, or gathered where its rows are not 16-byte multiples), the
-// input is B, gathered per element from the unpadded input (the padding is virtual,
-// MapWindow.cpp's PaddedBuffer) and stored to shared memory 16 bytes at a time; the
-// gathered loads of the next k-tile are issued before this tile's mma.sync and stored
-// after it. A per-element start value (a broadcast bias) is added in the epilogue.
+// input is B, gathered from the unpadded input (the padding is virtual, MapWindow.cpp's
+// PaddedBuffer) and stored to shared memory 16 bytes at a time: a chunk of output pixels
+// whose input pixels lie inside one input row reads them at constant distances from one
+// offset, other chunks element by element with bounds checks. The gathered loads of the
+// next k-tile are issued before this tile's mma.sync and stored after it. A per-element
+// start value (a broadcast bias) is added in the epilogue.
 //
 //===----------------------------------------------------------------------------===//
 #include "codegen/cuda/Contraction.h"
@@ -142,22 +144,31 @@ private:
 
   /// Loads this thread's chunks (8 consecutive columns) of a gathered `rows` x `cols`
   /// tile at (row0, col0) into registers: the loads are in flight until gatherStore.
+  /// `wholeChunk`, where set, gathers a chunk at once instead.
   SmallVector<Value> gatherLoad(const GatherFn &element, int64_t rows, int64_t cols,
-                                Value row0, Value col0) {
+                                Value row0, Value col0, const GatherFn &wholeChunk = nullptr) {
     int64_t chunksPerRow = cols / chunk;
     SmallVector<Value> chunks;
     for (int64_t i = 0; i < rows * chunksPerRow / t.threads(); ++i) {
       Value id = add(tid, c(i * t.threads()));
       Value row = add(row0, div(id, chunksPerRow));
       Value col = add(col0, mul(rem(id, chunksPerRow), chunk));
-      SmallVector<Value> elements;
-      for (int64_t e = 0; e < chunk; ++e) {
-        elements.push_back(element(row, add(col, c(e))));
+      if (wholeChunk) {
+        chunks.push_back(wholeChunk(row, col));
+        continue;
       }
-      chunks.push_back(
-          vector::FromElementsOp::create(b, loc, VectorType::get({chunk}, p.elem), elements));
+      chunks.push_back(gatherElements(element, row, col));
     }
     return chunks;
+  }
+
+  /// The chunk at (row, col) element by element.
+  Value gatherElements(const GatherFn &element, Value row, Value col) {
+    SmallVector<Value> elements;
+    for (int64_t e = 0; e < chunk; ++e) {
+      elements.push_back(element(row, add(col, c(e))));
+    }
+    return vector::FromElementsOp::create(b, loc, VectorType::get({chunk}, p.elem), elements);
   }
 
   /// Stores the chunks of gatherLoad into stage `stage` (16-byte shared stores).
@@ -187,7 +198,7 @@ private:
       copyTile(aSource, aIndices, aSmem, stage, t.bm, t.bk, m0, p.M, k0, p.K);
     }
     if (gatherB) {
-      g.b = gatherLoad(gatherB, t.bk, t.bn, k0, n0);
+      g.b = gatherLoad(gatherB, t.bk, t.bn, k0, n0, gatherChunkB);
     } else if (p.bKContiguous) {
       copyTile(bSource, bIndices, bSmem, stage, t.bn, t.bk, n0, p.N, k0, p.K);
     } else {
@@ -282,6 +293,10 @@ private:
   Value aSource, bSource;
   IndexFn aIndices, bIndices;
   GatherFn gatherA, gatherB;
+  /// A whole chunk of B (`chunk` consecutive columns from `col` at row `row`) as one
+  /// vector, where a faster form than element by element exists (the convolution's
+  /// contiguous runs); null otherwise.
+  GatherFn gatherChunkB;
 };
 
 void Emitter::planOperands() {
@@ -342,64 +357,116 @@ void Emitter::planOperands() {
   Value image = arith::MulIOp::create(
       b, loc, arith::IndexCastOp::create(b, loc, i32, batchId),
       arith::ConstantIntOp::create(b, loc, i32, g.C * g.H * g.W));
-  gatherB = [this, flat, flatInputs, producer, image, i32, &g](Value k, Value col) mutable {
-    auto ci = [&](int64_t v) { return arith::ConstantIntOp::create(b, loc, i32, v); };
-    auto add32 = [&](Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); };
-    auto mul32 = [&](Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, ci(y)); };
-    auto div32 = [&](Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, ci(y)); };
-    auto rem32 = [&](Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, ci(y)); };
-    auto below = [&](Value x, int64_t y) {
-      // Unsigned: a negative coordinate (in the padding) compares as huge.
-      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, ci(y));
-    };
-    // k = (c, i, j) over C x KH x KW; col = (oh, ow) over OH x OW.
-    Value k32 = arith::IndexCastOp::create(b, loc, i32, k);
-    Value col32 = arith::IndexCastOp::create(b, loc, i32, col);
-    Value ch = div32(k32, g.KH * g.KW);
-    Value i = rem32(div32(k32, g.KW), g.KH);
-    Value j = rem32(k32, g.KW);
-    Value oh = div32(col32, g.OW);
-    Value ow = rem32(col32, g.OW);
-    Value y = add32(add32(mul32(oh, g.sh), mul32(i, g.dh)), ci(-g.ph));
-    Value x = add32(add32(mul32(ow, g.sw), mul32(j, g.dw)), ci(-g.pw));
-    Value valid = arith::AndIOp::create(
-        b, loc, arith::AndIOp::create(b, loc, below(k32, p.K), below(col32, p.N)),
-        arith::AndIOp::create(b, loc, below(y, g.H), below(x, g.W)));
-    Value offset = add32(image, add32(mul32(add32(mul32(ch, g.H), y), g.W), x));
-    offset = arith::SelectOp::create(b, loc, valid, offset, ci(0));
-    auto index = [&](Value v32) -> Value {
-      return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v32);
-    };
-    Value v;
+  auto ci = [this, i32](int64_t v) -> Value {
+    return arith::ConstantIntOp::create(b, loc, i32, v);
+  };
+  auto add32 = [this](Value x, Value y) -> Value { return arith::AddIOp::create(b, loc, x, y); };
+  auto mul32 = [this, ci](Value x, int64_t y) -> Value {
+    return arith::MulIOp::create(b, loc, x, ci(y));
+  };
+  auto div32 = [this, ci](Value x, int64_t y) -> Value {
+    return arith::DivUIOp::create(b, loc, x, ci(y));
+  };
+  auto rem32 = [this, ci](Value x, int64_t y) -> Value {
+    return arith::RemUIOp::create(b, loc, x, ci(y));
+  };
+  auto below = [this, ci](Value x, int64_t y) -> Value {
+    // Unsigned: a negative coordinate (in the padding) compares as huge.
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, ci(y));
+  };
+  auto index = [this](Value v32) -> Value {
+    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v32);
+  };
+  auto both = [this](Value x, Value y) -> Value { return arith::AndIOp::create(b, loc, x, y); };
+  // The input element at flat offset `offset` = (batchId, ch, y, x) (i32 values inside the
+  // input): loaded, or its producer evaluated there.
+  auto inputAt = [this, flat, flatInputs, producer, index](Value offset, Value ch, Value y,
+                                                           Value x) mutable -> Value {
     if (!producer) {
-      v = memref::LoadOp::create(b, loc, flat, ValueRange{index(offset)});
-    } else {
-      // The producer at (n, c, y, x), clamped to (n, 0, 0, 0) outside the input like the
-      // offset (the value is then replaced by 0).
-      SmallVector<Value> at = {batchId};
-      for (Value coord : {ch, y, x}) {
-        at.push_back(index(arith::SelectOp::create(b, loc, valid, coord, ci(0))));
-      }
-      IRMapping body = outer;
-      Block &blk = producer.getRegion().front();
-      for (OpOperand *in : producer.getDpsInputOperands()) {
-        Value value;
-        if (Value view = flatInputs.lookup(in->getOperandNumber())) {
-          value = memref::LoadOp::create(b, loc, view, ValueRange{index(offset)});
-        } else if (!isa<MemRefType>(in->get().getType())) {
-          value = outer.lookup(in->get());
-        } else {
-          value = memref::LoadOp::create(
-              b, loc, outer.lookup(in->get()),
-              indicesAt(b, loc, producer.getMatchingIndexingMap(in), at));
-        }
-        body.map(blk.getArgument(in->getOperandNumber()), value);
-      }
-      cloneLinalgBody(b, blk, body, at);
-      v = body.lookupOrDefault(cast<linalg::YieldOp>(blk.getTerminator()).getOperand(0));
+      return memref::LoadOp::create(b, loc, flat, ValueRange{index(offset)});
     }
+    SmallVector<Value> at = {batchId, index(ch), index(y), index(x)};
+    IRMapping body = outer;
+    Block &blk = producer.getRegion().front();
+    for (OpOperand *in : producer.getDpsInputOperands()) {
+      Value value;
+      if (Value view = flatInputs.lookup(in->getOperandNumber())) {
+        value = memref::LoadOp::create(b, loc, view, ValueRange{index(offset)});
+      } else if (!isa<MemRefType>(in->get().getType())) {
+        value = outer.lookup(in->get());
+      } else {
+        value = memref::LoadOp::create(
+            b, loc, outer.lookup(in->get()),
+            indicesAt(b, loc, producer.getMatchingIndexingMap(in), at));
+      }
+      body.map(blk.getArgument(in->getOperandNumber()), value);
+    }
+    cloneLinalgBody(b, blk, body, at);
+    return body.lookupOrDefault(cast<linalg::YieldOp>(blk.getTerminator()).getOperand(0));
+  };
+  // k = (c, i, j) over C x KH x KW; col = (oh, ow) over OH x OW: the input row and the
+  // first column the element (or a chunk from it) reads.
+  struct Coords {
+    Value k32, col32, ch, oh, ow, y, x;
+  };
+  auto coords = [=, &g](Value k, Value col) {
+    Coords r;
+    r.k32 = arith::IndexCastOp::create(b, loc, i32, k);
+    r.col32 = arith::IndexCastOp::create(b, loc, i32, col);
+    r.ch = div32(r.k32, g.KH * g.KW);
+    Value i = rem32(div32(r.k32, g.KW), g.KH);
+    Value j = rem32(r.k32, g.KW);
+    r.oh = div32(r.col32, g.OW);
+    r.ow = rem32(r.col32, g.OW);
+    r.y = add32(add32(mul32(r.oh, g.sh), mul32(i, g.dh)), ci(-g.ph));
+    r.x = add32(add32(mul32(r.ow, g.sw), mul32(j, g.dw)), ci(-g.pw));
+    return r;
+  };
+  auto offsetOf = [=, &g](Value ch, Value y, Value x) {
+    return add32(image, add32(mul32(add32(mul32(ch, g.H), y), g.W), x));
+  };
+  gatherB = [=, &g](Value k, Value col) mutable -> Value {
+    Coords r = coords(k, col);
+    Value valid = both(both(below(r.k32, p.K), below(r.col32, p.N)),
+                       both(below(r.y, g.H), below(r.x, g.W)));
+    // Outside the input: read (batchId, 0, 0, 0) instead, and replace the value by 0.
+    auto clamp = [&](Value v) { return arith::SelectOp::create(b, loc, valid, v, ci(0)); };
+    Value ch = clamp(r.ch), y = clamp(r.y), x = clamp(r.x);
+    Value v = inputAt(offsetOf(ch, y, x), ch, y, x);
     Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(p.elem, 0.0));
     return arith::SelectOp::create(b, loc, valid, v, zero).getResult();
+  };
+  // A chunk of `chunk` output pixels of one output row whose input pixels all lie inside
+  // the input row (the interior of the image: no padding, no row end) reads one strided
+  // run of the input: one offset, then the elements at constant distances from it (LLVM
+  // folds them into the loads' immediate offsets), with no per-element index arithmetic,
+  // bounds checks or selects. Other chunks (borders, a k or pixel past the end) go element
+  // by element. Output rows shorter than a chunk never have such a run.
+  if (g.OW < chunk) {
+    return;
+  }
+  gatherChunkB = [=, &g](Value k, Value col) mutable -> Value {
+    Coords r = coords(k, col);
+    int64_t span = (chunk - 1) * g.sw; // the run's last input column, from its first
+    Value interior = both(both(below(r.k32, p.K), below(r.oh, g.OH)),
+                          both(below(r.ow, g.OW - chunk + 1), below(r.y, g.H)));
+    interior = both(interior, both(below(r.x, g.W), below(add32(r.x, ci(span)), g.W)));
+    auto chunkType = VectorType::get({chunk}, p.elem);
+    auto run = scf::IfOp::create(b, loc, TypeRange{chunkType}, interior,
+                                 /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(run.thenBlock());
+    Value offset = offsetOf(r.ch, r.y, r.x);
+    SmallVector<Value> elements;
+    for (int64_t e = 0; e < chunk; ++e) {
+      elements.push_back(inputAt(add32(offset, ci(e * g.sw)), r.ch, r.y,
+                                 add32(r.x, ci(e * g.sw))));
+    }
+    scf::YieldOp::create(b, loc,
+                         vector::FromElementsOp::create(b, loc, chunkType, elements).getResult());
+    b.setInsertionPointToStart(run.elseBlock());
+    scf::YieldOp::create(b, loc, gatherElements(gatherB, k, col));
+    return run.getResult(0);
   };
 }
 

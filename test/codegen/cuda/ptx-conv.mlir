@@ -5,7 +5,8 @@
 // (MapContraction.cpp, mapConvolution): the weight [F, C, KH, KW] is A as [F, C*KH*KW]
 // (cp.async when its rows are 16-byte multiples), the input is B, gathered in 32-bit
 // index arithmetic straight from the unpadded input (the padding is virtual: 0 outside
-// it) into 16-byte shared-memory stores, one image per grid z; the bias starts each
+// it; a chunk of pixels inside one input row is one run from one offset) into 16-byte
+// shared-memory stores, one image per grid z; the bias starts each
 // output element and the residual add and relu run on the accumulator. The cast of the
 // f32 input to bf16 is the convolution's prologue (kiln-fuse conv-input-prologues): the
 // gather reads f32 and rounds each element, so no cast kernel runs for x (the weight's
@@ -74,16 +75,38 @@
 // GEMM:         %[[FLAT:.+]] = memref.collapse_shape %[[X]] {{\[}}[0, 1, 2, 3]] : memref<2x16x20x20xf32> into memref<12800xf32>
 // GEMM:         arith.muli %{{.+}}, %c6400_i32 : i32
 // GEMM:         nvgpu.device_async_copy %[[WA]][{{.+}}], %[[SA]][{{.+}}], 8
-// The gather: (c, i, j) and (oh, ow) in i32, padding as an unsigned range check.
+// The gather: (c, i, j) and (oh, ow) in i32 once per chunk of 8 pixels, padding as an
+// unsigned range check. A chunk inside one output row whose 8 input pixels lie inside the
+// input row (k < 144, oh < 20, ow < 13, 0 <= y < 20, 0 <= x and x + 7 < 20) reads one run:
+// one offset, the 8 elements at offset + e, no selects; other chunks go element by
+// element, each checked and selected.
 // GEMM:         arith.divui %{{.+}}, %c9_i32 : i32
 // GEMM:         arith.divui %{{.+}}, %c20_i32 : i32
 // GEMM:         arith.addi %{{.+}}, %c-1_i32 : i32
-// GEMM:         arith.cmpi ult, %{{.+}}, %c20_i32 : i32
-// GEMM:         %[[X32:.+]] = memref.load %[[FLAT]][%{{.+}}] : memref<12800xf32>
-// GEMM:         %[[V:.+]] = arith.truncf %[[X32]] : f32 to bf16
-// GEMM:         arith.select %{{.+}}, %[[V]], %{{.+}} : bf16
-// GEMM:         %[[CHUNK:.+]] = vector.from_elements {{.+}} : vector<8xbf16>
-// GEMM:         vector.store %[[CHUNK]], %[[SB]][{{.+}}] {alignment = 16 : i64}
+// GEMM:         arith.cmpi ult, %{{.+}}, %c144_i32 : i32
+// GEMM:         arith.cmpi ult, %{{.+}}, %c13_i32 : i32
+// GEMM:         %[[GATHERED:.+]] = scf.if %{{.+}} -> (vector<8xbf16>) {
+// GEMM-NEXT:      arith.muli %{{.+}}, %c20_i32 : i32
+// GEMM-NEXT:      arith.addi
+// GEMM-NEXT:      arith.muli %{{.+}}, %c20_i32 : i32
+// GEMM-NEXT:      arith.addi
+// GEMM-NEXT:      %[[OFF:.+]] = arith.addi %{{.+}}, %{{.+}} : i32
+// GEMM-NEXT:      %[[I0:.+]] = arith.index_castui %[[OFF]] : i32 to index
+// GEMM-NEXT:      %[[E0:.+]] = memref.load %[[FLAT]][%[[I0]]] : memref<12800xf32>
+// GEMM-NEXT:      arith.truncf %[[E0]] : f32 to bf16
+// GEMM-NEXT:      %[[O1:.+]] = arith.addi %[[OFF]], %c1_i32 : i32
+// GEMM-NEXT:      %[[I1:.+]] = arith.index_castui %[[O1]] : i32 to index
+// GEMM-NEXT:      memref.load %[[FLAT]][%[[I1]]] : memref<12800xf32>
+// GEMM-NOT:       arith.select
+// GEMM:           vector.from_elements {{.+}} : vector<8xbf16>
+// GEMM-NEXT:      scf.yield
+// GEMM-NEXT:    } else {
+// GEMM:           %[[X32:.+]] = memref.load %[[FLAT]][%{{.+}}] : memref<12800xf32>
+// GEMM:           %[[V:.+]] = arith.truncf %[[X32]] : f32 to bf16
+// GEMM:           arith.select %{{.+}}, %[[V]], %{{.+}} : bf16
+// GEMM:           %[[CHUNK:.+]] = vector.from_elements {{.+}} : vector<8xbf16>
+// GEMM-NEXT:      scf.yield %[[CHUNK]]
+// GEMM:         vector.store %[[GATHERED]], %[[SB]][{{.+}}] {alignment = 16 : i64}
 // GEMM:         scf.for
 // GEMM:           nvgpu.device_async_wait
 // GEMM:           gpu.barrier
@@ -136,12 +159,24 @@
 // STEM:         %[[XF:.+]] = memref.collapse_shape %{{.+}} into memref<3072xf32>
 // STEM-NOT:     nvgpu.device_async_copy
 // STEM:         memref.load %[[WA]]
-// The padding of 3 is checked after the cast: the f32 element read at the clamped offset
-// is rounded to f16, then replaced by 0 outside the input.
+// A run of 8 output pixels inside the input reads every other input column (stride 2).
 // STEM:         arith.addi %{{.+}}, %c-3_i32 : i32
-// STEM:         %[[XV:.+]] = memref.load %[[XF]]
-// STEM:         %[[XH:.+]] = arith.truncf %[[XV]] : f32 to f16
-// STEM:         arith.select %{{.+}}, %[[XH]], %{{.+}} : f16
+// STEM:         scf.if %{{.+}} -> (vector<8xf16>) {
+// STEM-NEXT:      arith.muli %{{.+}}, %c32_i32 : i32
+// STEM-NEXT:      arith.addi
+// STEM-NEXT:      arith.muli %{{.+}}, %c32_i32 : i32
+// STEM-NEXT:      arith.addi
+// STEM-NEXT:      %[[OFF:.+]] = arith.addi %{{.+}}, %{{.+}} : i32
+// STEM-NEXT:      arith.index_castui %[[OFF]]
+// STEM-NEXT:      memref.load %[[XF]]
+// STEM-NEXT:      arith.truncf %{{.+}} : f32 to f16
+// STEM-NEXT:      arith.addi %[[OFF]], %c2_i32 : i32
+// Elsewhere the padding of 3 is checked after the cast: the f32 element read at the
+// clamped offset is rounded to f16, then replaced by 0 outside the input.
+// STEM:         } else {
+// STEM:           %[[XV:.+]] = memref.load %[[XF]]
+// STEM:           %[[XH:.+]] = arith.truncf %[[XV]] : f32 to f16
+// STEM:           arith.select %{{.+}}, %[[XH]], %{{.+}} : f16
 // STEM:         vector.store %{{.+}} {alignment = 16 : i64} : memref<4x64x40xf16
 // STEM:         nvvm.mma.sync
 // STEM-SAME:      f16
