@@ -14,6 +14,9 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 
+#include <optional>
+#include <string>
+
 namespace kiln::cuda::hopper {
 
 constexpr int64_t kRowBytes = 128;   // a swizzled row: 64 16-bit elements
