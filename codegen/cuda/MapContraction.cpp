@@ -441,26 +441,42 @@ void Emitter::planOperands() {
   // run of the input: one offset, then the elements at constant distances from it (LLVM
   // folds them into the loads' immediate offsets), with no per-element index arithmetic,
   // bounds checks or selects. Other chunks (borders, a k or pixel past the end) go element
-  // by element. Output rows shorter than a chunk never have such a run.
-  if (g.OW < chunk) {
+  // by element. Output rows shorter than a chunk never have such a run, except in a
+  // pointwise convolution (1x1, stride 1, no padding): there pixel p of an image is input
+  // element p of channel k, so any chunk of pixels is a run, across output rows too.
+  const bool pointwise = g.KH == 1 && g.KW == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 &&
+                         g.pw == 0 && g.OH == g.H && g.OW == g.W && p.N >= chunk;
+  if (g.OW < chunk && !pointwise) {
     return;
   }
   gatherChunkB = [=, &g](Value k, Value col) mutable -> Value {
     Coords r = coords(k, col);
     int64_t span = (chunk - 1) * g.sw; // the run's last input column, from its first
-    Value interior = both(both(below(r.k32, p.K), below(r.oh, g.OH)),
-                          both(below(r.ow, g.OW - chunk + 1), below(r.y, g.H)));
-    interior = both(interior, both(below(r.x, g.W), below(add32(r.x, ci(span)), g.W)));
+    Value interior;
+    if (pointwise) {
+      interior = both(below(r.k32, p.K), below(r.col32, p.N - chunk + 1));
+    } else {
+      interior = both(both(below(r.k32, p.K), below(r.oh, g.OH)),
+                      both(below(r.ow, g.OW - chunk + 1), below(r.y, g.H)));
+      interior = both(interior, both(below(r.x, g.W), below(add32(r.x, ci(span)), g.W)));
+    }
     auto chunkType = VectorType::get({chunk}, p.elem);
     auto run = scf::IfOp::create(b, loc, TypeRange{chunkType}, interior,
                                  /*withElseRegion=*/true);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(run.thenBlock());
-    Value offset = offsetOf(r.ch, r.y, r.x);
+    Value offset = pointwise ? add32(image, add32(mul32(r.ch, g.H * g.W), r.col32))
+                             : offsetOf(r.ch, r.y, r.x);
     SmallVector<Value> elements;
     for (int64_t e = 0; e < chunk; ++e) {
-      elements.push_back(inputAt(add32(offset, ci(e * g.sw)), r.ch, r.y,
-                                 add32(r.x, ci(e * g.sw))));
+      Value y = r.y, x = add32(r.x, ci(e * g.sw));
+      if (pointwise && producer) {
+        // The element's own pixel, for a producer that reads other inputs by coordinates.
+        Value pixel = add32(r.col32, ci(e));
+        y = div32(pixel, g.OW);
+        x = rem32(pixel, g.OW);
+      }
+      elements.push_back(inputAt(add32(offset, ci(e * g.sw)), r.ch, y, x));
     }
     scf::YieldOp::create(b, loc,
                          vector::FromElementsOp::create(b, loc, chunkType, elements).getResult());

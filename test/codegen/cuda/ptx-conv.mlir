@@ -42,6 +42,13 @@
 // RUN: kiln-compile %S/Inputs/conv-residual.mlir --target=cuda --cuda-arch=sm_80 --precision=bf16 --emit=ptx -o %t.res.ptx
 // RUN: %ptxas -arch=sm_80 -v %t.res.ptx -o %t.res.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
 //
+// Pointwise convolutions (MobileNetV2's 1x1 expansion and projection): pixel p of an
+// image is input element p of a channel, so a chunk of 8 pixels is one run wherever
+// k < K and p <= N - 8, across output rows too (7 x 7 maps have no chunk inside a row).
+// RUN: kiln-opt %S/Inputs/conv-pointwise.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=fp16' | FileCheck %s --check-prefix=PW
+// RUN: kiln-compile %S/Inputs/conv-pointwise.mlir --target=cuda --cuda-arch=sm_80 --precision=fp16 --emit=ptx -o %t.pw.ptx
+// RUN: %ptxas -arch=sm_80 -v %t.pw.ptx -o %t.pw.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+//
 // Window kernels (MapWindow.cpp), one thread per output element: a depthwise convolution
 // with bias and relu6, max pooling and global average pooling; padded inputs are read
 // virtually (clamped loads, the padding value outside), the taps are scf.for loops.
@@ -258,3 +265,22 @@
 // F32:           scf.for %{{.+}} = %c0 to %c3
 // F32:             scf.for %{{.+}} = %c0 to %c3
 // F32-NOT:     nvvm.mma.sync
+
+// The projection of the 7 x 7 map (49 pixels an image, 48 channels, already f16).
+// PW-LABEL: gpu.func @kernel5_fused_contraction
+// PW-SAME:      memref<2x48x7x7xf16>
+// PW:         %[[FLAT:.+]] = memref.collapse_shape %{{.+}} into memref<4704xf16>
+// PW:         %[[KIN:.+]] = arith.cmpi ult, %[[K:.+]], %c48_i32 : i32
+// PW-NEXT:    %[[PIN:.+]] = arith.cmpi ult, %[[P:.+]], %c42_i32 : i32
+// PW-NEXT:    %[[WHOLE:.+]] = arith.andi %[[KIN]], %[[PIN]] : i1
+// PW-NEXT:    scf.if %[[WHOLE]] -> (vector<8xf16>) {
+// PW-NEXT:      %[[CH:.+]] = arith.muli %[[K]], %c49_i32 : i32
+// PW-NEXT:      %[[PIX:.+]] = arith.addi %[[CH]], %[[P]] : i32
+// PW-NEXT:      %[[OFF:.+]] = arith.addi %{{.+}}, %[[PIX]] : i32
+// PW-NEXT:      %[[I0:.+]] = arith.index_castui %[[OFF]] : i32 to index
+// PW-NEXT:      memref.load %[[FLAT]][%[[I0]]] : memref<4704xf16>
+// PW-NEXT:      arith.addi %[[OFF]], %c1_i32 : i32
+// PW-NOT:       arith.divui
+// PW:           vector.from_elements
+// PW-NEXT:      scf.yield
+// PW-NEXT:    } else {
