@@ -29,7 +29,9 @@
 // input is B, gathered from the unpadded input (the padding is virtual, MapWindow.cpp's
 // PaddedBuffer) and stored to shared memory 16 bytes at a time: a chunk of output pixels
 // whose input pixels lie inside one input row reads them at constant distances from one
-// offset, other chunks element by element with bounds checks. The gathered loads of the
+// offset, other chunks element by element with bounds checks (a pointwise convolution's
+// chunks are runs across output rows too; where its input is already 16-bit in rows of
+// 16-byte multiples, B is copied by cp.async as a GEMM's). The gathered loads of the
 // next k-tile are issued before this tile's mma.sync and stored after it. A per-element
 // start value (a broadcast bias) is added in the epilogue.
 //
@@ -339,11 +341,24 @@ void Emitter::planOperands() {
         b, loc, MemRefType::get({type.getNumElements()}, type.getElementType()), v,
         SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
   };
+  // A pointwise convolution (1x1, stride 1, no padding) of a 16-bit input whose images'
+  // channels are rows of 16-byte multiples is a plain product per image: B is the input
+  // as [N, C, H * W], copied k-tile by k-tile by cp.async like a GEMM's N-contiguous B.
+  Value input = outer.lookup(g.input);
+  if (!g.producer && g.KH == 1 && g.KW == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 &&
+      g.pw == 0 && g.OH == g.H && g.OW == g.W && (g.H * g.W * eb) % 16 == 0 &&
+      inputType.getElementType() == p.elem && inputType.getLayout().isIdentity()) {
+    bSource = memref::CollapseShapeOp::create(
+        b, loc, MemRefType::get({inputType.getDimSize(0), g.C, g.H * g.W}, p.elem), input,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+    bIndices = [this](Value row, Value col) { return SmallVector<Value>{batchId, row, col}; };
+    return;
+  }
   Value flat;
   DenseMap<unsigned, Value> flatInputs; // producer operand number -> flat view
   linalg::GenericOp producer = g.producer;
   if (!producer) {
-    flat = flatten(outer.lookup(g.input));
+    flat = flatten(input);
   } else {
     for (OpOperand *in : producer.getDpsInputOperands()) {
       auto type = dyn_cast<MemRefType>(in->get().getType());

@@ -48,6 +48,9 @@
 // RUN: kiln-opt %S/Inputs/conv-pointwise.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=fp16' | FileCheck %s --check-prefix=PW
 // RUN: kiln-compile %S/Inputs/conv-pointwise.mlir --target=cuda --cuda-arch=sm_80 --precision=fp16 --emit=ptx -o %t.pw.ptx
 // RUN: %ptxas -arch=sm_80 -v %t.pw.ptx -o %t.pw.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS --implicit-check-not=warning
+// One whose 16-bit input has channels of 16-byte multiples (16 x 16 maps) is a plain
+// product per image: its B tiles come by cp.async from the input as [N, C, H * W].
+// RUN: kiln-opt %S/Inputs/conv-pointwise-copy.mlir '--kiln-cuda-pipeline=cuda-arch=sm_80 stop-after=gpu precision=bf16' | FileCheck %s --check-prefix=PWCOPY
 //
 // Window kernels (MapWindow.cpp), one thread per output element: a depthwise convolution
 // with bias and relu6, max pooling and global average pooling; padded inputs are read
@@ -284,3 +287,13 @@
 // PW:           vector.from_elements
 // PW-NEXT:      scf.yield
 // PW-NEXT:    } else {
+
+// PWCOPY-LABEL: gpu.func @kernel3_fused_contraction
+// PWCOPY-SAME:      %[[X:[a-z0-9]+]]: memref<2x32x16x16xbf16>
+// PWCOPY:         %[[Z:.+]] = gpu.block_id  z
+// PWCOPY:         %[[XB:.+]] = memref.collapse_shape %[[X]] {{\[}}[0], [1], [2, 3]] : memref<2x32x16x16xbf16> into memref<2x32x256xbf16>
+// PWCOPY:         nvgpu.device_async_copy %[[XB]][%[[Z]], %{{.+}}, %{{.+}}], %{{.+}}, 8, %{{.+}} {bypassL1} : memref<2x32x256xbf16> to memref<2x32x72xbf16
+// PWCOPY-NOT:     memref.load %[[X]]
+// PWCOPY-NOT:     vector.from_elements {{.+}} : vector<8xbf16>
+// PWCOPY:         gpu.return
+
