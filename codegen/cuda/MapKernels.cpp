@@ -481,10 +481,10 @@ bool isRowAccess(AffineMap map, size_t rank) {
 class RowEmitter {
 public:
   RowEmitter(OpBuilder &b, Location loc, ArrayRef<int64_t> rows, int64_t columns,
-             int64_t threads, const IRMapping &outer, Value shared,
+             int64_t threads, int64_t group, const IRMapping &outer, Value shared,
              const DenseSet<Value> &columnTemps)
-      : b(b), loc(loc), rows(rows), columns(columns), threads(threads), outer(outer),
-        shared(shared), columnTemps(columnTemps) {}
+      : b(b), loc(loc), rows(rows), columns(columns), threads(threads), group(group),
+        outer(outer), shared(shared), columnTemps(columnTemps) {}
 
   LogicalResult emit(ArrayRef<linalg::GenericOp> ops) {
     Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
@@ -618,10 +618,16 @@ private:
     }
   }
 
-  /// Column `k` of this thread and whether it exists (null when it always does).
+  /// Column `k` of this thread and whether it exists (null when it always does). The
+  /// thread's slots come in groups of `group` adjacent columns, group g of thread t at
+  /// columns (g T + t) group ..: LLVM merges the group's loads and stores into one
+  /// (16 bytes at the widest element), and a warp's accesses stay contiguous.
   std::pair<Value, Value> columnSlot(int64_t k) {
-    Value column = arith::AddIOp::create(b, loc, tid, constant(k * threads));
-    if ((k + 1) * threads <= columns) {
+    int64_t g = k / group, v = k % group;
+    Value column = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, tid, constant(group)),
+        constant(g * threads * group + v));
+    if ((g + 1) * threads * group <= columns) {
       return {column, Value()};
     }
     Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, column,
@@ -824,6 +830,7 @@ private:
   ArrayRef<int64_t> rows;
   int64_t columns;
   int64_t threads;
+  int64_t group; // adjacent columns per slot group (columnSlot)
   const IRMapping &outer;
   Value shared;
   /// Kernel temporaries of whole rows read and written only at the thread's own columns:
@@ -1246,7 +1253,26 @@ FailureOr<Launch> MapKernels::mapRows(func::FuncOp fn) {
       {32}, reducedType, MemRefLayoutAttrInterface{},
       gpu::AddressSpaceAttr::get(fn.getContext(), gpu::AddressSpace::Workgroup));
   Value slots = gfn.addWorkgroupAttribution(slotsType, fn.getLoc());
-  RowEmitter emitter(b, fn.getLoc(), rows, columns, threads, outer, slots, columnTemps);
+  // Slot groups of up to 16 bytes of the widest element the kernel reads or writes per
+  // column in memory, where groups tile the row exactly (no column is guarded; a row with a
+  // partial last round keeps single columns, whose first rounds need no guard).
+  int64_t widest = 1;
+  for (linalg::GenericOp g : ops) {
+    for (Value v : g->getOperands()) {
+      // Kernel temporaries (an f16 softmax's f32 exponentials) live in registers.
+      if (auto type = dyn_cast<MemRefType>(v.getType());
+          type && isa<BlockArgument>(viewRoot(v))) {
+        widest = std::max<int64_t>(widest, (type.getElementTypeBitWidth() + 7) / 8);
+      }
+    }
+  }
+  int64_t group = std::max<int64_t>(1, 16 / widest);
+  int64_t slotsPerThread = (columns + threads - 1) / threads;
+  while (group > 1 && (slotsPerThread % group != 0 || columns % (threads * group) != 0)) {
+    group /= 2;
+  }
+  RowEmitter emitter(b, fn.getLoc(), rows, columns, threads, group, outer, slots,
+                     columnTemps);
   if (failed(emitter.emit(ops))) {
     gfn.erase();
     return failure();

@@ -3,6 +3,12 @@
 // RUN: kiln-compile %S/Inputs/rows.mlir --target=cuda --emit=ptx -o %t.ptx
 // RUN: FileCheck %s --check-prefix=PTX --input-file=%t.ptx
 // RUN: %ptxas -arch=sm_80 -v %t.ptx -o %t.cubin 2>&1 | FileCheck %s --check-prefix=PTXAS
+// Rows of 4096 f16 (Inputs/rows-wide.mlir): each thread's 16 columns come in two groups
+// of 8 adjacent ones, whose loads and stores LLVM merges into 16-byte ones (the f32
+// exponentials of the softmax stay in registers and do not narrow the groups).
+// RUN: kiln-opt %S/Inputs/rows-wide.mlir --kiln-cuda-pipeline=stop-after=gpu | FileCheck %s --check-prefix=WIDE
+// RUN: kiln-compile %S/Inputs/rows-wide.mlir --target=cuda --emit=ptx -o %t.wide.ptx
+// RUN: FileCheck %s --check-prefix=WIDEPTX --input-file=%t.wide.ptx
 
 // Softmax over rows of 96: one block of 96 threads (3 warps) per row, one element per
 // thread. x is read once: the exp is kept in a register for the sum and the division.
@@ -94,3 +100,22 @@ func.func @main(%x: tensor<8x300xf16> {kiln.name = "x"}) -> tensor<8x300xf16> {
   %0 = kiln.softmax %x axis = 1 : tensor<8x300xf16>
   return %0 : tensor<8x300xf16>
 }
+
+// WIDE-LABEL: gpu.func @kernel0_softmax(
+// WIDE:         %[[TID:.+]] = gpu.thread_id  x
+// WIDE-NEXT:    %[[BASE:.+]] = arith.muli %[[TID]], %c8 : index
+// WIDE:         memref.load %{{.+}}[%{{.+}}, %[[BASE]]] : memref<3x4096xf16>
+// WIDE:         %[[C1:.+]] = arith.addi %[[BASE]], %c1 : index
+// WIDE-NEXT:    memref.load %{{.+}}[%{{.+}}, %[[C1]]] : memref<3x4096xf16>
+// WIDE:         %[[C2048:.+]] = arith.addi %[[BASE]], %c2048 : index
+// WIDE-NEXT:    memref.load %{{.+}}[%{{.+}}, %[[C2048]]] : memref<3x4096xf16>
+// WIDE-LABEL: gpu.func @kernel1_layer_norm(
+
+// WIDEPTX:      .entry kernel0_softmax(
+// WIDEPTX-NOT:  ld.global.nc.b16
+// WIDEPTX-COUNT-2: ld.global.nc.v4.b32
+// WIDEPTX-NOT:  st.global.b16
+// WIDEPTX-COUNT-2: st.global.v4.b32
+// WIDEPTX:      .entry kernel1_layer_norm(
+// WIDEPTX-NOT:  ld.global.nc.b16
+// WIDEPTX:      ld.global.nc.v4.b32
