@@ -28,6 +28,11 @@ struct ConvGeometry {
   mlir::linalg::GenericOp producer;
   int64_t C = 0, H = 0, W = 0, KH = 0, KW = 0, OH = 0, OW = 0;
   int64_t sh = 1, sw = 1, dh = 1, dw = 1, ph = 0, pw = 0;
+  /// 1x1, stride 1, no padding: pixel p of an image is input element p of a channel.
+  bool pointwise() const {
+    return KH == 1 && KW == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0 && OH == H &&
+           OW == W;
+  }
   /// The output element (n, f, oh, ow) of GEMM row f = `row`, column p = `col`.
   llvm::SmallVector<mlir::Value> outputAt(mlir::OpBuilder &b, mlir::Location loc,
                                           mlir::Value n, mlir::Value row,

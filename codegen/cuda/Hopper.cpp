@@ -35,6 +35,32 @@ Value alignedSharedMemory(OpBuilder &b, Location loc, gpu::GPUFuncOp kernel) {
   return LLVM::AddressOfOp::create(b, loc, LLVM::LLVMPointerType::get(ctx, 3), kSmemSymbol);
 }
 
+std::pair<Value, Value> stageAndPhase(OpBuilder &b, Location loc, Value index,
+                                      int64_t stages) {
+  Value n = arith::ConstantIndexOp::create(b, loc, stages);
+  auto toI32 = [&](Value x) -> Value {
+    return arith::IndexCastUIOp::create(b, loc, b.getI32Type(), x);
+  };
+  Value stage = toI32(arith::RemUIOp::create(b, loc, index, n));
+  Value round = toI32(arith::DivUIOp::create(b, loc, index, n));
+  return {stage, arith::AndIOp::create(b, loc, round, i32(b, loc, 1))};
+}
+
+void waitParity(OpBuilder &b, Location loc, Value barrier, Value parity) {
+  NVVM::MBarrierTryWaitParityOp::create(b, loc, barrier, parity, i32(b, loc, kWaitTicks));
+}
+
+void arriveExpectBytes(OpBuilder &b, Location loc, Value barrier, int64_t bytes) {
+  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), barrier, i32(b, loc, bytes),
+                                         NVVM::MemScopeKind::CTA, false, Value());
+}
+
+void acquireStage(OpBuilder &b, Location loc, Value empty, Value full, Value phase,
+                  int64_t bytes) {
+  waitParity(b, loc, empty, arith::XOrIOp::create(b, loc, phase, i32(b, loc, 1)));
+  arriveExpectBytes(b, loc, full, bytes);
+}
+
 Value matrixDescriptor(OpBuilder &b, Location loc, Value addr, int64_t lbo, int64_t sbo) {
   auto i64 = [&](int64_t v) {
     return arith::ConstantIntOp::create(b, loc, b.getI64Type(), v).getResult();

@@ -28,6 +28,23 @@ constexpr int32_t kWaitTicks = 0x989680; // mbarrier.try_wait suspend-time hint,
 /// the external shared array `kiln_smem_1024`, declared in the kernel's GPU module once.
 mlir::Value alignedSharedMemory(mlir::OpBuilder &b, mlir::Location loc, mlir::gpu::GPUFuncOp kernel);
 
+/// Ring position of round `index` (an index) over `stages` stages: {stage, phase parity},
+/// both i32.
+std::pair<mlir::Value, mlir::Value> stageAndPhase(mlir::OpBuilder &b, mlir::Location loc,
+                                                  mlir::Value index, int64_t stages);
+
+/// Waits until the phase of parity `parity` (i32) of mbarrier `barrier` has completed.
+void waitParity(mlir::OpBuilder &b, mlir::Location loc, mlir::Value barrier, mlir::Value parity);
+
+/// Arrives on mbarrier `barrier` and announces `bytes` of TMA copies completing on it.
+void arriveExpectBytes(mlir::OpBuilder &b, mlir::Location loc, mlir::Value barrier, int64_t bytes);
+
+/// The producer's step into ring stage `stage` at `phase`: waits until the consumers have
+/// released it (`empty`; a fresh barrier counts its nonexistent previous phase as
+/// complete, so the first round passes at once), then arms `full` for `bytes`.
+void acquireStage(mlir::OpBuilder &b, mlir::Location loc, mlir::Value empty, mlir::Value full,
+                  mlir::Value phase, int64_t bytes);
+
 /// A wgmma matrix descriptor for the 128-byte-swizzled operand at shared address `addr`
 /// (i32): start address, leading and stride byte offsets (>> 4 each), swizzle mode 1
 /// (128 bytes) in bits 62-63.

@@ -675,9 +675,8 @@ void AttentionEmitter::emitWgmma(Value smem, ValueRange maps, const WgConfig &wc
   auto fullBarrier = [&](Value stage) { return barrierAt(barriers + 8, stage); };
   auto emptyBarrier = [&](Value stage) { return barrierAt(barriers + 8 + 8 * wc.stages, stage); };
   // Key block -> {stage, phase parity} as i32.
-  auto stageAndPhase = [&](Value kb) -> std::pair<Value, Value> {
-    return {toI32(rem(kb, wc.stages)),
-            arith::AndIOp::create(b, loc, toI32(div(kb, wc.stages)), i32(1))};
+  auto stageAndPhase = [&](Value kb) {
+    return hopper::stageAndPhase(b, loc, kb, wc.stages);
   };
   const int64_t kBlocks = (sk + keys - 1) / keys;
 
@@ -730,8 +729,7 @@ void AttentionEmitter::emitWgmma(Value smem, ValueRange maps, const WgConfig &wc
       std::reverse(idx.begin(), idx.end());
       return idx;
     };
-    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), qFull(), i32(qBytes),
-                                           NVVM::MemScopeKind::CTA, false, Value());
+    hopper::arriveExpectBytes(b, loc, qFull(), qBytes);
     for (int64_t h = 0; h < d / 64; ++h) {
       hopper::tmaLoad(b, loc, descs[0], smemAt(i32(h * rows * kRowBytes)),
                       coords(q, toI32(q0), 64 * h), qFull());
@@ -740,14 +738,8 @@ void AttentionEmitter::emitWgmma(Value smem, ValueRange maps, const WgConfig &wc
     b.setInsertionPointToStart(loop.getBody());
     Value kb = loop.getInductionVar();
     auto [stage, phase] = stageAndPhase(kb);
-    // A fresh barrier counts its (nonexistent) previous phase as complete, so the first
-    // round's wait on parity 1 passes at once.
-    NVVM::MBarrierTryWaitParityOp::create(b, loc, emptyBarrier(stage),
-                                          arith::XOrIOp::create(b, loc, phase, i32(1)),
-                                          i32(hopper::kWaitTicks));
     Value full = fullBarrier(stage);
-    NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full, i32(stageBytes),
-                                           NVVM::MemScopeKind::CTA, false, Value());
+    hopper::acquireStage(b, loc, emptyBarrier(stage), full, phase, stageBytes);
     Value base = arith::AddIOp::create(b, loc, i32(qBytes),
                                        arith::MulIOp::create(b, loc, stage, i32(stageBytes)));
     Value row0 = toI32(mul(kb, keys));
@@ -766,7 +758,7 @@ void AttentionEmitter::emitWgmma(Value smem, ValueRange maps, const WgConfig &wc
   b.setInsertionPointToStart(role.elseBlock());
   NVVM::SetMaxRegisterOp::create(b, loc, wc.consumers > 1 ? 232 : 240,
                                  NVVM::SetMaxRegisterAction::increase);
-  NVVM::MBarrierTryWaitParityOp::create(b, loc, qFull(), i32(0), i32(hopper::kWaitTicks));
+  hopper::waitParity(b, loc, qFull(), i32(0));
   Value consumer = arith::SubIOp::create(b, loc, warpgroup, c(1));
   warp = rem(div(tid, 32), 4);
   gRow = add(q0, add(mul(consumer, 64), add(mul(warp, 16), div(lane, 4))));
@@ -794,8 +786,7 @@ void AttentionEmitter::emitWgmma(Value smem, ValueRange maps, const WgConfig &wc
   // the swizzled row), the next 64 columns in the next box.
   auto issueScores = [&](Value kb) -> Value {
     auto [stage, phase] = stageAndPhase(kb);
-    NVVM::MBarrierTryWaitParityOp::create(b, loc, fullBarrier(stage), phase,
-                                          i32(hopper::kWaitTicks));
+    hopper::waitParity(b, loc, fullBarrier(stage), phase);
     Value kAddr = stageAddrs(stage).first;
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     // The first step ignores the accumulator (scale-d 0): undefined, not zeros, whose

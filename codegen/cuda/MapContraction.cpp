@@ -345,8 +345,7 @@ void Emitter::planOperands() {
   // channels are rows of 16-byte multiples is a plain product per image: B is the input
   // as [N, C, H * W], copied k-tile by k-tile by cp.async like a GEMM's N-contiguous B.
   Value input = outer.lookup(g.input);
-  if (!g.producer && g.KH == 1 && g.KW == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 &&
-      g.pw == 0 && g.OH == g.H && g.OW == g.W && (g.H * g.W * eb) % 16 == 0 &&
+  if (!g.producer && g.pointwise() && (g.H * g.W * eb) % 16 == 0 &&
       inputType.getElementType() == p.elem && inputType.getLayout().isIdentity()) {
     bSource = memref::CollapseShapeOp::create(
         b, loc, MemRefType::get({inputType.getDimSize(0), g.C, g.H * g.W}, p.elem), input,
@@ -459,8 +458,7 @@ void Emitter::planOperands() {
   // by element. Output rows shorter than a chunk never have such a run, except in a
   // pointwise convolution (1x1, stride 1, no padding): there pixel p of an image is input
   // element p of channel k, so any chunk of pixels is a run, across output rows too.
-  const bool pointwise = g.KH == 1 && g.KW == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 &&
-                         g.pw == 0 && g.OH == g.H && g.OW == g.W && p.N >= chunk;
+  const bool pointwise = g.pointwise() && p.N >= chunk;
   if (g.OW < chunk && !pointwise) {
     return;
   }

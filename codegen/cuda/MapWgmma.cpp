@@ -45,7 +45,6 @@ namespace {
 
 using hopper::kAtomBytes;
 using hopper::kRowBytes;
-using hopper::kWaitTicks;
 using hopper::kWarpgroup;
 
 constexpr int64_t kBK = 64; // k-tile: 64 16-bit elements, one 128-byte swizzle row
@@ -100,9 +99,7 @@ private:
   }
   /// k-tile `kt` (index) -> {stage, phase parity} as i32.
   std::pair<Value, Value> stageAndPhase(Value kt) {
-    Value stage = toI32(arith::RemUIOp::create(b, loc, kt, c(t.stages)));
-    Value round = toI32(arith::DivUIOp::create(b, loc, kt, c(t.stages)));
-    return {stage, arith::AndIOp::create(b, loc, round, i32(1))};
+    return hopper::stageAndPhase(b, loc, kt, t.stages);
   }
   void producer();
   void consumer();
@@ -168,14 +165,8 @@ void WgmmaEmitter::producer() {
   b.setInsertionPointToStart(loop.getBody());
   Value kt = loop.getInductionVar();
   auto [stage, phase] = stageAndPhase(kt);
-  // A fresh barrier counts its (nonexistent) previous phase as complete, so the first
-  // round's wait on parity 1 passes at once.
-  NVVM::MBarrierTryWaitParityOp::create(b, loc, emptyBarrier(stage),
-                                        arith::XOrIOp::create(b, loc, phase, i32(1)),
-                                        i32(kWaitTicks));
   Value full = fullBarrier(stage);
-  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full, i32(t.stageBytes()),
-                                         NVVM::MemScopeKind::CTA, false, Value());
+  hopper::acquireStage(b, loc, emptyBarrier(stage), full, phase, t.stageBytes());
   Value stageBase = mul(stage, i32(t.stageBytes()));
   Value k0 = toI32(arith::MulIOp::create(b, loc, kt, c(kBK)));
   Value mI = toI32(m0), nI = toI32(n0), batchI = toI32(batchId);
@@ -222,7 +213,7 @@ void WgmmaEmitter::consumer() {
     b.setInsertionPointToStart(loop.getBody());
     Value kt = loop.getInductionVar();
     auto [stage, phase] = stageAndPhase(kt);
-    NVVM::MBarrierTryWaitParityOp::create(b, loc, fullBarrier(stage), phase, i32(kWaitTicks));
+    hopper::waitParity(b, loc, fullBarrier(stage), phase);
     Value stageAddr = add(smem32, mul(stage, i32(t.stageBytes())));
     Value aAddr = add(stageAddr, mul(toI32(consumerId), i32(64 * kRowBytes)));
     Value bAddr = add(stageAddr, i32(t.aBytes()));

@@ -1265,13 +1265,19 @@ template <int N, int Type, bool RegA> void wgmma(void *result, const void *args)
   }
 }
 
-/// The asm text MLIR writes for wgmma.mma_async m64n<n>k16 with f32 accumulators, and
-/// the one kiln writes for A in registers (codegen/cuda/Hopper.cpp, wgmmaRegisterA).
-std::string wgmmaText(int n, const char *type) {
+/// "$0, $1, ..., $(n/2 - 1)": the accumulator operands of an m64n<n>k16 wgmma's text.
+std::string wgmmaAccumulators(int n) {
   std::string regs;
   for (int i = 0; i < n / 2; ++i) {
     regs += (i ? ", $" : "$") + std::to_string(i);
   }
+  return regs;
+}
+
+/// The asm text MLIR writes for wgmma.mma_async m64n<n>k16 with f32 accumulators, and
+/// the one kiln writes for A in registers (codegen/cuda/Hopper.cpp, wgmmaRegisterA).
+std::string wgmmaText(int n, const char *type) {
+  std::string regs = wgmmaAccumulators(n);
   auto reg = [&](int i) { return "$" + std::to_string(n + i); };
   return "asm:{\n.reg .pred p;\nsetp.ne.b32 p, " + reg(2) +
          ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(n) + "k16.f32." + type + "." +
@@ -1280,10 +1286,7 @@ std::string wgmmaText(int n, const char *type) {
 }
 
 std::string wgmmaRegAText(int n, const char *type) {
-  std::string regs;
-  for (int i = 0; i < n / 2; ++i) {
-    regs += (i ? ", $" : "$") + std::to_string(i);
-  }
+  std::string regs = wgmmaAccumulators(n);
   auto reg = [&](int i) { return "$" + std::to_string(n + i); };
   return "asm:{\n.reg .pred p;\nsetp.ne.b32 p, " + reg(5) +
          ", 0;\nwgmma.mma_async.sync.aligned.m64n" + std::to_string(n) + "k16.f32." + type + "." +
